@@ -1,0 +1,191 @@
+using System.CommandLine;
+using CnnArch.Analysis;
+using CnnArch.Graph;
+using CnnArch.Presets;
+using CnnArch.Reporting;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary>The <c>cnnarch</c> command line: a thin shell over the library.</summary>
+internal static class CliApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var root = BuildRoot(stdout, stderr, isTerminal);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var help = command == root ? "cnnarch --help" : $"cnnarch {command.Name} --help";
+            // The unknown token is what the user typed wrong; later errors ("command not provided") follow from it.
+            var error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal))) ?? parsed.Errors[0];
+            stderr.WriteLine($"error: {OneLine(error.Message)} (see '{help}')");
+            return ExitCodes.UsageOrInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+#pragma warning disable CA1031 // The last line of defence: a bug still gets one line, never a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"error: internal failure ({ex.GetType().Name}): {FirstLine(ex.Message)}. Please report it.");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var root = new RootCommand(
+            "cnnarch: what a convolutional network costs, layer by layer, without running it.\n" +
+            "Exit codes: 0 success, 1 invalid network, 2 usage or input-file error.");
+        root.Add(AnalyzeCommand(stdout, stderr, isTerminal));
+        root.Add(ListCommand(stdout, stderr, isTerminal));
+        return root;
+    }
+
+    private static Command AnalyzeCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list')." };
+        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's, 3x224x224 for most).", HelpName = "CxHxW" };
+        var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
+        var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
+        dtype.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
+        var convention = new Option<string>("--convention", "-c") { Description = "Counting convention.", DefaultValueFactory = _ => Conventions.Lecture.Name };
+        convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var set = new Option<string[]>("--set") { Description = "A preset parameter, name=value (repeatable), e.g. --set width=0.75.", HelpName = "name=value", AllowMultipleArgumentsPerToken = false };
+
+        var command = new Command("analyze",
+            "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
+            "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
+        {
+            model, input, batch, dtype, convention, format, set,
+        };
+        command.SetAction(result => Guarded(stderr, () =>
+        {
+            if (result.GetValue(batch) < 1)
+            {
+                throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
+            }
+
+            var network = LoadModel(result.GetRequiredValue(model), result.GetValue(set) ?? []);
+            var options = new AnalysisOptions
+            {
+                Input = result.GetValue(input) is { } text ? ParseInput(text) : null,
+                Batch = result.GetValue(batch),
+                DataType = DataTypes.Parse(result.GetRequiredValue(dtype)),
+                Convention = Conventions.Get(result.GetRequiredValue(convention)),
+            };
+            var report = Analyzer.Analyze(network, options);
+            if (result.GetValue(format) == "json")
+            {
+                stdout.Write(JsonReport.Write(report));
+                stdout.WriteLine();
+            }
+            else
+            {
+                TableRenderer.Render(report, CreateConsole(stdout, isTerminal), isTerminal);
+            }
+        }));
+        return command;
+    }
+
+    private static Command ListCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var command = new Command("list", "The built-in presets, with description, paper and parameters.\nExample: cnnarch list");
+        command.SetAction(_ => Guarded(stderr, () =>
+        {
+            var console = CreateConsole(stdout, isTerminal);
+            var table = new Table().Border(isTerminal ? TableBorder.Rounded : TableBorder.Ascii);
+            table.AddColumn("Preset");
+            table.AddColumn("Family");
+            table.AddColumn("Description");
+            table.AddColumn("Parameters");
+            foreach (var p in Catalog.All)
+            {
+                var parameters = string.Join(", ", p.Parameters.Select(q => $"{q.Name}={q.Default}"));
+                table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Family), Markup.Escape(p.Description + "\n" + p.Paper), Markup.Escape(parameters));
+            }
+
+            console.Write(table);
+        }));
+        return command;
+    }
+
+    private static Network LoadModel(string name, string[] settings)
+    {
+        var arguments = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in settings)
+        {
+            var eq = s.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == s.Length - 1)
+            {
+                throw new ArgumentException($"--set takes name=value, got '{s}'.");
+            }
+
+            arguments[s[..eq].Trim()] = s[(eq + 1)..].Trim();
+        }
+
+        return Catalog.Create(name, arguments);
+    }
+
+    private static TensorShape ParseInput(string text)
+    {
+        var shape = TensorShape.Parse(text);
+        return shape.Rank == 3 ? shape : throw new FormatException($"--input takes C x H x W like 3x224x224, got '{text}'.");
+    }
+
+    private static IAnsiConsole CreateConsole(TextWriter stdout, bool isTerminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!isTerminal)
+        {
+            // Redirected output has no width of its own: keep rows whole rather than wrapped at 80 columns.
+            console.Profile.Width = 240;
+        }
+
+        return console;
+    }
+
+    // One line on stderr and a documented exit code for every error a user can cause; never a stack trace.
+    private static int Guarded(TextWriter stderr, Action action)
+    {
+        try
+        {
+            action();
+            return ExitCodes.Success;
+        }
+        catch (InvalidNetworkException ex)
+        {
+            stderr.WriteLine($"error: invalid network: {ex.Message}");
+            return ExitCodes.InvalidNetwork;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {FirstLine(ex.Message)}");
+            return ExitCodes.UsageOrInput;
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string FirstLine(string message)
+    {
+        // ArgumentException appends " (Parameter 'x')"; users need the sentence, not the parameter.
+        var line = message.Split('\n')[0].TrimEnd();
+        var cut = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut > 0 ? line[..cut] : line;
+    }
+}

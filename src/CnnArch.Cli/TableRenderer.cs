@@ -1,0 +1,48 @@
+using CnnArch.Analysis;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary>The lecture's table: layer, kind, output volume, memory, parameters, multiply-adds; totals; the convention.</summary>
+internal static class TableRenderer
+{
+    public static void Render(AnalysisReport report, IAnsiConsole console, bool fancy)
+    {
+        console.WriteLine($"{report.Model}: input {report.Input}, batch {report.Batch}, {report.DataType.Name()}");
+        var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+        table.AddColumn("Layer");
+        table.AddColumn("Kind");
+        table.AddColumn(new TableColumn("Output").RightAligned());
+        table.AddColumn(new TableColumn("Memory").RightAligned());
+        table.AddColumn(new TableColumn("Params").RightAligned());
+        table.AddColumn(new TableColumn("MACs").RightAligned());
+        foreach (var row in report.Layers)
+        {
+            var macs = row.IsCounted ? Units.Count(row.Macs) : "uncounted";
+            table.AddRow(
+                Markup.Escape(row.Path),
+                Markup.Escape(row.Kind),
+                row.Output.ToString(),
+                Units.Bytes(row.ActivationBytes),
+                Units.Count(row.Parameters),
+                macs);
+        }
+
+        var t = report.Totals;
+        table.AddEmptyRow();
+        table.AddRow(
+            fancy ? "[bold]Total[/]" : "Total",
+            string.Empty,
+            report.Output.ToString(),
+            Units.Bytes(t.ActivationBytes),
+            Units.Count(t.Parameters),
+            Units.Count(t.Macs));
+        console.Write(table);
+        console.WriteLine($"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).");
+        console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Statement}");
+        foreach (var d in report.Diagnostics)
+        {
+            console.WriteLine($"warning: {d.Path}: {d.Message}");
+        }
+    }
+}

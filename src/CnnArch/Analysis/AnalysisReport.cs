@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+
+namespace CnnArch.Analysis;
+
+/// <summary>What one node of the network produces and costs, for the whole batch.</summary>
+public sealed record LayerReport
+{
+    /// <summary>The node's path (<c>features.0</c>, <c>layer1.0.conv1</c>).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The layer kind (Conv2d, ReLU, Add).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Input shapes of one sample.</summary>
+    public required ImmutableArray<TensorShape> Inputs { get; init; }
+
+    /// <summary>Output shape of one sample (C x H x W, or [N]).</summary>
+    public required TensorShape Output { get; init; }
+
+    /// <summary>Trainable parameters of this layer.</summary>
+    public required long Parameters { get; init; }
+
+    /// <summary>Non-trainable state of this layer (BatchNorm running statistics).</summary>
+    public required long Buffers { get; init; }
+
+    /// <summary>Multiply-adds for the batch, in the report's convention (0 when uncounted).</summary>
+    public required long Macs { get; init; }
+
+    /// <summary>FLOPs for the batch, in the report's convention (0 when uncounted).</summary>
+    public required long Flops { get; init; }
+
+    /// <summary>Bytes of this layer's output for the batch.</summary>
+    public required long ActivationBytes { get; init; }
+
+    /// <summary>False for functional calls and joins, which the source framework has no module for.</summary>
+    public required bool IsModule { get; init; }
+
+    /// <summary>False when the convention has no rule for this kind: its operations are unknown, not zero.</summary>
+    public required bool IsCounted { get; init; }
+
+    /// <summary>Output memory in KB, bytes / 1024 as the lecture.</summary>
+    public double MemoryKB => ActivationBytes / 1024.0;
+}
+
+/// <summary>Sums over every row of a report.</summary>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Buffers">Non-trainable state.</param>
+/// <param name="Macs">Multiply-adds for the batch.</param>
+/// <param name="Flops">FLOPs for the batch.</param>
+/// <param name="ActivationBytes">The plain sum of every row's output bytes, as the lecture adds them up.</param>
+public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops, long ActivationBytes)
+{
+    /// <summary>Summed output memory in KB (bytes / 1024).</summary>
+    public double MemoryKB => ActivationBytes / 1024.0;
+}
+
+/// <summary>Something the analysis noticed but did not stop for: a kind with no rule, say.</summary>
+/// <param name="Path">The node concerned.</param>
+/// <param name="Message">What was noticed.</param>
+public sealed record Diagnostic(string Path, string Message);
+
+/// <summary>The immutable result of one analysis. Renderers only format it.</summary>
+public sealed record AnalysisReport
+{
+    /// <summary>The model's name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>One sample's input shape.</summary>
+    public required TensorShape Input { get; init; }
+
+    /// <summary>Samples per batch.</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>Element type of activations.</summary>
+    public required DataType DataType { get; init; }
+
+    /// <summary>The counting convention used.</summary>
+    public required CostModel Convention { get; init; }
+
+    /// <summary>Every node in execution order, joins included.</summary>
+    public required ImmutableArray<LayerReport> Layers { get; init; }
+
+    /// <summary>The network's output shape for one sample.</summary>
+    public required TensorShape Output { get; init; }
+
+    /// <summary>Sums over <see cref="Layers"/>.</summary>
+    public required Totals Totals { get; init; }
+
+    /// <summary>What was noticed on the way (uncounted kinds).</summary>
+    public required ImmutableArray<Diagnostic> Diagnostics { get; init; }
+}

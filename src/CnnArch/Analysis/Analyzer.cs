@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using CnnArch.Graph;
+
+namespace CnnArch.Analysis;
+
+/// <summary>Walks a network in execution order: shapes first, then each node's costs by the convention.</summary>
+public static class Analyzer
+{
+    /// <summary>Analyses <paramref name="network"/> with <paramref name="options"/> (default: <see cref="AnalysisOptions.Default"/>).</summary>
+    /// <exception cref="InvalidNetworkException">A layer does not fit its inputs, or a count overflows; the message names the layer.</exception>
+    /// <exception cref="ArgumentException">No input shape was given and the network has no default.</exception>
+    public static AnalysisReport Analyze(Network network, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= AnalysisOptions.Default;
+        var input = options.Input ?? network.DefaultInput
+            ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
+        var shapes = InferShapes(network, input);
+        var bytesPerElement = options.DataType.BytesPerElement();
+        var rows = ImmutableArray.CreateBuilder<LayerReport>(network.Nodes.Length);
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        long parameters = 0, buffers = 0, macs = 0, flops = 0, activations = 0;
+
+        foreach (var node in network.Nodes)
+        {
+            try
+            {
+                var inputs = node.Inputs.Select(t => t.IsNetworkInput ? input : shapes[t.Id]).ToImmutableArray();
+                var output = shapes[node.Index];
+                var cost = options.Convention.Count(node.Layer, new CostContext(inputs, output));
+                if (cost is null)
+                {
+                    diagnostics.Add(new Diagnostic(node.Path, $"No rule for {node.Layer.Kind} in the '{options.Convention.Name}' convention: its operations are not counted."));
+                }
+
+                var row = new LayerReport
+                {
+                    Path = node.Path,
+                    Kind = node.Layer.Kind,
+                    Inputs = inputs,
+                    Output = output,
+                    Parameters = node.Layer.Parameters(inputs),
+                    Buffers = node.Layer.Buffers(inputs),
+                    Macs = checked((cost?.Macs ?? 0) * options.Batch),
+                    Flops = checked((cost?.Flops ?? 0) * options.Batch),
+                    ActivationBytes = checked(output.Elements * options.Batch * bytesPerElement),
+                    IsModule = node.IsModule,
+                    IsCounted = cost is not null,
+                };
+                rows.Add(row);
+                parameters = checked(parameters + row.Parameters);
+                buffers = checked(buffers + row.Buffers);
+                macs = checked(macs + row.Macs);
+                flops = checked(flops + row.Flops);
+                activations = checked(activations + row.ActivationBytes);
+            }
+            catch (OverflowException ex)
+            {
+                throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {options.Batch} (input {input}).", ex);
+            }
+        }
+
+        return new AnalysisReport
+        {
+            Model = network.Name,
+            Input = input,
+            Batch = options.Batch,
+            DataType = options.DataType,
+            Convention = options.Convention,
+            Layers = rows.MoveToImmutable(),
+            Output = network.Output.IsNetworkInput ? input : shapes[network.Output.Id],
+            Totals = new Totals(parameters, buffers, macs, flops, activations),
+            Diagnostics = diagnostics.ToImmutable(),
+        };
+    }
+
+    /// <summary>The output shape of every node, indexed as <see cref="Network.Nodes"/>.</summary>
+    /// <exception cref="InvalidNetworkException">A layer does not fit its inputs; the message names the layer and the numbers.</exception>
+    public static ImmutableArray<TensorShape> InferShapes(Network network, TensorShape input)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var shapes = new TensorShape[network.Nodes.Length];
+        foreach (var node in network.Nodes)
+        {
+            var inputs = node.Inputs.Select(t => t.IsNetworkInput ? input : shapes[t.Id]).ToArray();
+            try
+            {
+                shapes[node.Index] = node.Layer.InferShape(inputs);
+            }
+            catch (InvalidNetworkException ex)
+            {
+                throw ex.At(node.Path);
+            }
+            catch (OverflowException ex)
+            {
+                throw new InvalidNetworkException(node.Path, $"a size overflows (inputs {string.Join(", ", inputs)}).", ex);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new InvalidNetworkException(node.Path, $"{node.Layer.Kind} gives an invalid shape from {string.Join(", ", inputs)}: {ex.Message.Split(Environment.NewLine)[0]}", ex);
+            }
+        }
+
+        return [.. shapes];
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using CnnArch.Layers;
+
+namespace CnnArch.Graph;
+
+/// <summary>A handle to a value in a network being built: the network's input or a node's output.</summary>
+/// <param name="Id">-1 for the network input, else the index of the node that produces it.</param>
+public readonly record struct Tensor(int Id)
+{
+    /// <summary>The network's input.</summary>
+    public static Tensor NetworkInput { get; } = new(-1);
+
+    /// <summary>True for the network's input.</summary>
+    public bool IsNetworkInput => Id < 0;
+}
+
+/// <summary>One node of a network: a layer applied to earlier values.</summary>
+/// <param name="Index">Position in execution order.</param>
+/// <param name="Path">Stable dotted path (<c>layer1.0.conv1</c>); a module called twice keeps its path.</param>
+/// <param name="Layer">The operation.</param>
+/// <param name="Inputs">What it reads: the network input or earlier nodes' outputs.</param>
+/// <param name="IsModule">False for functional calls and joins (<c>torch.flatten</c>, the residual add).</param>
+public sealed record Node(int Index, string Path, Layer Layer, ImmutableArray<Tensor> Inputs, bool IsModule);
+
+/// <summary>
+/// An immutable directed acyclic graph of layers in execution order, built by
+/// <see cref="NetworkBuilder"/>. Every node reads only the input or earlier nodes, so the order is a
+/// topological order and cycles cannot be expressed.
+/// </summary>
+public sealed class Network
+{
+    internal Network(string name, ImmutableArray<Node> nodes, Tensor output, TensorShape? defaultInput)
+    {
+        Name = name;
+        Nodes = nodes;
+        Output = output;
+        DefaultInput = defaultInput;
+    }
+
+    /// <summary>The model's name, as reports show it.</summary>
+    public string Name { get; }
+
+    /// <summary>Every node in execution order.</summary>
+    public ImmutableArray<Node> Nodes { get; }
+
+    /// <summary>The value the network returns.</summary>
+    public Tensor Output { get; }
+
+    /// <summary>The input the network was designed for (3x224x224 for most ImageNet models), if any.</summary>
+    public TensorShape? DefaultInput { get; }
+
+    /// <summary>A network that applies <paramref name="module"/> to its input.</summary>
+    public static Network Create(string name, Module module, TensorShape? defaultInput = null)
+    {
+        var builder = new NetworkBuilder(name);
+        var output = builder.Add(string.Empty, module, builder.Input);
+        return builder.Build(output, defaultInput);
+    }
+
+    /// <summary>A copy with another name.</summary>
+    public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput);
+
+    /// <summary>A copy with another default input.</summary>
+    public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input);
+}
+
+/// <summary>
+/// The mutable builder of a <see cref="Network"/>: add layers or blocks to values, then build.
+/// </summary>
+/// <example>
+/// <code>
+/// var b = new NetworkBuilder("tiny");
+/// var x = b.Add("conv", new Conv2d { OutChannels = 16, Kernel = 3, Padding = 1 }, b.Input);
+/// x = b.Add("relu", new ReLU(), x);
+/// var net = b.Build(x, TensorShape.Chw(3, 32, 32));
+/// </code>
+/// </example>
+public sealed class NetworkBuilder
+{
+    private readonly List<Node> _nodes = [];
+
+    /// <summary>Starts an empty network named <paramref name="name"/>.</summary>
+    public NetworkBuilder(string name) => Name = Guard.Name(name, nameof(name));
+
+    /// <summary>The network's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The network's input value.</summary>
+    public Tensor Input => Tensor.NetworkInput;
+
+    /// <summary>
+    /// Applies <paramref name="module"/> at <paramref name="path"/>. A layer becomes one node that
+    /// reads all <paramref name="inputs"/>; a block expands into its nodes and reads exactly one input.
+    /// </summary>
+    /// <returns>The module's output value.</returns>
+    public Tensor Add(string path, Module module, params ReadOnlySpan<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(path);
+        switch (module)
+        {
+            case Layer layer:
+                return AddNode(path, layer, isModule: true, inputs);
+            case Block block when inputs.Length == 1:
+                Check(inputs[0], path);
+                return block.Expand(this, path, inputs[0]);
+            case Block:
+                throw new InvalidNetworkException(path, $"a {module.GetType().Name} block reads one input, got {inputs.Length}.");
+            default:
+                throw new ArgumentException($"Unknown module type {module.GetType().Name}.", nameof(module));
+        }
+    }
+
+    /// <summary>Builds the immutable network that returns <paramref name="output"/>.</summary>
+    public Network Build(Tensor output, TensorShape? defaultInput = null)
+    {
+        Check(output, "output");
+        return new Network(Name, [.. _nodes], output, defaultInput);
+    }
+
+    internal Tensor AddNode(string path, Layer layer, bool isModule, params ReadOnlySpan<Tensor> inputs)
+    {
+        var name = string.IsNullOrEmpty(path) ? layer.Kind : path;
+        if (inputs.Length < layer.MinInputs || inputs.Length > layer.MaxInputs)
+        {
+            var expected = layer.MinInputs == layer.MaxInputs ? $"{layer.MinInputs}" : $"at least {layer.MinInputs}";
+            throw new InvalidNetworkException(name, $"{layer.Kind} takes {expected} input(s), got {inputs.Length}.");
+        }
+
+        foreach (var input in inputs)
+        {
+            Check(input, name);
+        }
+
+        _nodes.Add(new Node(_nodes.Count, name, layer, [.. inputs], isModule));
+        return new Tensor(_nodes.Count - 1);
+    }
+
+    internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+
+    private void Check(Tensor t, string path)
+    {
+        if (t.Id >= _nodes.Count || t.Id < -1)
+        {
+            throw new InvalidNetworkException(path, $"reads value {t.Id}, which this network does not have.");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+namespace CnnArch.Layers;
+
+/// <summary>
+/// Element-wise sum of two or more tensors of the same shape: the join of a residual block.
+/// </summary>
+public sealed record Add : Layer
+{
+    /// <summary>The one instance.</summary>
+    public static Add Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override int MinInputs => 2;
+
+    /// <inheritdoc/>
+    public override int MaxInputs => int.MaxValue;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (var i = 1; i < inputs.Count; i++)
+        {
+            if (inputs[i] != inputs[0])
+            {
+                throw Invalid($"cannot add a {inputs[i]} tensor to a {inputs[0]} tensor: the shapes differ.");
+            }
+        }
+
+        return inputs[0];
+    }
+}
+
+/// <summary>Concatenation along channels of feature maps with equal H x W: the join of an inception module.</summary>
+public sealed record Concat : Layer
+{
+    /// <summary>The one instance.</summary>
+    public static Concat Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override int MinInputs => 1;
+
+    /// <inheritdoc/>
+    public override int MaxInputs => int.MaxValue;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var first = FeatureMap(inputs);
+        long channels = 0;
+        foreach (var x in inputs)
+        {
+            if (!x.IsFeatureMap || x.Height != first.Height || x.Width != first.Width)
+            {
+                throw Invalid($"cannot concatenate a {x} tensor with a {first} tensor: height and width differ.");
+            }
+
+            channels = checked(channels + x.Channels);
+        }
+
+        return TensorShape.Chw(checked((int)channels), first.Height, first.Width);
+    }
+}
+
+/// <summary>
+/// Channel-wise scaling: a C x H x W tensor times a C x 1 x 1 gate, the last step of
+/// squeeze-and-excitation. Inputs: the tensor, then the gate.
+/// </summary>
+public sealed record Scale : Layer
+{
+    /// <summary>The one instance.</summary>
+    public static Scale Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public override int MinInputs => 2;
+
+    /// <inheritdoc/>
+    public override int MaxInputs => 2;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        var x = FeatureMap(inputs);
+        var gate = inputs[1];
+        var fits = gate.Rank == 1 ? gate.Channels == x.Channels
+            : gate.IsFeatureMap && gate.Channels == x.Channels && gate.Height == 1 && gate.Width == 1;
+        return fits ? x : throw Invalid($"cannot scale a {x} tensor by a {gate} gate: the gate must be {x.Channels}x1x1.");
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CnnArch.Graph;
+
+namespace CnnArch.Presets;
+
+/// <summary>A parameter a preset accepts (<c>--set width=0.75</c>).</summary>
+/// <param name="Name">The parameter's name.</param>
+/// <param name="Description">What it changes.</param>
+/// <param name="Default">Its default, as text.</param>
+public sealed record PresetParameter(string Name, string Description, string Default);
+
+/// <summary>A preset's catalogue entry.</summary>
+/// <param name="Name">The name the CLI and <see cref="Catalog.Create"/> take (<c>resnet50</c>).</param>
+/// <param name="Family">The family (ResNet, VGG).</param>
+/// <param name="Description">One line.</param>
+/// <param name="Paper">The paper it follows.</param>
+/// <param name="Parameters">What <c>--set</c> accepts.</param>
+public sealed record PresetInfo(string Name, string Family, string Description, string Paper, ImmutableArray<PresetParameter> Parameters);
+
+/// <summary>Parameter values given to a preset, checked against the parameters it declares.</summary>
+public sealed class PresetArguments
+{
+    private readonly PresetInfo _info;
+    private readonly ImmutableDictionary<string, string> _values;
+
+    internal PresetArguments(PresetInfo info, IReadOnlyDictionary<string, string>? values)
+    {
+        _info = info;
+        _values = (values ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in _values.Keys)
+        {
+            if (!info.Parameters.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                var known = info.Parameters.IsEmpty ? "it takes none" : "known: " + string.Join(", ", info.Parameters.Select(p => p.Name));
+                throw new ArgumentException($"Preset '{info.Name}' has no parameter '{name}'; {known}.");
+            }
+        }
+    }
+
+    /// <summary>A number, or the declared default.</summary>
+    public double Double(string name) =>
+        double.TryParse(Text(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0
+            ? v
+            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be a positive number, got '{Text(name)}'.");
+
+    /// <summary>A whole number, or the declared default.</summary>
+    public int Int(string name) =>
+        int.TryParse(Text(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v
+            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be a positive whole number, got '{Text(name)}'.");
+
+    /// <summary>true or false, or the declared default.</summary>
+    public bool Bool(string name) =>
+        bool.TryParse(Text(name), out var v)
+            ? v
+            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be true or false, got '{Text(name)}'.");
+
+    private string Text(string name) =>
+        _values.TryGetValue(name, out var v) ? v
+        : _info.Parameters.FirstOrDefault(p => p.Name == name)?.Default
+        ?? throw new InvalidOperationException($"Preset '{_info.Name}' reads undeclared parameter '{name}'.");
+}
+
+/// <summary>Every built-in architecture, by name.</summary>
+public static partial class Catalog
+{
+    private sealed record Entry(PresetInfo Info, Func<PresetArguments, Network> Build);
+
+    private static readonly Lazy<ImmutableArray<Entry>> Entries = new(() => [.. AllEntries()]);
+
+    /// <summary>Every preset, in catalogue order.</summary>
+    public static ImmutableArray<PresetInfo> All => [.. Entries.Value.Select(e => e.Info)];
+
+    /// <summary>The preset named <paramref name="name"/>, built with <paramref name="arguments"/> (name to value).</summary>
+    /// <exception cref="ArgumentException">No such preset or parameter, or a bad value; the message lists the valid ones.</exception>
+    public static Network Create(string name, IReadOnlyDictionary<string, string>? arguments = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var entry = Entries.Value.FirstOrDefault(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No preset named '{name}'. Known: {string.Join(", ", Entries.Value.Select(e => e.Info.Name))}.", nameof(name));
+        return entry.Build(new PresetArguments(entry.Info, arguments));
+    }
+
+    /// <summary>True when a preset of that name exists.</summary>
+    public static bool Contains(string name) =>
+        Entries.Value.Any(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
+        new(new PresetInfo(name, family, description, paper, [.. parameters]), build);
+
+    private static IEnumerable<Entry> AllEntries() =>
+        Fixed("AlexNet", AlexNets.Entries());
+
+    private static IEnumerable<Entry> Fixed(string family, IEnumerable<(string Name, string Description, string Paper, Func<Network> Build)> presets) =>
+        presets.Select(p => Preset(p.Name, family, p.Description, p.Paper, _ => p.Build()));
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using CnnArch.Analysis;
+
+namespace CnnArch.Reporting;
+
+/// <summary>
+/// The stable JSON form of a report. Keys and meanings stay; new keys may be added.
+/// Counts are exact integers; <c>output</c> is [C, H, W] (a vector is [N]).
+/// </summary>
+public static class JsonReport
+{
+    /// <summary>The report as indented JSON.</summary>
+    public static string Write(AnalysisReport report)
+    {
+        using var stream = new MemoryStream();
+        Write(report, stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>.</summary>
+    public static void Write(AnalysisReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("model", report.Model);
+        WriteShape(w, "input", report.Input);
+        w.WriteNumber("batch", report.Batch);
+        w.WriteString("dtype", report.DataType.Name());
+        w.WriteString("convention", report.Convention.Name);
+        w.WriteString("conventionStatement", report.Convention.Statement);
+        WriteShape(w, "output", report.Output);
+        w.WriteStartArray("layers");
+        foreach (var layer in report.Layers)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", layer.Path);
+            w.WriteString("kind", layer.Kind);
+            WriteShape(w, "output", layer.Output);
+            w.WriteNumber("params", layer.Parameters);
+            w.WriteNumber("buffers", layer.Buffers);
+            w.WriteNumber("macs", layer.Macs);
+            w.WriteNumber("flops", layer.Flops);
+            w.WriteNumber("activationBytes", layer.ActivationBytes);
+            w.WriteNumber("memoryKB", layer.MemoryKB);
+            w.WriteBoolean("module", layer.IsModule);
+            w.WriteBoolean("counted", layer.IsCounted);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("totals");
+        w.WriteNumber("params", report.Totals.Parameters);
+        w.WriteNumber("buffers", report.Totals.Buffers);
+        w.WriteNumber("macs", report.Totals.Macs);
+        w.WriteNumber("flops", report.Totals.Flops);
+        w.WriteNumber("activationBytes", report.Totals.ActivationBytes);
+        w.WriteNumber("memoryKB", report.Totals.MemoryKB);
+        w.WriteEndObject();
+        w.WriteStartArray("diagnostics");
+        foreach (var d in report.Diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", d.Path);
+            w.WriteString("message", d.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteShape(Utf8JsonWriter w, string name, TensorShape shape)
+    {
+        w.WriteStartArray(name);
+        foreach (var d in shape.Dims)
+        {
+            w.WriteNumberValue(d);
+        }
+
+        w.WriteEndArray();
+    }
+}

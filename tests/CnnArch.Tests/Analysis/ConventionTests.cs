@@ -1,0 +1,69 @@
+namespace CnnArch.Tests.Analysis;
+
+public class ConventionTests
+{
+    public static TheoryData<string> ConventionNames() => [.. Conventions.All.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(ConventionNames))]
+    public void Should_Have_A_Rule_For_Every_Built_In_Layer_Kind(string name)
+    {
+        var convention = Conventions.Get(name);
+
+        Conventions.BuiltInLayerTypes.Should().OnlyContain(t => convention.HasRule(t));
+    }
+
+    [Fact]
+    public void Should_List_Known_Conventions_When_The_Name_Is_Unknown()
+    {
+        var act = () => Conventions.Get("ptflops");
+
+        act.Should().Throw<ArgumentException>().WithMessage("No convention named 'ptflops'. Known: lecture, torchvision*");
+    }
+
+    [Fact]
+    public void Should_Count_Pooling_Only_In_The_Lecture_Convention()
+    {
+        var pool = Network.Create("pool", Sequential.Of(("pool", new MaxPool2d { Kernel = 3, Stride = 2 })), TensorShape.Chw(64, 56, 56));
+
+        Analyzer.Analyze(pool, new AnalysisOptions { Convention = Conventions.Lecture }).Totals.Macs.Should().Be(64 * 27 * 27 * 9);
+        Analyzer.Analyze(pool, new AnalysisOptions { Convention = Conventions.TorchVision }).Totals.Macs.Should().Be(0);
+    }
+
+    [Fact]
+    public void Should_Report_A_Kind_Without_A_Rule_As_Uncounted_Not_Zero()
+    {
+        var convention = CostModel.Create("convs-only", "Only convolutions.").With<Conv2d>(Rules.Convolution);
+        var net = Network.Create("n", Sequential.Of(("conv", new Conv2d { OutChannels = 4 }), ("relu", new ReLU())), TensorShape.Chw(3, 8, 8));
+
+        var report = Analyzer.Analyze(net, new AnalysisOptions { Convention = convention });
+
+        report.Layers[1].IsCounted.Should().BeFalse();
+        report.Diagnostics.Should().ContainSingle().Which.Path.Should().Be("relu");
+    }
+
+    [Fact]
+    public void Should_Let_A_User_Ignore_One_Kind()
+    {
+        var convention = Conventions.TorchVision.Ignoring<Linear>();
+        var net = Network.Create("n", Sequential.Of(("flat", Flatten.Instance), ("fc", new Linear { OutFeatures = 10 })), TensorShape.Chw(3, 2, 2));
+
+        var report = Analyzer.Analyze(net, new AnalysisOptions { Convention = convention });
+
+        report.Totals.Macs.Should().Be(0);
+        convention.Ignored.Should().Contain(typeof(Linear));
+        Conventions.TorchVision.Ignored.Should().BeEmpty("conventions are immutable values");
+    }
+
+    [Fact]
+    public void Should_Count_Grouped_And_Depthwise_Convolutions_Per_Group()
+    {
+        // The lecture: grouped conv FLOPs = C_out * C_in * K^2 * H' * W' / G.
+        var grouped = Network.Create("g", Sequential.Of(("conv", new Conv2d { OutChannels = 64, Groups = 4, Padding = 1 })), TensorShape.Chw(64, 14, 14));
+        var depthwise = Network.Create("dw", Sequential.Of(("conv", Conv2d.Depthwise(64, 3, 1, 1))), TensorShape.Chw(64, 14, 14));
+
+        Analyzer.Analyze(grouped).Totals.Macs.Should().Be(64L * 64 * 9 * 14 * 14 / 4);
+        Analyzer.Analyze(depthwise).Totals.Macs.Should().Be(9L * 64 * 14 * 14);
+        Analyzer.Analyze(depthwise).Totals.Parameters.Should().Be((9 * 64) + 64);
+    }
+}

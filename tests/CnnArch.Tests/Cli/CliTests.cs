@@ -1,0 +1,143 @@
+using System.Text.Json;
+using CnnArch.Cli;
+
+namespace CnnArch.Tests.Cli;
+
+public class CliTests
+{
+    internal static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr, isTerminal: false);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public class Analyze
+    {
+        [Fact]
+        public void Should_Print_The_Lecture_Table_With_Its_Convention()
+        {
+            var (code, output, error) = Run("analyze", "alexnet", "--input", "3x227x227");
+
+            code.Should().Be(0);
+            error.Should().BeEmpty();
+            output.Should().Contain("features.0").And.Contain("64x56x56").And.Contain("784 KB").And.Contain("23.3 K").And.Contain("72.9 M");
+            output.Should().Contain("Params 61,100,840");
+            output.Should().Contain("Convention lecture: MACs: one multiply-add = 1");
+            output.Should().NotContain("\u001b[", "redirected output has no colour codes");
+        }
+
+        [Fact]
+        public void Should_Write_The_Stable_Json_Keys()
+        {
+            var (code, output, _) = Run("analyze", "alexnet", "--input", "3x227x227", "--format", "json");
+
+            code.Should().Be(0);
+            using var doc = JsonDocument.Parse(output);
+            var root = doc.RootElement;
+            root.GetProperty("model").GetString().Should().Be("alexnet");
+            root.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(3, 227, 227);
+            root.GetProperty("batch").GetInt32().Should().Be(1);
+            root.GetProperty("dtype").GetString().Should().Be("fp32");
+            root.GetProperty("convention").GetString().Should().Be("lecture");
+            var conv1 = root.GetProperty("layers")[0];
+            conv1.GetProperty("path").GetString().Should().Be("features.0");
+            conv1.GetProperty("kind").GetString().Should().Be("Conv2d");
+            conv1.GetProperty("output").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(64, 56, 56);
+            conv1.GetProperty("params").GetInt64().Should().Be(23296);
+            conv1.GetProperty("macs").GetInt64().Should().Be(72855552);
+            conv1.GetProperty("flops").GetInt64().Should().Be(145711104);
+            conv1.GetProperty("activationBytes").GetInt64().Should().Be(802816);
+            conv1.GetProperty("memoryKB").GetDouble().Should().Be(784.0);
+            var totals = root.GetProperty("totals");
+            totals.GetProperty("params").GetInt64().Should().Be(61100840);
+            totals.GetProperty("buffers").GetInt64().Should().Be(0);
+            totals.GetProperty("macs").GetInt64().Should().Be(root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("macs").GetInt64()));
+            totals.GetProperty("flops").GetInt64().Should().Be(2 * totals.GetProperty("macs").GetInt64());
+            totals.GetProperty("activationBytes").GetInt64().Should().Be(root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("activationBytes").GetInt64()));
+            totals.GetProperty("memoryKB").GetDouble().Should().Be(totals.GetProperty("activationBytes").GetInt64() / 1024.0);
+        }
+
+        [Fact]
+        public void Should_Apply_Batch_Dtype_And_Convention()
+        {
+            var (code, output, _) = Run("analyze", "alexnet", "--batch", "4", "--dtype", "fp16", "--convention", "torchvision", "--format", "json");
+
+            code.Should().Be(0);
+            using var doc = JsonDocument.Parse(output);
+            doc.RootElement.GetProperty("totals").GetProperty("macs").GetInt64().Should().Be(4 * 714188480L);
+            doc.RootElement.GetProperty("layers")[0].GetProperty("activationBytes").GetInt64().Should().Be(4L * 64 * 55 * 55 * 2);
+        }
+    }
+
+    public class Errors
+    {
+        [Theory]
+        [InlineData(new[] { "analyze", "resnet5" }, "No preset named 'resnet5'. Known: alexnet")]
+        [InlineData(new[] { "analyze", "alexnet", "--bogus" }, "'--bogus'")]
+        [InlineData(new[] { "analyze", "alexnet", "--dtype", "fp64" }, "'fp64'")]
+        [InlineData(new[] { "analyze", "alexnet", "--input", "3x0x2" }, "'3x0x2' is not a shape")]
+        [InlineData(new[] { "analyze", "alexnet", "--input", "224" }, "--input takes C x H x W")]
+        [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "--batch must be at least 1")]
+        [InlineData(new[] { "analyze", "alexnet", "--batch", "many" }, "many")]
+        [InlineData(new[] { "analyze", "alexnet", "--set", "width" }, "--set takes name=value")]
+        [InlineData(new[] { "analyze", "alexnet", "--set", "width=2" }, "has no parameter 'width'")]
+        [InlineData(new[] { "analyze" }, "Required argument missing")]
+        [InlineData(new[] { "frobnicate" }, "frobnicate")]
+        public void Should_Exit_2_With_One_Line_For_Usage_Errors(string[] args, string expected)
+        {
+            var (code, output, error) = Run(args);
+
+            code.Should().Be(ExitCodes.UsageOrInput);
+            output.Should().BeEmpty();
+            error.TrimEnd().Should().StartWith("error: ").And.Contain(expected);
+            error.TrimEnd().Split('\n').Should().ContainSingle("an error is one line");
+        }
+
+        [Fact]
+        public void Should_Exit_1_For_An_Invalid_Network()
+        {
+            var (code, _, error) = Run("analyze", "alexnet", "--input", "3x10x10");
+
+            code.Should().Be(ExitCodes.InvalidNetwork);
+            error.Should().StartWith("error: invalid network: Layer 'features.2'");
+            error.TrimEnd().Split('\n').Should().ContainSingle();
+        }
+
+        [Fact]
+        public void Should_Exit_1_When_A_Batch_Overflows_The_Counts()
+        {
+            var (code, _, error) = Run("analyze", "alexnet", "--batch", "2000000000", "--input", "3x4000x4000");
+
+            code.Should().Be(ExitCodes.InvalidNetwork);
+            error.Should().Contain("overflows");
+        }
+    }
+
+    public class Help
+    {
+        [Theory]
+        [InlineData("analyze")]
+        [InlineData("list")]
+        public void Should_Show_An_Example_In_Every_Command_Help(string command)
+        {
+            var (code, output, _) = Run(command, "--help");
+
+            code.Should().Be(0);
+            output.Should().Contain("Example: cnnarch " + command);
+        }
+
+        [Fact]
+        public void Should_List_Every_Preset()
+        {
+            var (code, output, _) = Run("list");
+
+            code.Should().Be(0);
+            foreach (var preset in Catalog.All)
+            {
+                output.Should().Contain(preset.Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace CnnArch.Tests;
+
+/// <summary>Compares a report with a model measured from PyTorch, leaf module by leaf module.</summary>
+internal static class ReferenceComparison
+{
+    /// <summary>Rows of the report that PyTorch would list as leaf modules, in execution order.</summary>
+    public static IReadOnlyList<LayerReport> ModuleRows(AnalysisReport report) =>
+        [.. report.Layers.Where(l => l.IsModule)];
+
+    /// <summary>Path, kind, output shape and parameters of every leaf module equal the reference, in order.</summary>
+    public static void ShouldMatchLayers(this AnalysisReport report, ReferenceModel reference, bool comparePaths = true)
+    {
+        var actual = ModuleRows(report)
+            .Select(l => (Path: comparePaths ? l.Path : "", l.Kind, Output: l.Output.ToString(), l.Parameters))
+            .ToList();
+        var expected = reference.Layers
+            .Select(l => (Path: comparePaths ? l.Name : "", Kind: l.Type, Output: string.Join('x', l.Output), l.Params))
+            .ToList();
+        actual.Should().Equal(expected);
+    }
+
+    /// <summary>Params, buffers and torchvision-convention MACs equal the reference exactly.</summary>
+    public static void ShouldMatchTotals(this AnalysisReport report, ReferenceModel reference)
+    {
+        report.Totals.Parameters.Should().Be(reference.Params, "params");
+        report.Totals.Buffers.Should().Be(reference.Buffers, "buffers");
+        report.Totals.Macs.Should().Be(reference.Macs, "MACs");
+        report.Output.Dims.Should().Equal([1000]);
+    }
+}
