@@ -38,6 +38,12 @@ public sealed record LayerReport
     /// <summary>False when the convention has no rule for this kind: its operations are unknown, not zero.</summary>
     public required bool IsCounted { get; init; }
 
+    /// <summary>
+    /// True for a node that does not feed the network's output (GoogLeNet's auxiliary classifiers):
+    /// it runs only in training, and is summed in <see cref="AnalysisReport.AuxiliaryTotals"/>, not in the totals.
+    /// </summary>
+    public bool IsAuxiliary { get; init; }
+
     /// <summary>Output memory in KB, bytes / 1024 as the lecture.</summary>
     public double MemoryKB => ActivationBytes / 1024.0;
 }
@@ -50,6 +56,26 @@ public sealed record LayerReport
 /// <param name="ActivationBytes">The plain sum of every row's output bytes, as the lecture adds them up.</param>
 public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops, long ActivationBytes)
 {
+    /// <summary>Nothing.</summary>
+    public static Totals Zero { get; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>The sums over <paramref name="rows"/>, in checked arithmetic.</summary>
+    public static Totals Of(IEnumerable<LayerReport> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        long parameters = 0, buffers = 0, macs = 0, flops = 0, bytes = 0;
+        foreach (var r in rows)
+        {
+            parameters = checked(parameters + r.Parameters);
+            buffers = checked(buffers + r.Buffers);
+            macs = checked(macs + r.Macs);
+            flops = checked(flops + r.Flops);
+            bytes = checked(bytes + r.ActivationBytes);
+        }
+
+        return new(parameters, buffers, macs, flops, bytes);
+    }
+
     /// <summary>Summed output memory in KB (bytes / 1024).</summary>
     public double MemoryKB => ActivationBytes / 1024.0;
 }
@@ -83,8 +109,11 @@ public sealed record AnalysisReport
     /// <summary>The network's output shape for one sample.</summary>
     public required TensorShape Output { get; init; }
 
-    /// <summary>Sums over <see cref="Layers"/>.</summary>
+    /// <summary>Sums over the layers that produce the output (every layer but auxiliary ones).</summary>
     public required Totals Totals { get; init; }
+
+    /// <summary>Sums over auxiliary layers (training-only heads); all zero when there are none.</summary>
+    public required Totals AuxiliaryTotals { get; init; }
 
     /// <summary>What was noticed on the way (uncounted kinds).</summary>
     public required ImmutableArray<Diagnostic> Diagnostics { get; init; }

@@ -19,7 +19,7 @@ public static class Analyzer
         var bytesPerElement = options.DataType.BytesPerElement();
         var rows = ImmutableArray.CreateBuilder<LayerReport>(network.Nodes.Length);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
-        long parameters = 0, buffers = 0, macs = 0, flops = 0, activations = 0;
+        var feedsOutput = FeedsOutput(network);
 
         foreach (var node in network.Nodes)
         {
@@ -46,18 +46,26 @@ public static class Analyzer
                     ActivationBytes = checked(output.Elements * options.Batch * bytesPerElement),
                     IsModule = node.IsModule,
                     IsCounted = cost is not null,
+                    IsAuxiliary = !feedsOutput[node.Index],
                 };
                 rows.Add(row);
-                parameters = checked(parameters + row.Parameters);
-                buffers = checked(buffers + row.Buffers);
-                macs = checked(macs + row.Macs);
-                flops = checked(flops + row.Flops);
-                activations = checked(activations + row.ActivationBytes);
             }
             catch (OverflowException ex)
             {
                 throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {options.Batch} (input {input}).", ex);
             }
+        }
+
+        var layers = rows.MoveToImmutable();
+        Totals totals, auxiliary;
+        try
+        {
+            totals = Totals.Of(layers.Where(l => !l.IsAuxiliary));
+            auxiliary = Totals.Of(layers.Where(l => l.IsAuxiliary));
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {options.Batch} (input {input}).", ex);
         }
 
         return new AnalysisReport
@@ -67,11 +75,37 @@ public static class Analyzer
             Batch = options.Batch,
             DataType = options.DataType,
             Convention = options.Convention,
-            Layers = rows.MoveToImmutable(),
+            Layers = layers,
             Output = network.Output.IsNetworkInput ? input : shapes[network.Output.Id],
-            Totals = new Totals(parameters, buffers, macs, flops, activations),
+            Totals = totals,
+            AuxiliaryTotals = auxiliary,
             Diagnostics = diagnostics.ToImmutable(),
         };
+    }
+
+    // A node feeds the output when the output is reachable from it; the others are training-only heads.
+    private static bool[] FeedsOutput(Network network)
+    {
+        var feeds = new bool[network.Nodes.Length];
+        if (!network.Output.IsNetworkInput)
+        {
+            feeds[network.Output.Id] = true;
+        }
+
+        for (var i = network.Nodes.Length - 1; i >= 0; i--)
+        {
+            if (!feeds[i])
+            {
+                continue;
+            }
+
+            foreach (var input in network.Nodes[i].Inputs.Where(t => !t.IsNetworkInput))
+            {
+                feeds[input.Id] = true;
+            }
+        }
+
+        return feeds;
     }
 
     /// <summary>The output shape of every node, indexed as <see cref="Network.Nodes"/>.</summary>

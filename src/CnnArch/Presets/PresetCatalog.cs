@@ -89,8 +89,33 @@ public static partial class Catalog
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
         new(new PresetInfo(name, family, description, paper, [.. parameters]), build);
 
-    private static IEnumerable<Entry> AllEntries() =>
-        Fixed("AlexNet", AlexNets.Entries());
+    private static readonly PresetParameter Width = new("width", "Width multiplier alpha: every layer's channels times alpha, rounded to a multiple of 8", "1.0");
+
+    private static IEnumerable<Entry> AllEntries()
+    {
+        var entries = new List<Entry>();
+        entries.AddRange(Fixed("AlexNet", AlexNets.Entries()));
+        entries.AddRange(Fixed("VGG", Vggs.Entries()));
+        entries.Add(Preset("googlenet", "GoogLeNet", "GoogLeNet as torchvision (BN, 3x3 in the \"5x5\" branch, ceil-mode pools)",
+            GoogLeNets.PaperCitation + "; torchvision (pytorch/vision#906)", a => GoogLeNets.TorchVision(a.Bool("aux")), GoogLeNets.AuxParameter));
+        entries.Add(Preset("googlenet_paper", "GoogLeNet", "GoogLeNet as the paper (true 5x5, conv bias, no BN, LRN in the stem)",
+            GoogLeNets.PaperCitation, a => GoogLeNets.Paper(a.Bool("aux")), GoogLeNets.AuxParameter));
+        foreach (var (name, description, paper, options) in ResNets.Entries())
+        {
+            var family = name.StartsWith("resnext", StringComparison.Ordinal) ? "ResNeXt" : name.StartsWith("wide", StringComparison.Ordinal) ? "Wide ResNet" : name.StartsWith("se_", StringComparison.Ordinal) ? "SE-ResNet" : "ResNet";
+            entries.Add(Preset(name, family, description, paper,
+                a => ResNets.Build(options with { SqueezeExcitation = a.Bool("se"), SeReduction = a.Int("se_reduction"), PreActivation = a.Bool("preact") }),
+                new PresetParameter("se", "Squeeze-and-excitation after every block's last BN (Hu et al. 2017)", options.SqueezeExcitation ? "true" : "false"),
+                new PresetParameter("se_reduction", "SE reduction ratio r (squeeze to C / r channels)", "16"),
+                new PresetParameter("preact", "Pre-activation blocks: BN and ReLU before each conv (He et al. 2016)", "false")));
+        }
+
+        entries.Add(Preset("mobilenet_v1", "MobileNet", "MobileNet v1 (paper Table 1), any width and resolution", MobileNets.V1Paper, a => MobileNets.V1(a.Double("width")), Width));
+        entries.Add(Preset("mobilenet_v2", "MobileNet", "MobileNetV2 as torchvision (inverted residuals, linear bottlenecks)", MobileNets.V2Paper, a => MobileNets.V2(a.Double("width")), Width));
+        entries.Add(Preset("mobilenet_v3_large", "MobileNet", "MobileNetV3-Large as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: true, a.Double("width")), Width));
+        entries.Add(Preset("mobilenet_v3_small", "MobileNet", "MobileNetV3-Small as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: false, a.Double("width")), Width));
+        return entries;
+    }
 
     private static IEnumerable<Entry> Fixed(string family, IEnumerable<(string Name, string Description, string Paper, Func<Network> Build)> presets) =>
         presets.Select(p => Preset(p.Name, family, p.Description, p.Paper, _ => p.Build()));

@@ -46,18 +46,13 @@ public static class JsonReport
             w.WriteNumber("memoryKB", layer.MemoryKB);
             w.WriteBoolean("module", layer.IsModule);
             w.WriteBoolean("counted", layer.IsCounted);
+            w.WriteBoolean("auxiliary", layer.IsAuxiliary);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteStartObject("totals");
-        w.WriteNumber("params", report.Totals.Parameters);
-        w.WriteNumber("buffers", report.Totals.Buffers);
-        w.WriteNumber("macs", report.Totals.Macs);
-        w.WriteNumber("flops", report.Totals.Flops);
-        w.WriteNumber("activationBytes", report.Totals.ActivationBytes);
-        w.WriteNumber("memoryKB", report.Totals.MemoryKB);
-        w.WriteEndObject();
+        WriteTotals(w, "totals", report.Totals);
+        WriteTotals(w, "auxiliaryTotals", report.AuxiliaryTotals);
         w.WriteStartArray("diagnostics");
         foreach (var d in report.Diagnostics)
         {
@@ -68,6 +63,18 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteTotals(Utf8JsonWriter w, string name, Totals t)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("params", t.Parameters);
+        w.WriteNumber("buffers", t.Buffers);
+        w.WriteNumber("macs", t.Macs);
+        w.WriteNumber("flops", t.Flops);
+        w.WriteNumber("activationBytes", t.ActivationBytes);
+        w.WriteNumber("memoryKB", t.MemoryKB);
         w.WriteEndObject();
     }
 
