@@ -9,7 +9,7 @@ namespace CnnArch.Presets;
 /// </summary>
 public static class MobileNets
 {
-    internal const string V1Paper = "Howard et al. MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications. arXiv 1704.04861, Table 1";
+    internal const string V1Paper = "Howard et al. MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications. 2017 (arXiv 1704.04861), Table 1";
     internal const string V2Paper = "Sandler et al. MobileNetV2: Inverted Residuals and Linear Bottlenecks. CVPR 2018 (arXiv 1801.04381), Table 2";
     internal const string V3Paper = "Howard et al. Searching for MobileNetV3. ICCV 2019 (arXiv 1905.02244), Tables 1 and 2";
 

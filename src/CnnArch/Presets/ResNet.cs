@@ -262,7 +262,7 @@ public static class ResNets
         yield return ("resnext101_32x4d", "ResNeXt-101 32x4d (v1.5)", ResNeXtPaper, Standard("resnext101_32x4d", 101) with { Groups = 32, WidthPerGroup = 4 });
         yield return ("resnext101_32x8d", "ResNeXt-101 32x8d as torchvision (v1.5)", ResNeXtPaper, Standard("resnext101_32x8d", 101) with { Groups = 32, WidthPerGroup = 8 });
         yield return ("resnext101_64x4d", "ResNeXt-101 64x4d as torchvision (v1.5)", ResNeXtPaper, Standard("resnext101_64x4d", 101) with { Groups = 64, WidthPerGroup = 4 });
-        yield return ("resnext50_32x4d_v1", "ResNeXt-50 32x4d as the paper (stride on the first 1x1)", ResNeXtPaper, Standard("resnext50_32x4d_v1", 50) with { Groups = 32, WidthPerGroup = 4, StrideOnFirst1x1 = true });
+        yield return ("resnext50_32x4d_v1", "ResNeXt-50 32x4d with the stride on the first 1x1 (ResNet v1; the ResNeXt paper's 4.2 G strides on the 3x3)", ResNeXtPaper, Standard("resnext50_32x4d_v1", 50) with { Groups = 32, WidthPerGroup = 4, StrideOnFirst1x1 = true });
         yield return ("se_resnet50", "SE-ResNet-50: SE blocks (reduction 16) on ResNet-50, as timm's seresnet50", SePaper, Standard("se_resnet50", 50) with { SqueezeExcitation = true, Naming = ResNetNaming.Timm });
     }
 }

@@ -31,9 +31,10 @@ public static class Vggs
         Build(name, Configs[config], batchNorm, adaptivePool: true);
 
     /// <summary>
-    /// The paper's configuration: no adaptive pooling, so the classifier's 25,088 inputs need a
-    /// 224x224 input (the paper evaluates larger images by converting FC layers to convs, not modelled).
-    /// A-LRN puts LRN after the first conv's ReLU.
+    /// The paper's configuration: no adaptive pooling, so the first FC layer takes whatever the last
+    /// pool gives (25,088 inputs at 224x224, the paper's training size; the paper evaluates larger
+    /// images by turning FC layers into convs, which is not modelled). A-LRN puts LRN after the first
+    /// conv's ReLU.
     /// </summary>
     public static Network Paper(string name, char config, bool lrn = false)
     {
@@ -78,7 +79,7 @@ public static class Vggs
 
         children.Add(new("flatten", new Functional(Flatten.Instance)));
         children.Add(new("classifier", new Sequential(
-            new Linear { OutFeatures = 4096, InFeatures = 512 * 7 * 7 }, new ReLU { Inplace = true }, new Dropout(),
+            new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true }, new Dropout(),
             new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true }, new Dropout(),
             new Linear { OutFeatures = 1000 })));
         return Network.Create(name, new Sequential(children), TensorShape.Chw(3, 224, 224));

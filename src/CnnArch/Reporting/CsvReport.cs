@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using CnnArch.Analysis;
+
+namespace CnnArch.Reporting;
+
+/// <summary>
+/// A report as CSV (RFC 4180): one row per layer with exact integers, then nothing else, so that any
+/// CSV reader takes it. Columns: path, kind, output (CxHxW), params, buffers, macs, flops,
+/// activation_bytes, memory_kb, module, auxiliary, counted.
+/// </summary>
+public static class CsvReport
+{
+    /// <summary>The header row.</summary>
+    public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted";
+
+    /// <summary>The report as CSV text, header first, lines ending in \n.</summary>
+    public static string Write(AnalysisReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder().Append(Header).Append('\n');
+        foreach (var l in report.Layers)
+        {
+            sb.Append(Field(l.Path)).Append(',')
+              .Append(Field(l.Kind)).Append(',')
+              .Append(l.Output.ToString()).Append(',')
+              .Append(l.Parameters.ToString(c)).Append(',')
+              .Append(l.Buffers.ToString(c)).Append(',')
+              .Append(l.Macs.ToString(c)).Append(',')
+              .Append(l.Flops.ToString(c)).Append(',')
+              .Append(l.ActivationBytes.ToString(c)).Append(',')
+              .Append(l.MemoryKB.ToString("0.####", c)).Append(',')
+              .Append(l.IsModule ? "true" : "false").Append(',')
+              .Append(l.IsAuxiliary ? "true" : "false").Append(',')
+              .Append(l.IsCounted ? "true" : "false").Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,102 @@
+namespace CnnArch.Tests.Presets;
+
+public class CatalogTests
+{
+    public static TheoryData<string> PresetNames() => [.. Catalog.All.Select(p => p.Name)];
+
+    [Fact]
+    public void Should_Offer_Every_Preset_The_Issue_Names()
+    {
+        Catalog.All.Select(p => p.Name).Should().BeEquivalentTo(
+        [
+            "alexnet", "alexnet_original", "zfnet", "zfnet_large",
+            "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
+            "vgg_a", "vgg_a_lrn", "vgg_b", "vgg_c", "vgg_d", "vgg_e",
+            "googlenet", "googlenet_paper",
+            "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnet50_v1", "resnet101_v1", "resnet152_v1",
+            "wide_resnet50_2", "wide_resnet101_2",
+            "resnext50_32x4d", "resnext101_32x4d", "resnext101_32x8d", "resnext101_64x4d", "resnext50_32x4d_v1",
+            "se_resnet50", "mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+        ]);
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public void Should_Describe_Every_Preset_With_Its_Paper(string name)
+    {
+        var info = Catalog.All.Single(p => p.Name == name);
+
+        info.Description.Should().NotBeNullOrWhiteSpace();
+        info.Paper.Should().MatchRegex(@"(19|20)\d\d", "the paper is cited with its year");
+    }
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public void Should_Work_At_Other_Resolutions_With_1000_Outputs(string name)
+    {
+        foreach (var side in new[] { 256, 320 })
+        {
+            var report = Analyzer.Analyze(Catalog.Create(name), new AnalysisOptions { Input = TensorShape.Chw(3, side, side) });
+
+            report.Output.Dims.Should().Equal([1000]);
+            report.Layers.Should().OnlyContain(l => l.Output.Elements > 0);
+        }
+    }
+
+    [Fact]
+    public void Should_Fail_Clearly_When_The_Input_Is_Too_Small_For_The_Network()
+    {
+        var act = () => Analyzer.Analyze(Catalog.Create("vgg16"), new AnalysisOptions { Input = TensorShape.Chw(3, 16, 16) });
+
+        act.Should().Throw<InvalidNetworkException>().Which.Path.Should().StartWith("features.");
+    }
+
+    [Fact]
+    public void Should_List_Known_Presets_When_The_Name_Is_Unknown()
+    {
+        var act = () => Catalog.Create("resnet5");
+
+        act.Should().Throw<ArgumentException>().WithMessage("No preset named 'resnet5'. Known: alexnet, alexnet_original, *");
+    }
+
+    [Fact]
+    public void Should_List_Known_Parameters_When_A_Parameter_Is_Unknown()
+    {
+        var act = () => Catalog.Create("mobilenet_v1", new Dictionary<string, string> { ["alpha"] = "0.5" });
+
+        act.Should().Throw<ArgumentException>().WithMessage("Preset 'mobilenet_v1' has no parameter 'alpha'; known: width.");
+    }
+
+    [Theory]
+    [InlineData("width", "-1")]
+    [InlineData("width", "wide")]
+    public void Should_Reject_Bad_Parameter_Values(string parameter, string value)
+    {
+        var act = () => Catalog.Create("mobilenet_v2", new Dictionary<string, string> { [parameter] = value });
+
+        act.Should().Throw<ArgumentException>().WithMessage($"*'{parameter}' must be a positive number, got '{value}'*");
+    }
+
+    [Fact]
+    public void Should_Add_SE_Or_Pre_Activation_To_Any_ResNet()
+    {
+        var se = Analyzer.Analyze(Catalog.Create("resnext50_32x4d", new Dictionary<string, string> { ["se"] = "true" }));
+        var preact = Analyzer.Analyze(Catalog.Create("resnet18", new Dictionary<string, string> { ["preact"] = "true" }));
+
+        se.Layers.Count(l => l.Kind == "Scale").Should().Be(16);
+        se.Layers.Single(l => l.Path == "layer1.0.se.fc1").Output.ToString().Should().Be("16x1x1");
+        preact.Layers.Select(l => l.Path).Should().ContainInOrder("layer1.0.bn1", "layer1.0.relu", "layer1.0.conv1");
+        preact.Layers.Should().Contain(l => l.Path == "post_bn");
+    }
+
+    [Fact]
+    public void Should_Build_Any_Depth_Table_With_The_Family_Builder()
+    {
+        var net = ResNets.Build(new ResNetOptions { Name = "resnet26", Block = ResidualBlockKind.Bottleneck, Depths = [2, 2, 2, 2], Groups = 8, WidthPerGroup = 8 });
+
+        var report = Analyzer.Analyze(net);
+
+        report.Layers.Count(l => l.Kind == "Add").Should().Be(8);
+        report.Layers.Single(l => l.Path == "layer1.0.conv2").Output.Channels.Should().Be(64, "width = 64 x (8 / 64) x 8 groups");
+    }
+}
