@@ -23,19 +23,34 @@ public readonly record struct Tensor(int Id)
 public sealed record Node(int Index, string Path, Layer Layer, ImmutableArray<Tensor> Inputs, bool IsModule);
 
 /// <summary>
+/// A block as it was built: its path, the nodes it expanded into (a contiguous range in execution
+/// order), the value it read, and how deeply it is nested (a top-level block has depth 1).
+/// </summary>
+/// <param name="Path">The block's path (<c>layer1.0</c>).</param>
+/// <param name="FirstNode">Index of its first node.</param>
+/// <param name="LastNode">Index of its last node.</param>
+/// <param name="Input">The value it read; an eager framework keeps it referenced until the block returns.</param>
+/// <param name="Depth">Nesting depth, 1 for a block applied to the network itself.</param>
+public sealed record Scope(string Path, int FirstNode, int LastNode, Tensor Input, int Depth);
+
+/// <summary>
 /// An immutable directed acyclic graph of layers in execution order, built by
 /// <see cref="NetworkBuilder"/>. Every node reads only the input or earlier nodes, so the order is a
 /// topological order and cycles cannot be expressed.
 /// </summary>
 public sealed class Network
 {
-    internal Network(string name, ImmutableArray<Node> nodes, Tensor output, TensorShape? defaultInput)
+    internal Network(string name, ImmutableArray<Node> nodes, Tensor output, TensorShape? defaultInput, ImmutableArray<Scope> scopes)
     {
         Name = name;
         Nodes = nodes;
         Output = output;
         DefaultInput = defaultInput;
+        Scopes = scopes;
     }
+
+    /// <summary>The blocks the network was built from, outermost first within each range.</summary>
+    public ImmutableArray<Scope> Scopes { get; }
 
     /// <summary>The model's name, as reports show it.</summary>
     public string Name { get; }
@@ -58,10 +73,10 @@ public sealed class Network
     }
 
     /// <summary>A copy with another name.</summary>
-    public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput);
+    public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput, Scopes);
 
     /// <summary>A copy with another default input.</summary>
-    public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input);
+    public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input, Scopes);
 }
 
 /// <summary>
@@ -78,6 +93,8 @@ public sealed class Network
 public sealed class NetworkBuilder
 {
     private readonly List<Node> _nodes = [];
+    private readonly List<Scope> _scopes = [];
+    private int _depth;
 
     /// <summary>Starts an empty network named <paramref name="name"/>.</summary>
     public NetworkBuilder(string name) => Name = Guard.Name(name, nameof(name));
@@ -103,7 +120,20 @@ public sealed class NetworkBuilder
                 return AddNode(path, layer, isModule: true, inputs);
             case Block block when inputs.Length == 1:
                 Check(inputs[0], path);
-                return block.Expand(this, path, inputs[0]);
+                var first = _nodes.Count;
+                var scope = _scopes.Count;
+                _scopes.Add(null!);
+                _depth++;
+                try
+                {
+                    var output = block.Expand(this, path, inputs[0]);
+                    _scopes[scope] = new Scope(path, first, _nodes.Count - 1, inputs[0], _depth);
+                    return output;
+                }
+                finally
+                {
+                    _depth--;
+                }
             case Block:
                 throw new InvalidNetworkException(path, $"a {module.GetType().Name} block reads one input, got {inputs.Length}.");
             default:
@@ -115,7 +145,8 @@ public sealed class NetworkBuilder
     public Network Build(Tensor output, TensorShape? defaultInput = null)
     {
         Check(output, "output");
-        return new Network(Name, [.. _nodes], output, defaultInput);
+        // A block that added no node (an empty Sequential) has no range to speak of.
+        return new Network(Name, [.. _nodes], output, defaultInput, [.. _scopes.Where(s => s is not null && s.LastNode >= s.FirstNode)]);
     }
 
     internal Tensor AddNode(string path, Layer layer, bool isModule, params ReadOnlySpan<Tensor> inputs)

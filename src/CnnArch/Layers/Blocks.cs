@@ -85,11 +85,14 @@ public sealed record Residual : Block
     /// <summary>What follows the addition (ResNet's final ReLU), named under the block's path; null for nothing.</summary>
     public Sequential? After { get; init; }
 
+    /// <summary>Add the shortcut into the body's output in place (<c>out += identity</c>, as torchvision's ResNet); default false (<c>x + f(x)</c>).</summary>
+    public bool InPlaceJoin { get; init; }
+
     internal override Tensor Expand(NetworkBuilder builder, string path, Tensor input)
     {
         var body = Body.Expand(builder, path, input);
         var shortcut = Shortcut is null ? input : builder.Add(NetworkBuilder.Join(path, ShortcutName), Shortcut, input);
-        var sum = builder.AddNode(NetworkBuilder.Join(path, JoinName), Layers.Add.Instance, isModule: false, body, shortcut);
+        var sum = builder.AddNode(NetworkBuilder.Join(path, JoinName), InPlaceJoin ? Layers.Add.InPlaceInstance : Layers.Add.Instance, isModule: false, body, shortcut);
         return After is null ? sum : After.Expand(builder, path, sum);
     }
 }

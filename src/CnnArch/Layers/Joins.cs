@@ -5,8 +5,17 @@ namespace CnnArch.Layers;
 /// </summary>
 public sealed record Add : Layer
 {
-    /// <summary>The one instance.</summary>
+    /// <summary>An addition into a new tensor (<c>x + y</c>).</summary>
     public static Add Instance { get; } = new();
+
+    /// <summary>An addition into the first operand (<c>out += identity</c>, as torchvision's and timm's ResNets).</summary>
+    public static Add InPlaceInstance { get; } = new() { Inplace = true };
+
+    /// <summary>Whether the sum overwrites the first operand; default false.</summary>
+    public bool Inplace { get; init; }
+
+    /// <inheritdoc/>
+    public override bool IsInPlace => Inplace;
 
     /// <inheritdoc/>
     public override int MinInputs => 2;

@@ -215,6 +215,7 @@ public static class ResNets
             Body = new Sequential(body),
             Shortcut = shortcut,
             After = o.PreActivation ? null : Sequential.Of((Act(convs.Length), new ReLU { Inplace = true })),
+            InPlaceJoin = true,
         };
     }
 

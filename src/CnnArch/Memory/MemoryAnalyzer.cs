@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using CnnArch.Analysis;
+using CnnArch.Graph;
+using CnnArch.Layers;
+
+namespace CnnArch.Memory;
+
+/// <summary>
+/// Estimates memory by walking the graph at the level of storages: a tensor stays alive until its last
+/// consumer has run; in-place operations and views share their input's storage; training keeps what
+/// each layer saves for backward (<see cref="SavedTensors"/>) until that layer's backward has run.
+/// </summary>
+public static class MemoryAnalyzer
+{
+    /// <summary>Estimates inference and training memory of <paramref name="network"/>.</summary>
+    /// <exception cref="InvalidNetworkException">The network is invalid for the input, or a size overflows.</exception>
+    public static MemoryReport Analyze(Network network, MemoryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new MemoryOptions();
+        var input = options.Input ?? network.DefaultInput
+            ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
+        var shapes = Analyzer.InferShapes(network, input);
+        try
+        {
+            return Estimate(network, input, shapes, options);
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidNetworkException(network.Name, $"a memory size overflows 64 bits at batch {options.Batch}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// The largest batch whose peak fits in <paramref name="budgetBytes"/>: the training peak (everything,
+    /// optimizer state included) when <paramref name="training"/>, else weights, input and inference peak.
+    /// Returns 0 when not even one sample fits.
+    /// </summary>
+    public static int LargestBatch(Network network, long budgetBytes, MemoryOptions? options = null, bool training = true)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new MemoryOptions();
+        bool Fits(int batch)
+        {
+            try
+            {
+                return Total(Analyze(network, options with { Batch = batch }), training) <= budgetBytes;
+            }
+            catch (InvalidNetworkException ex) when (ex.InnerException is OverflowException)
+            {
+                return false;
+            }
+        }
+
+        if (!Fits(1))
+        {
+            return 0;
+        }
+
+        // Memory grows with the batch: double until it does not fit, then bisect.
+        int lo = 1, hi = 2;
+        while (hi < int.MaxValue / 2 && Fits(hi))
+        {
+            lo = hi;
+            hi *= 2;
+        }
+
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            (lo, hi) = Fits(mid) ? (mid, hi) : (lo, mid);
+        }
+
+        return lo;
+    }
+
+    /// <summary>The total a device must hold: training peak, or weights + buffers + input + inference peak.</summary>
+    public static long Total(MemoryReport report, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return training
+            ? report.Training.PeakBytes
+            : checked(report.ParameterBytes + report.BufferBytes + report.InputBytes + report.Inference.PeakBytes);
+    }
+
+    private static MemoryReport Estimate(Network network, TensorShape input, ImmutableArray<TensorShape> shapes, MemoryOptions o)
+    {
+        var nodes = network.Nodes;
+        var n = nodes.Length;
+        var actBytes = o.Activations.BytesPerElement();
+        var weightBytes = o.Weights.BytesPerElement();
+        long Round(long bytes) => bytes == 0 ? 0 : checked((bytes + o.AllocationGranularity - 1) / o.AllocationGranularity * o.AllocationGranularity);
+        long TensorBytes(TensorShape s) => Round(checked(s.Elements * o.Batch * actBytes));
+
+        // Value v: 0 is the network input, i + 1 the output of node i.
+        static int Value(Tensor t) => t.Id + 1;
+        var shapeOf = new TensorShape[n + 1];
+        shapeOf[0] = input;
+        for (var i = 0; i < n; i++)
+        {
+            shapeOf[i + 1] = shapes[i];
+        }
+
+        var inputsOf = nodes.Select(node => node.Inputs.Select(Value).ToArray()).ToArray();
+        var outputValue = Value(network.Output);
+        var parameterBytes = new long[n];
+        var bufferBytes = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            var ins = inputsOf[i].Select(v => shapeOf[v]).ToArray();
+            parameterBytes[i] = checked(nodes[i].Layer.Parameters(ins) * weightBytes);
+            bufferBytes[i] = checked(nodes[i].Layer.Buffers(ins) * 4);
+        }
+
+        long Workspace(int i) => Round(checked(SavedTensors.WorkspaceElements(nodes[i].Layer, shapeOf[inputsOf[i][0]], shapes[i].Elements) * o.Batch * actBytes));
+        var inference = Inference(network, inputsOf, outputValue, shapeOf, TensorBytes, Workspace);
+        var (training, saved) = Training(network, inputsOf, outputValue, shapeOf, parameterBytes, TensorBytes, Round, actBytes, o.Batch, Workspace);
+
+        var totalParams = parameterBytes.Sum();
+        var totalBuffers = bufferBytes.Sum();
+        var inputBytes = TensorBytes(input);
+        var optimizerState = checked(totalParams * o.Optimizer.StatePerParameter());
+        var layers = ImmutableArray.CreateBuilder<LayerMemory>(n);
+        for (var i = 0; i < n; i++)
+        {
+            layers.Add(new LayerMemory(nodes[i].Path, nodes[i].Layer.Kind, TensorBytes(shapes[i]), !SavedTensors.AliasesInput(nodes[i].Layer, training: false),
+                parameterBytes[i], bufferBytes[i], saved[i]));
+        }
+
+        return new MemoryReport
+        {
+            Model = network.Name,
+            Input = input,
+            Options = o,
+            ParameterBytes = totalParams,
+            BufferBytes = totalBuffers,
+            InputBytes = inputBytes,
+            Inference = inference,
+            Training = training with
+            {
+                OptimizerStateBytes = optimizerState,
+                PeakBytes = checked(totalParams + totalBuffers + inputBytes + optimizerState + training.ForwardBackwardPeakBytes),
+            },
+            Layers = layers.MoveToImmutable(),
+        };
+    }
+
+    // Storage of every value: a new one per allocating node, the input's for in-place ops and views.
+    private static int[] Storages(ImmutableArray<Node> nodes, int[][] inputsOf, bool training)
+    {
+        var storage = new int[nodes.Length + 1];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            storage[i + 1] = SavedTensors.AliasesInput(nodes[i].Layer, training) ? storage[inputsOf[i][0]] : i + 1;
+        }
+
+        return storage;
+    }
+
+    private static InferenceMemory Inference(Network network, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, Func<TensorShape, long> bytes, Func<int, long> workspace)
+    {
+        var nodes = network.Nodes;
+        var n = nodes.Length;
+        var storage = Storages(nodes, inputsOf, training: false);
+        var lastUse = LastUses(network, inputsOf, storage, outputValue);
+        long live = 0, peak = 0, sum = 0;
+        var peakLayer = n > 0 ? nodes[0].Path : string.Empty;
+        for (var i = 0; i < n; i++)
+        {
+            if (storage[i + 1] == i + 1)
+            {
+                var size = bytes(shapeOf[i + 1]);
+                live = checked(live + size);
+                sum = checked(sum + size);
+            }
+
+            var during = checked(live + workspace(i));
+            if (during > peak)
+            {
+                (peak, peakLayer) = (during, nodes[i].Path);
+            }
+
+            foreach (var s in StoragesFreedAfter(i, lastUse))
+            {
+                live -= bytes(shapeOf[s]);
+            }
+        }
+
+        return new InferenceMemory(peak, peakLayer, sum);
+    }
+
+    // The last node that reads each storage (the network output's is kept to the end); the input's is never freed.
+    private static int[] LastUses(Network network, int[][] inputsOf, int[] storage, int outputValue)
+    {
+        var nodes = network.Nodes;
+        var lastUse = new int[nodes.Length + 1];
+        Array.Fill(lastUse, -1);
+        for (var v = 1; v <= nodes.Length; v++)
+        {
+            lastUse[storage[v]] = Math.Max(lastUse[storage[v]], v - 1);
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            foreach (var v in inputsOf[i])
+            {
+                lastUse[storage[v]] = Math.Max(lastUse[storage[v]], i);
+            }
+        }
+
+        // Eager execution: a block's caller holds the block's input until the block returns.
+        foreach (var scope in network.Scopes)
+        {
+            var v = scope.Input.Id + 1;
+            lastUse[storage[v]] = Math.Max(lastUse[storage[v]], scope.LastNode);
+        }
+
+        lastUse[storage[outputValue]] = int.MaxValue;
+        lastUse[0] = int.MaxValue;
+        return lastUse;
+    }
+
+    private static IEnumerable<int> StoragesFreedAfter(int node, int[] lastUse)
+    {
+        for (var s = 1; s < lastUse.Length; s++)
+        {
+            if (lastUse[s] == node)
+            {
+                yield return s;
+            }
+        }
+    }
+
+    private static (TrainingMemory Memory, long[] SavedPerLayer) Training(
+        Network network, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, long[] parameterBytes,
+        Func<TensorShape, long> bytes, Func<long, long> round, int actBytes, int batch, Func<int, long> workspace)
+    {
+        var nodes = network.Nodes;
+        var n = nodes.Length;
+        var storage = Storages(nodes, inputsOf, training: true);
+        var lastUse = LastUses(network, inputsOf, storage, outputValue);
+
+        // Autograd records a node only when its output requires grad: it has parameters or reads such an output.
+        var requiresGrad = new bool[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            requiresGrad[i + 1] = parameterBytes[i] > 0 || inputsOf[i].Any(v => requiresGrad[v]);
+        }
+
+        var savers = new int[n + 1];
+        var extras = new long[n];
+        var savedBy = new List<int>[n];
+        var savedPerLayer = new long[n];
+        var everSaved = new bool[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            savedBy[i] = [];
+            if (!requiresGrad[i + 1])
+            {
+                continue;
+            }
+
+            var shape = shapeOf[i + 1];
+            var rule = SavedTensors.For(nodes[i].Layer, inputsOf[i].Length, shape.Elements, shape.IsFeatureMap || shape.Rank == 1 ? shape.Channels : 1);
+            var values = rule.InputIndices.Select(k => inputsOf[i][k]).Concat(rule.SavesOutput ? [i + 1] : []);
+            foreach (var s in values.Select(v => storage[v]).Where(s => s != 0).Distinct())
+            {
+                savedBy[i].Add(s);
+                savers[s]++;
+                if (!everSaved[s])
+                {
+                    everSaved[s] = true;
+                    savedPerLayer[i] += bytes(shapeOf[s]);
+                }
+            }
+
+            extras[i] = checked(round(rule.ExtraBytes * batch) + round(rule.ExtraFloats * batch * actBytes));
+            savedPerLayer[i] += extras[i];
+        }
+
+        // Forward: allocate outputs and extras; free what no later layer reads and no backward needs.
+        long live = 0, peak = 0;
+        var peakNode = 0;
+        var peakInBackward = false;
+        var alive = new bool[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            if (storage[i + 1] == i + 1)
+            {
+                alive[i + 1] = true;
+                live = checked(live + bytes(shapeOf[i + 1]));
+            }
+
+            live = checked(live + extras[i]);
+            if (live + workspace(i) > peak)
+            {
+                (peak, peakNode) = (live + workspace(i), i);
+            }
+
+            foreach (var s in StoragesFreedAfter(i, lastUse).Where(s => savers[s] == 0))
+            {
+                alive[s] = false;
+                live -= bytes(shapeOf[s]);
+            }
+        }
+
+        var saved = Enumerable.Range(1, n).Where(s => savers[s] > 0).Sum(s => bytes(shapeOf[s])) + extras.Sum();
+        var heldAfterForward = live;
+
+        // Backward, in reverse: each recorded node turns its output's gradient into its inputs' gradients
+        // (a new buffer, or the same one for additions, concatenations and views), adds its parameters'
+        // gradients, then releases its output gradient, its extras and its saved tensors.
+        var gradRefs = new int[n + 1];
+        var gradOwner = new int[n + 1];
+        var gradSize = new long[n + 1];
+        void Hold(int v, int owner)
+        {
+            gradOwner[v] = owner;
+            gradRefs[owner]++;
+        }
+
+        for (var v = 1; v <= n; v++)
+        {
+            var terminal = requiresGrad[v] && (v == outputValue || !inputsOf.Any(ins => ins.Contains(v)));
+            if (terminal)
+            {
+                gradSize[v] = bytes(shapeOf[v]);
+                live = checked(live + gradSize[v]);
+                Hold(v, v);
+            }
+        }
+
+        long gradients = 0;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var v = i + 1;
+            if (!requiresGrad[v] || gradRefs[gradOwner[v]] == 0)
+            {
+                continue;
+            }
+
+            var passThrough = nodes[i].Layer is Add or Concat or Flatten or Identity || (nodes[i].Layer is Dropout d && d.P == 0);
+            long transient = 0;
+            foreach (var u in inputsOf[i].Distinct().Where(u => requiresGrad[u]))
+            {
+                if (gradRefs[gradOwner[u]] > 0 && gradOwner[u] != 0)
+                {
+                    transient = checked(transient + bytes(shapeOf[u]));
+                }
+                else if (passThrough)
+                {
+                    Hold(u, gradOwner[v]);
+                }
+                else
+                {
+                    gradSize[u] = bytes(shapeOf[u]);
+                    live = checked(live + gradSize[u]);
+                    Hold(u, u);
+                }
+            }
+
+            live = checked(live + parameterBytes[i]);
+            gradients = checked(gradients + parameterBytes[i]);
+            if (live + transient > peak)
+            {
+                (peak, peakNode, peakInBackward) = (live + transient, i, true);
+            }
+
+            if (--gradRefs[gradOwner[v]] == 0)
+            {
+                live -= gradSize[gradOwner[v]];
+            }
+
+            live -= extras[i];
+            foreach (var s in savedBy[i])
+            {
+                if (--savers[s] == 0 && lastUse[s] != int.MaxValue)
+                {
+                    live -= bytes(shapeOf[s]);
+                }
+            }
+        }
+
+        var memory = new TrainingMemory(saved, heldAfterForward, peak, n > 0 ? nodes[peakNode].Path : string.Empty, peakInBackward, gradients, 0, 0);
+        return (memory, savedPerLayer);
+    }
+}
