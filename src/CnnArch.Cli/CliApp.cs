@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CnnArch.Analysis;
 using CnnArch.Graph;
+using CnnArch.Memory;
 using CnnArch.Presets;
 using CnnArch.Reporting;
 using Spectre.Console;
@@ -43,6 +44,7 @@ internal static class CliApp
             "cnnarch: what a convolutional network costs, layer by layer, without running it.\n" +
             "Exit codes: 0 success, 1 invalid network, 2 usage or input-file error.");
         root.Add(AnalyzeCommand(stdout, stderr, isTerminal));
+        root.Add(MemoryCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
         return root;
     }
@@ -58,13 +60,14 @@ internal static class CliApp
         convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var set = new Option<string[]>("--set") { Description = "A preset parameter, name=value (repeatable), e.g. --set width=0.75.", HelpName = "name=value", AllowMultipleArgumentsPerToken = false };
+        var set = SetOption();
+        var ignore = new Option<string[]>("--ignore") { Description = "Count nothing for this layer kind (repeatable), e.g. --ignore BatchNorm2d for BN folded into the conv.", HelpName = "kind" };
 
         var command = new Command("analyze",
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, set,
+            model, input, batch, dtype, convention, format, set, ignore,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -79,7 +82,9 @@ internal static class CliApp
                 Input = result.GetValue(input) is { } text ? ParseInput(text) : null,
                 Batch = result.GetValue(batch),
                 DataType = DataTypes.Parse(result.GetRequiredValue(dtype)),
-                Convention = Conventions.Get(result.GetRequiredValue(convention)),
+                Convention = (result.GetValue(ignore) ?? []).Aggregate(
+                    Conventions.Get(result.GetRequiredValue(convention)),
+                    (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
             var report = Analyzer.Analyze(network, options);
             if (result.GetValue(format) == "json")
@@ -90,6 +95,67 @@ internal static class CliApp
             else
             {
                 TableRenderer.Render(report, CreateConsole(stdout, isTerminal), isTerminal);
+            }
+        }));
+        return command;
+    }
+
+    private static Option<string[]> SetOption() =>
+        new("--set") { Description = "A preset parameter, name=value (repeatable), e.g. --set width=0.75.", HelpName = "name=value" };
+
+    private static Command MemoryCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list')." };
+        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's).", HelpName = "CxHxW" };
+        var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
+        var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
+        dtype.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
+        var weights = new Option<string?>("--weights-dtype") { Description = "Element type of weights, gradients and optimizer state (default: as --dtype; mixed precision: fp32 weights with --dtype fp16)." };
+        weights.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer whose state training keeps.", DefaultValueFactory = _ => "sgd-momentum" };
+        optimizer.AcceptOnlyFromAmong("sgd", "sgd-momentum", "adam", "adamw");
+        var training = new Option<bool>("--training") { Description = "Print the training breakdown too, and make --fits answer for training." };
+        var fits = new Option<string?>("--fits") { Description = "Also answer the largest batch that fits in this much memory (24GB, 80GiB, 16000MB; powers of 1024).", HelpName = "size" };
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var set = SetOption();
+
+        var command = new Command("memory",
+            "Memory for inference and training: weights, activations alive at the peak, what backward keeps, gradients, optimizer state.\n" +
+            "Example: cnnarch memory resnet50 --batch 32 --optimizer sgd-momentum --training --fits 24GB")
+        {
+            model, input, batch, dtype, weights, optimizer, training, fits, format, set,
+        };
+        command.SetAction(result => Guarded(stderr, () =>
+        {
+            if (result.GetValue(batch) < 1)
+            {
+                throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
+            }
+
+            var network = LoadModel(result.GetRequiredValue(model), result.GetValue(set) ?? []);
+            var activations = DataTypes.Parse(result.GetRequiredValue(dtype));
+            var options = new MemoryOptions
+            {
+                Input = result.GetValue(input) is { } text ? ParseInput(text) : null,
+                Batch = result.GetValue(batch),
+                Activations = activations,
+                Weights = result.GetValue(weights) is { } w ? DataTypes.Parse(w) : activations,
+                Optimizer = Optimizers.Parse(result.GetRequiredValue(optimizer)),
+            };
+            var report = MemoryAnalyzer.Analyze(network, options);
+            var isTraining = result.GetValue(training);
+            int? largest = result.GetValue(fits) is { } budget
+                ? MemoryAnalyzer.LargestBatch(network, ByteSize.Parse(budget), options, isTraining)
+                : null;
+            if (result.GetValue(format) == "json")
+            {
+                stdout.Write(MemoryJson.Write(report, largest, result.GetValue(fits), isTraining));
+                stdout.WriteLine();
+            }
+            else
+            {
+                MemoryRenderer.Render(report, isTraining, largest, result.GetValue(fits), CreateConsole(stdout, isTerminal), isTerminal);
             }
         }));
         return command;

@@ -39,7 +39,7 @@ internal static class TableRenderer
             Units.Count(t.Macs));
         console.Write(table);
         console.WriteLine($"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).");
-        console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Statement}");
+        console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Describe()}");
         foreach (var d in report.Diagnostics)
         {
             console.WriteLine($"warning: {d.Path}: {d.Message}");

@@ -44,6 +44,9 @@ public sealed record LayerReport
     /// </summary>
     public bool IsAuxiliary { get; init; }
 
+    /// <summary>What one output element of this layer sees of the input.</summary>
+    public required ReceptiveField ReceptiveField { get; init; }
+
     /// <summary>Output memory in KB, bytes / 1024 as the lecture.</summary>
     public double MemoryKB => ActivationBytes / 1024.0;
 }

@@ -16,6 +16,7 @@ public static class Analyzer
         var input = options.Input ?? network.DefaultInput
             ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
         var shapes = InferShapes(network, input);
+        var fields = ReceptiveFields.Compute(network, input, shapes);
         var bytesPerElement = options.DataType.BytesPerElement();
         var rows = ImmutableArray.CreateBuilder<LayerReport>(network.Nodes.Length);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
@@ -47,6 +48,7 @@ public static class Analyzer
                     IsModule = node.IsModule,
                     IsCounted = cost is not null,
                     IsAuxiliary = !feedsOutput[node.Index],
+                    ReceptiveField = fields[node.Index],
                 };
                 rows.Add(row);
             }

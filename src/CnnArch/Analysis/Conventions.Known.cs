@@ -12,7 +12,7 @@ public static class Conventions
         typeof(Conv2d), typeof(MaxPool2d), typeof(AvgPool2d), typeof(AdaptiveAvgPool2d), typeof(Linear), typeof(Flatten),
         typeof(BatchNorm2d), typeof(LocalResponseNorm), typeof(Dropout), typeof(Identity),
         typeof(ReLU), typeof(ReLU6), typeof(Sigmoid), typeof(HardSigmoid), typeof(HardSwish), typeof(SiLU),
-        typeof(Add), typeof(Concat), typeof(Scale),
+        typeof(Softmax), typeof(Add), typeof(Concat), typeof(Scale),
     ];
 
     /// <summary>
@@ -38,8 +38,55 @@ public static class Conventions
         .With<Conv2d>(Rules.Convolution)
         .With<Linear>(Rules.Linear);
 
+    /// <summary>
+    /// PyTorch's FlopCounterMode (also Paleo's and DeepSpeed's "FLOPs"): 2 FLOPs per multiply-add of
+    /// conv and linear (matmul), nothing else; MACs as torchvision's.
+    /// </summary>
+    public static CostModel FlopCounter { get; } = TorchVision.Named(
+        "flopcounter",
+        "FLOPs: 2 per multiply-add of conv and linear (matmul) only, bias not counted (PyTorch FlopCounterMode); MACs = FLOPs / 2.");
+
+    /// <summary>
+    /// Every operation: conv and linear with their bias additions, BatchNorm as its inference affine
+    /// (use <c>Ignoring&lt;BatchNorm2d&gt;()</c> for BN folded into the conv), activations, pooling
+    /// comparisons and sums, residual additions, SE scaling, softmax. The rule of each kind is in
+    /// <see cref="Rules"/> and the docs' table.
+    /// </summary>
+    public static CostModel Full { get; } = ZeroForEveryKind(
+            "full",
+            "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax; MACs: the multiply-adds among them.")
+        .With<Conv2d>(Rules.ConvolutionWithBias)
+        .With<Linear>(Rules.LinearWithBias)
+        .With<BatchNorm2d>(Rules.BatchNormAffine)
+        .With<LocalResponseNorm>(Rules.LocalResponse)
+        .With<ReLU>(Rules.PerElement(1))
+        .With<ReLU6>(Rules.PerElement(2))
+        .With<Sigmoid>(Rules.PerElement(3))
+        .With<HardSigmoid>(Rules.PerElement(4))
+        .With<HardSwish>(Rules.PerElement(5))
+        .With<SiLU>(Rules.PerElement(4))
+        .With<MaxPool2d>(Rules.MaxComparisons)
+        .With<AvgPool2d>(Rules.AverageWindow)
+        .With<AdaptiveAvgPool2d>(Rules.AdaptiveAverage)
+        .With<Add>(Rules.Sum)
+        .With<Scale>(Rules.Multiply)
+        .With<Softmax>(Rules.SoftmaxRows);
+
     /// <summary>Every known convention, by name.</summary>
-    public static ImmutableArray<CostModel> All { get; } = [Lecture, TorchVision];
+    public static ImmutableArray<CostModel> All { get; } = [Lecture, TorchVision, FlopCounter, Full];
+
+    /// <summary>The built-in layer type whose kind (as reports show it: Conv2d, Hardswish) is <paramref name="kind"/>, case-insensitive.</summary>
+    /// <exception cref="ArgumentException">No such kind; the message lists the known ones.</exception>
+    public static Type LayerType(string kind) =>
+        BuiltInLayerTypes.FirstOrDefault(t => string.Equals(KindOf(t), kind, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"No layer kind named '{kind}'. Known: {string.Join(", ", BuiltInLayerTypes.Select(KindOf))}.", nameof(kind));
+
+    /// <summary>The kind reports show for a built-in layer type.</summary>
+    public static string KindOf(Type layerType)
+    {
+        ArgumentNullException.ThrowIfNull(layerType);
+        return layerType == typeof(HardSigmoid) ? "Hardsigmoid" : layerType == typeof(HardSwish) ? "Hardswish" : layerType.Name;
+    }
 
     /// <summary>The convention named <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No such convention; the message lists the known ones.</exception>

@@ -121,6 +121,11 @@ public sealed class CostModel
         return null;
     }
 
+    /// <summary>The statement, followed by the kinds explicitly ignored, if any: the line every report prints.</summary>
+    public string Describe() => Ignored.IsEmpty
+        ? Statement
+        : $"{Statement} Ignored: {string.Join(", ", Ignored.Select(Conventions.KindOf).Order(StringComparer.Ordinal))}.";
+
     /// <summary>The name.</summary>
     public override string ToString() => Name;
 }

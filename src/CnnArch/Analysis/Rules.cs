@@ -36,6 +36,73 @@ public static class Rules
         return OpCount.FromMacs(checked(shapes.Input.Channels * layer.WindowCellsPerChannel(shapes.Input)));
     }
 
+    /// <summary>Convolution, everything: the multiply-adds (2 FLOPs each) plus one addition per output for the bias.</summary>
+    public static OpCount ConvolutionWithBias(Conv2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return Convolution(layer, shapes) + OpCount.FromFlops(layer.HasBias ? shapes.Output.Elements : 0);
+    }
+
+    /// <summary>Fully connected, everything: the multiply-adds plus one addition per output for the bias.</summary>
+    public static OpCount LinearWithBias(Linear layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return Linear(layer, shapes) + OpCount.FromFlops(layer.HasBias ? shapes.Output.Elements : 0);
+    }
+
+    /// <summary>BatchNorm at inference, unfolded: y = x * scale + shift, one multiply-add per element.</summary>
+    public static OpCount BatchNormAffine(BatchNorm2d layer, CostContext shapes) => OpCount.FromMacs(shapes.Output.Elements);
+
+    /// <summary>
+    /// Local response normalisation: per element a sum of squares over <c>size</c> channels (size
+    /// multiply-adds), then k + alpha / size * sum, a power and a division (3 more FLOPs).
+    /// </summary>
+    public static OpCount LocalResponse(LocalResponseNorm layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var n = shapes.Output.Elements;
+        return OpCount.FromMacs(checked(n * layer.Size)) + OpCount.FromFlops(checked(3 * n));
+    }
+
+    /// <summary><paramref name="perElement"/> operations per output element (activations, where a transcendental counts 1).</summary>
+    public static CostRule<Layer> PerElement(int perElement) => (_, shapes) => OpCount.FromFlops(checked(perElement * shapes.Output.Elements));
+
+    /// <summary>Max pooling: K x K - 1 comparisons per output element.</summary>
+    public static OpCount MaxComparisons(MaxPool2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(checked(shapes.Output.Elements * (layer.Kernel.Area - 1)));
+    }
+
+    /// <summary>Average pooling: K x K - 1 additions and one division per output element.</summary>
+    public static OpCount AverageWindow(AvgPool2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(checked(shapes.Output.Elements * layer.Kernel.Area));
+    }
+
+    /// <summary>Adaptive average pooling: every window cell added, one division per output.</summary>
+    public static OpCount AdaptiveAverage(AdaptiveAvgPool2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(checked(shapes.Input.Channels * layer.WindowCellsPerChannel(shapes.Input)));
+    }
+
+    /// <summary>An addition of n tensors: n - 1 additions per output element.</summary>
+    public static OpCount Sum(Add layer, CostContext shapes) =>
+        OpCount.FromFlops(checked((shapes.Inputs.Count - 1) * shapes.Output.Elements));
+
+    /// <summary>Channel scaling: one multiplication per output element.</summary>
+    public static OpCount Multiply(Scale layer, CostContext shapes) => OpCount.FromFlops(shapes.Output.Elements);
+
+    /// <summary>Softmax over N values: N exponentials, N - 1 additions, N divisions, per row.</summary>
+    public static OpCount SoftmaxRows(Softmax layer, CostContext shapes)
+    {
+        var n = shapes.Output.Channels;
+        var rows = shapes.Output.Elements / n;
+        return OpCount.FromFlops(checked(rows * ((3L * n) - 1)));
+    }
+
     /// <summary>
     /// The multiply-adds of a convolution: outputs x (input channels per group) x kernel area,
     /// the lecture's C_out*H'*W' * C_in*K*K / G.

@@ -35,3 +35,6 @@ public sealed record HardSwish : Activation
 
 /// <summary>x * sigmoid(x), also called swish.</summary>
 public sealed record SiLU : Activation;
+
+/// <summary>Softmax over the channels of a feature map, or over a vector, as <c>nn.Softmax(dim=1)</c>.</summary>
+public sealed record Softmax : ShapePreservingLayer;

@@ -7,12 +7,13 @@ namespace CnnArch.Reporting;
 /// <summary>
 /// A report as CSV (RFC 4180): one row per layer with exact integers, then nothing else, so that any
 /// CSV reader takes it. Columns: path, kind, output (CxHxW), params, buffers, macs, flops,
-/// activation_bytes, memory_kb, module, auxiliary, counted.
+/// activation_bytes, memory_kb, module, auxiliary, counted, receptive_field, rf_stride, rf_padding
+/// (along the height).
 /// </summary>
 public static class CsvReport
 {
     /// <summary>The header row.</summary>
-    public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted";
+    public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted,receptive_field,rf_stride,rf_padding";
 
     /// <summary>The report as CSV text, header first, lines ending in \n.</summary>
     public static string Write(AnalysisReport report)
@@ -33,7 +34,10 @@ public static class CsvReport
               .Append(l.MemoryKB.ToString("0.####", c)).Append(',')
               .Append(l.IsModule ? "true" : "false").Append(',')
               .Append(l.IsAuxiliary ? "true" : "false").Append(',')
-              .Append(l.IsCounted ? "true" : "false").Append('\n');
+              .Append(l.IsCounted ? "true" : "false").Append(',')
+              .Append(l.ReceptiveField.Size.ToString(c)).Append(',')
+              .Append(l.ReceptiveField.Stride.ToString(c)).Append(',')
+              .Append(l.ReceptiveField.Padding.ToString(c)).Append('\n');
         }
 
         return sb.ToString();

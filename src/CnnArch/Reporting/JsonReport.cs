@@ -29,7 +29,14 @@ public static class JsonReport
         w.WriteNumber("batch", report.Batch);
         w.WriteString("dtype", report.DataType.Name());
         w.WriteString("convention", report.Convention.Name);
-        w.WriteString("conventionStatement", report.Convention.Statement);
+        w.WriteString("conventionStatement", report.Convention.Describe());
+        w.WriteStartArray("ignored");
+        foreach (var kind in report.Convention.Ignored.Select(Conventions.KindOf).Order(StringComparer.Ordinal))
+        {
+            w.WriteStringValue(kind);
+        }
+
+        w.WriteEndArray();
         WriteShape(w, "output", report.Output);
         w.WriteStartArray("layers");
         foreach (var layer in report.Layers)
@@ -47,6 +54,18 @@ public static class JsonReport
             w.WriteBoolean("module", layer.IsModule);
             w.WriteBoolean("counted", layer.IsCounted);
             w.WriteBoolean("auxiliary", layer.IsAuxiliary);
+            w.WriteStartObject("receptiveField");
+            w.WriteNumber("size", layer.ReceptiveField.Size);
+            w.WriteNumber("stride", layer.ReceptiveField.Stride);
+            w.WriteNumber("padding", layer.ReceptiveField.Padding);
+            if (layer.ReceptiveField.Horizontal != layer.ReceptiveField.Vertical)
+            {
+                w.WriteNumber("sizeWidth", layer.ReceptiveField.Horizontal.Size);
+                w.WriteNumber("strideWidth", layer.ReceptiveField.Horizontal.Stride);
+                w.WriteNumber("paddingWidth", layer.ReceptiveField.Horizontal.Padding);
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 

@@ -35,7 +35,7 @@ public class GpuMeasurementTests(ITestOutputHelper output)
         var rows = Load().Select(m => (m, e: MemoryAnalyzer.Analyze(Catalog.Create(m.Preset), new MemoryOptions { Batch = m.Batch }))).ToList();
 
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"{"model",-22} {"saved MB est/meas",20} {"ratio",6} {"fwd+bwd MB est/meas",20} {"ratio",6} {"inference MB est/meas",22} {"ratio",6}");
+        table.AppendLine(CultureInfo.InvariantCulture, $"{"model",-22} {"saved MiB est/meas",20} {"ratio",6} {"fwd+bwd MiB est/meas",20} {"ratio",6} {"inference MiB est/meas",22} {"ratio",6}");
         foreach (var (m, e) in rows)
         {
             table.AppendLine(CultureInfo.InvariantCulture,
