@@ -51,7 +51,7 @@ internal static class CliApp
 
     private static Command AnalyzeCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list')." };
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list') or an .onnx file." };
         var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's, 3x224x224 for most).", HelpName = "CxHxW" };
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
@@ -76,25 +76,28 @@ internal static class CliApp
                 throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
             }
 
-            var network = LoadModel(result.GetRequiredValue(model), result.GetValue(set) ?? []);
+            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+            var source = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape);
             var options = new AnalysisOptions
             {
-                Input = result.GetValue(input) is { } text ? ParseInput(text) : null,
+                Input = inputShape,
                 Batch = result.GetValue(batch),
                 DataType = DataTypes.Parse(result.GetRequiredValue(dtype)),
                 Convention = (result.GetValue(ignore) ?? []).Aggregate(
                     Conventions.Get(result.GetRequiredValue(convention)),
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
-            var report = Analyzer.Analyze(network, options);
+            var report = Analyzer.Analyze(source.Network, options);
             if (result.GetValue(format) == "json")
             {
-                stdout.Write(JsonReport.Write(report));
+                stdout.Write(JsonReport.Write(report, source.WriteJson));
                 stdout.WriteLine();
             }
             else
             {
-                TableRenderer.Render(report, CreateConsole(stdout, isTerminal), isTerminal);
+                var console = CreateConsole(stdout, isTerminal);
+                TableRenderer.Render(report, console, isTerminal);
+                source.WriteNotes(console, report);
             }
         }));
         return command;
@@ -105,7 +108,7 @@ internal static class CliApp
 
     private static Command MemoryCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list')." };
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list') or an .onnx file." };
         var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's).", HelpName = "CxHxW" };
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
@@ -133,11 +136,12 @@ internal static class CliApp
                 throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
             }
 
-            var network = LoadModel(result.GetRequiredValue(model), result.GetValue(set) ?? []);
+            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+            var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape).Network;
             var activations = DataTypes.Parse(result.GetRequiredValue(dtype));
             var options = new MemoryOptions
             {
-                Input = result.GetValue(input) is { } text ? ParseInput(text) : null,
+                Input = inputShape,
                 Batch = result.GetValue(batch),
                 Activations = activations,
                 Weights = result.GetValue(weights) is { } w ? DataTypes.Parse(w) : activations,
@@ -181,23 +185,6 @@ internal static class CliApp
             console.Write(table);
         }));
         return command;
-    }
-
-    private static Network LoadModel(string name, string[] settings)
-    {
-        var arguments = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var s in settings)
-        {
-            var eq = s.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == s.Length - 1)
-            {
-                throw new ArgumentException($"--set takes name=value, got '{s}'.");
-            }
-
-            arguments[s[..eq].Trim()] = s[(eq + 1)..].Trim();
-        }
-
-        return Catalog.Create(name, arguments);
     }
 
     private static TensorShape ParseInput(string text)

@@ -13,6 +13,9 @@ public static class Conventions
         typeof(BatchNorm2d), typeof(LocalResponseNorm), typeof(Dropout), typeof(Identity),
         typeof(ReLU), typeof(ReLU6), typeof(Sigmoid), typeof(HardSigmoid), typeof(HardSwish), typeof(SiLU),
         typeof(Softmax), typeof(Add), typeof(Concat), typeof(Scale),
+        typeof(ConvTranspose2d), typeof(MatMul), typeof(Elementwise), typeof(ReduceMean), typeof(GlobalMaxPool2d),
+        typeof(LayerNorm), typeof(InstanceNorm2d), typeof(LeakyReLU), typeof(Tanh), typeof(Erf), typeof(GELU), typeof(Clip),
+        typeof(Reshape), typeof(Transpose), typeof(Slice), typeof(Pad), typeof(Resize),
     ];
 
     /// <summary>
@@ -24,9 +27,13 @@ public static class Conventions
             "MACs: one multiply-add = 1; conv and linear without bias, pooling K x K per output; other layers 0; FLOPs = 2 x MACs.")
         .With<Conv2d>(Rules.Convolution)
         .With<Linear>(Rules.Linear)
+        .With<ConvTranspose2d>(Rules.TransposedConvolution)
+        .With<MatMul>(Rules.MatrixProduct)
         .With<MaxPool2d>(Rules.PoolingWindow)
         .With<AvgPool2d>(Rules.PoolingWindow)
-        .With<AdaptiveAvgPool2d>(Rules.AdaptivePoolingWindow);
+        .With<AdaptiveAvgPool2d>(Rules.AdaptivePoolingWindow)
+        .With<GlobalMaxPool2d>(Rules.ReadsEveryInput)
+        .With<ReduceMean>(Rules.ReadsEveryInput);
 
     /// <summary>
     /// torchvision's "GFLOPS" (also fvcore's and most papers'): conv and linear multiply-adds only,
@@ -36,7 +43,9 @@ public static class Conventions
             "torchvision",
             "MACs: one multiply-add = 1; conv and linear only, bias not counted (torchvision's GFLOPS, fvcore); FLOPs = 2 x MACs.")
         .With<Conv2d>(Rules.Convolution)
-        .With<Linear>(Rules.Linear);
+        .With<ConvTranspose2d>(Rules.TransposedConvolution)
+        .With<Linear>(Rules.Linear)
+        .With<MatMul>(Rules.MatrixProduct);
 
     /// <summary>
     /// PyTorch's FlopCounterMode (also Paleo's and DeepSpeed's "FLOPs"): 2 FLOPs per multiply-add of
@@ -56,7 +65,20 @@ public static class Conventions
             "full",
             "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax; MACs: the multiply-adds among them.")
         .With<Conv2d>(Rules.ConvolutionWithBias)
+        .With<ConvTranspose2d>(Rules.TransposedConvolutionWithBias)
         .With<Linear>(Rules.LinearWithBias)
+        .With<MatMul>(Rules.MatrixProduct)
+        .With<Elementwise>(Rules.ElementwiseOutputs)
+        .With<ReduceMean>(Rules.ReadsEveryInputFlops)
+        .With<GlobalMaxPool2d>(Rules.ReadsEveryInputFlops)
+        .With<LayerNorm>(Rules.PerElement(8))
+        .With<InstanceNorm2d>(Rules.PerElement(8))
+        .With<LeakyReLU>(Rules.PerElement(2))
+        .With<Tanh>(Rules.PerElement(1))
+        .With<Erf>(Rules.PerElement(1))
+        .With<GELU>(Rules.PerElement(5))
+        .With<Clip>(Rules.PerElement(2))
+        .With<Resize>(Rules.Interpolation)
         .With<BatchNorm2d>(Rules.BatchNormAffine)
         .With<LocalResponseNorm>(Rules.LocalResponse)
         .With<ReLU>(Rules.PerElement(1))
@@ -85,7 +107,10 @@ public static class Conventions
     public static string KindOf(Type layerType)
     {
         ArgumentNullException.ThrowIfNull(layerType);
-        return layerType == typeof(HardSigmoid) ? "Hardsigmoid" : layerType == typeof(HardSwish) ? "Hardswish" : layerType.Name;
+        return layerType == typeof(HardSigmoid) ? "Hardsigmoid"
+            : layerType == typeof(HardSwish) ? "Hardswish"
+            : layerType == typeof(GlobalMaxPool2d) ? "AdaptiveMaxPool2d"
+            : layerType.Name;
     }
 
     /// <summary>The convention named <paramref name="name"/> (case-insensitive).</summary>

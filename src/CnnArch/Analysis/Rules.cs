@@ -103,6 +103,40 @@ public static class Rules
         return OpCount.FromFlops(checked(rows * ((3L * n) - 1)));
     }
 
+    /// <summary>Transposed convolution: every input element is spread over C_out / G x K_h x K_w outputs; bias not counted.</summary>
+    public static OpCount TransposedConvolution(ConvTranspose2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromMacs(checked(shapes.Input.Elements * (layer.OutChannels / layer.Groups) * layer.Kernel.Area));
+    }
+
+    /// <summary>Transposed convolution, everything: its multiply-adds plus one addition per output for the bias.</summary>
+    public static OpCount TransposedConvolutionWithBias(ConvTranspose2d layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return TransposedConvolution(layer, shapes) + OpCount.FromFlops(layer.HasBias ? shapes.Output.Elements : 0);
+    }
+
+    /// <summary>Matrix product [..., M, K] x [..., K, N]: every output element is a dot product of K.</summary>
+    public static OpCount MatrixProduct(MatMul layer, CostContext shapes) =>
+        OpCount.FromMacs(checked(shapes.Output.Elements * shapes.Input.Dims[^1]));
+
+    /// <summary>One operation per output element of a broadcasting element-wise layer.</summary>
+    public static OpCount ElementwiseOutputs(Elementwise layer, CostContext shapes) => OpCount.FromFlops(shapes.Output.Elements);
+
+    /// <summary>A reduction that reads every input element once (a mean: the additions and one division per output).</summary>
+    public static OpCount ReadsEveryInput(Layer layer, CostContext shapes) => OpCount.FromMacs(shapes.Input.Elements);
+
+    /// <summary>A reduction that reads every input element once, counted as FLOPs (additions or comparisons).</summary>
+    public static OpCount ReadsEveryInputFlops(Layer layer, CostContext shapes) => OpCount.FromFlops(shapes.Input.Elements);
+
+    /// <summary>Bilinear resizing: 4 multiplications and 3 additions per output element; nearest: none.</summary>
+    public static OpCount Interpolation(Resize layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(layer.Linear ? checked(7 * shapes.Output.Elements) : 0);
+    }
+
     /// <summary>
     /// The multiply-adds of a convolution: outputs x (input channels per group) x kernel area,
     /// the lecture's C_out*H'*W' * C_in*K*K / G.

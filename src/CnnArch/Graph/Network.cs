@@ -141,6 +141,18 @@ public sealed class NetworkBuilder
         }
     }
 
+    /// <summary>
+    /// Applies <paramref name="layer"/> as a function call rather than a module (<c>torch.flatten</c>,
+    /// <c>x + y</c>): a node like any other that reports mark as no module of the source framework.
+    /// </summary>
+    /// <returns>The layer's output value.</returns>
+    public Tensor AddFunctional(string path, Layer layer, params ReadOnlySpan<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(path);
+        return AddNode(path, layer, isModule: false, inputs);
+    }
+
     /// <summary>Builds the immutable network that returns <paramref name="output"/>.</summary>
     public Network Build(Tensor output, TensorShape? defaultInput = null)
     {

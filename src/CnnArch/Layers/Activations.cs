@@ -36,5 +36,35 @@ public sealed record HardSwish : Activation
 /// <summary>x * sigmoid(x), also called swish.</summary>
 public sealed record SiLU : Activation;
 
-/// <summary>Softmax over the channels of a feature map, or over a vector, as <c>nn.Softmax(dim=1)</c>.</summary>
-public sealed record Softmax : ShapePreservingLayer;
+/// <summary>Softmax along one axis (batch excluded; default 0: the channels, or a vector's elements), as <c>nn.Softmax(dim=1)</c>.</summary>
+public sealed record Softmax : ShapePreservingLayer
+{
+    /// <summary>The axis normalised over; negative counts from the end.</summary>
+    public int Axis { get; init; }
+}
+
+/// <summary>x for x &gt; 0, else slope * x.</summary>
+public sealed record LeakyReLU : Activation
+{
+    /// <summary>The negative slope; default 0.01.</summary>
+    public double NegativeSlope { get; init; } = 0.01;
+}
+
+/// <summary>The hyperbolic tangent.</summary>
+public sealed record Tanh : Activation;
+
+/// <summary>The error function (a building block of exact GELU in exported graphs).</summary>
+public sealed record Erf : Activation;
+
+/// <summary>x * Phi(x), the Gaussian error linear unit.</summary>
+public sealed record GELU : Activation;
+
+/// <summary>min(max(x, Min), Max); a clip to [0, 6] is imported as <see cref="ReLU6"/>.</summary>
+public sealed record Clip : Activation
+{
+    /// <summary>The lower bound; default none.</summary>
+    public double Min { get; init; } = double.NegativeInfinity;
+
+    /// <summary>The upper bound; default none.</summary>
+    public double Max { get; init; } = double.PositiveInfinity;
+}

@@ -39,11 +39,17 @@ public sealed record Add : Layer
     }
 }
 
-/// <summary>Concatenation along channels of feature maps with equal H x W: the join of an inception module.</summary>
+/// <summary>
+/// Concatenation along an axis (batch excluded; default 0, the channels) of tensors equal in every
+/// other dimension: the join of an inception module.
+/// </summary>
 public sealed record Concat : Layer
 {
-    /// <summary>The one instance.</summary>
+    /// <summary>Concatenation along the channels.</summary>
     public static Concat Instance { get; } = new();
+
+    /// <summary>The axis joined along; default 0 (channels).</summary>
+    public int Axis { get; init => field = Guard.NonNegative(value, nameof(Axis)); }
 
     /// <inheritdoc/>
     public override int MinInputs => 1;
@@ -55,19 +61,27 @@ public sealed record Concat : Layer
     public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var first = FeatureMap(inputs);
-        long channels = 0;
-        foreach (var x in inputs)
+        var first = inputs[0];
+        if (Axis >= first.Rank)
         {
-            if (!x.IsFeatureMap || x.Height != first.Height || x.Width != first.Width)
-            {
-                throw Invalid($"cannot concatenate a {x} tensor with a {first} tensor: height and width differ.");
-            }
-
-            channels = checked(channels + x.Channels);
+            throw Invalid($"cannot concatenate along axis {Axis} of a {first} tensor.");
         }
 
-        return TensorShape.Chw(checked((int)channels), first.Height, first.Width);
+        long total = 0;
+        foreach (var x in inputs)
+        {
+            if (x.Rank != first.Rank || Enumerable.Range(0, x.Rank).Any(i => i != Axis && x.Dims[i] != first.Dims[i]))
+            {
+                var what = first.IsFeatureMap && Axis == 0 ? "height and width differ" : $"they differ outside axis {Axis}";
+                throw Invalid($"cannot concatenate a {x} tensor with a {first} tensor: {what}.");
+            }
+
+            total = checked(total + x.Dims[Axis]);
+        }
+
+        var dims = first.Dims.ToArray();
+        dims[Axis] = checked((int)total);
+        return TensorShape.Of(dims);
     }
 }
 

@@ -12,6 +12,9 @@ public sealed record BatchNorm2d : ShapePreservingLayer
     /// <summary>Keep running statistics as buffers; default true.</summary>
     public bool TrackRunningStats { get; init; } = true;
 
+    /// <summary>Whether a step counter is kept beside the statistics (PyTorch's <c>num_batches_tracked</c>); default true. ONNX has none.</summary>
+    public bool TracksStepCount { get; init; } = true;
+
     /// <summary>A BatchNorm2d with PyTorch's defaults.</summary>
     public static BatchNorm2d Default { get; } = new();
 
@@ -25,7 +28,7 @@ public sealed record BatchNorm2d : ShapePreservingLayer
 
     /// <inheritdoc/>
     public override long Buffers(IReadOnlyList<TensorShape> inputs) =>
-        TrackRunningStats ? checked((2L * FeatureMap(inputs).Channels) + 1) : 0;
+        TrackRunningStats ? checked((2L * FeatureMap(inputs).Channels) + (TracksStepCount ? 1 : 0)) : 0;
 }
 
 /// <summary>Local response normalisation across channels (AlexNet 2012, GoogLeNet 2014), as <c>nn.LocalResponseNorm</c>.</summary>

@@ -10,16 +10,16 @@ namespace CnnArch.Reporting;
 /// </summary>
 public static class JsonReport
 {
-    /// <summary>The report as indented JSON.</summary>
-    public static string Write(AnalysisReport report)
+    /// <summary>The report as indented JSON; <paramref name="extra"/> may add properties at the end of the top-level object.</summary>
+    public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null)
     {
         using var stream = new MemoryStream();
-        Write(report, stream);
+        Write(report, stream, extra);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>.</summary>
-    public static void Write(AnalysisReport report, Stream stream)
+    /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>; <paramref name="extra"/> may add top-level properties.</summary>
+    public static void Write(AnalysisReport report, Stream stream, Action<Utf8JsonWriter>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -82,6 +82,7 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
+        extra?.Invoke(w);
         w.WriteEndObject();
     }
 

@@ -1,0 +1,302 @@
+using System.Collections.Immutable;
+using CnnArch.Graph;
+using CnnArch.Layers;
+using Google.Protobuf;
+using Onnx;
+
+namespace CnnArch.Onnx;
+
+/// <summary>
+/// Imports an ONNX model as a CnnArch <see cref="Network"/>. Only initializer dims are read: weights in
+/// external data are never opened (their paths are untrusted input). Shapes are inferred by CnnArch,
+/// folding the shape arithmetic exporters emit (Shape, Gather, Concat, ... feeding Reshape).
+/// </summary>
+public static partial class OnnxImporter
+{
+    private const long MaxFileBytes = int.MaxValue;
+
+    /// <summary>Imports the model at <paramref name="path"/>.</summary>
+    /// <exception cref="OnnxFormatException">The file is not a model that can be imported; the message says why and where.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static OnnxImport Load(string path, OnnxImportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"No file '{path}'.", path);
+        }
+
+        if (info.Length > MaxFileBytes)
+        {
+            throw new OnnxFormatException($"'{path}' is {info.Length} bytes, more than a protobuf model can hold.");
+        }
+
+        using var stream = info.OpenRead();
+        return Load(stream, Path.GetFileNameWithoutExtension(path), options, source: path);
+    }
+
+    /// <summary>Imports a model from <paramref name="stream"/>, naming the network <paramref name="name"/>.</summary>
+    /// <exception cref="OnnxFormatException">The data is not a model that can be imported.</exception>
+    public static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options = null) => Load(stream, name, options, name);
+
+    private static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= new OnnxImportOptions();
+        ModelProto model;
+        try
+        {
+            // Parse from memory, so that a length field beyond the data fails at once instead of allocating.
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            model = ModelProto.Parser.ParseFrom(buffer.ToArray());
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new OnnxFormatException($"'{source}' is not a valid ONNX file (truncated or corrupt): {ex.Message.Split("  ")[0]}", ex);
+        }
+
+        if (model.Graph is null || model.Graph.Node.Count == 0)
+        {
+            throw new OnnxFormatException($"'{source}' holds no graph: it is empty, truncated or not an ONNX model.");
+        }
+
+        var opset = model.OpsetImport.Where(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+        return new Importer(model.Graph, string.IsNullOrWhiteSpace(name) ? "model" : name, opset, options).Run();
+    }
+
+    private sealed partial class Importer(GraphProto graph, string name, long opset, OnnxImportOptions options)
+    {
+        private long Opset => opset;
+
+        private OnnxImportOptions Options => options;
+
+        private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
+        private readonly NetworkBuilder _builder = new(name);
+        private readonly List<UnknownOperator> _unknown = [];
+        private readonly HashSet<string> _parameterInitializers = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _bufferInitializers = new(StringComparer.Ordinal);
+
+        public OnnxImport Run()
+        {
+            foreach (var init in graph.Initializer)
+            {
+                _values[init.Name] = Proto.Read(init, $"Initializer '{init.Name}'", options.MaxConstantElements, init.Name);
+            }
+
+            var input = ReadInput();
+            foreach (var node in TopologicalOrder())
+            {
+                Import(node);
+            }
+
+            var outputName = graph.Output.FirstOrDefault()?.Name ?? throw new OnnxFormatException($"Graph '{name}' declares no output.");
+            if (!_values.TryGetValue(outputName, out var output) || output is not Activation result)
+            {
+                throw new OnnxFormatException($"Graph output '{outputName}' is not computed from the input.");
+            }
+
+            long Elements(IEnumerable<string> names) => names.Sum(n => ((ConstantValue)_values[n]).Elements);
+            return new OnnxImport
+            {
+                Network = _builder.Build(result.Tensor, input),
+                Opset = opset,
+                UnknownOperators = [.. _unknown],
+                UniqueParameterElements = Elements(_parameterInitializers),
+                UniqueBufferElements = Elements(_bufferInitializers),
+            };
+        }
+
+        private TensorShape ReadInput()
+        {
+            var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+            if (inputs.Count != 1)
+            {
+                throw new OnnxFormatException($"Graph '{name}' has {inputs.Count} inputs; CnnArch analyses networks with one input image.");
+            }
+
+            var info = inputs[0];
+            var dims = info.Type?.TensorType?.Shape?.Dim.Select(d => d.HasDimValue ? d.DimValue : -1).ToArray() ?? [];
+            TensorShape shape;
+            if (options.Input is { } given)
+            {
+                shape = given;
+            }
+            else if (dims.Length >= 2 && dims.Skip(1).All(d => d >= 1 && d <= int.MaxValue))
+            {
+                shape = TensorShape.Of([.. dims.Skip(1).Select(d => (int)d)]);
+            }
+            else
+            {
+                throw new OnnxFormatException($"Input '{info.Name}' has dimensions [{string.Join(",", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]: give the input size (C x H x W) to import it.");
+            }
+
+            _values[info.Name] = new Activation(_builder.Input, shape);
+            return shape;
+        }
+
+        // Kahn's algorithm, always taking the earliest ready node in file order: the file's order (the
+        // exporter's execution order) is kept whenever it is valid. What never becomes ready is a cycle
+        // or a value nothing provides.
+        private List<NodeProto> TopologicalOrder()
+        {
+            var nodes = graph.Node;
+            var available = new HashSet<string>(_values.Keys, StringComparer.Ordinal) { string.Empty };
+            var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                foreach (var output in nodes[i].Output.Where(o => o.Length > 0))
+                {
+                    if (!producer.TryAdd(output, i) || available.Contains(output))
+                    {
+                        throw new OnnxFormatException($"Value '{output}' is produced twice (node '{nodes[i].Name}'): not a valid ONNX graph.");
+                    }
+                }
+            }
+
+            var waiting = new int[nodes.Count];
+            var consumers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var ready = new PriorityQueue<int, int>();
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                foreach (var input in nodes[i].Input.Where(x => !available.Contains(x)).Distinct())
+                {
+                    waiting[i]++;
+                    if (!consumers.TryGetValue(input, out var list))
+                    {
+                        consumers[input] = list = [];
+                    }
+
+                    list.Add(i);
+                }
+
+                if (waiting[i] == 0)
+                {
+                    ready.Enqueue(i, i);
+                }
+            }
+
+            var order = new List<NodeProto>(nodes.Count);
+            while (ready.TryDequeue(out var i, out _))
+            {
+                order.Add(nodes[i]);
+                foreach (var output in nodes[i].Output.Where(o => o.Length > 0 && consumers.ContainsKey(o)))
+                {
+                    foreach (var consumer in consumers[output].Where(c => --waiting[c] == 0))
+                    {
+                        ready.Enqueue(consumer, consumer);
+                    }
+                }
+            }
+
+            if (order.Count < nodes.Count)
+            {
+                var stuck = Enumerable.Range(0, nodes.Count).First(i => waiting[i] > 0);
+                var missing = nodes[stuck].Input.First(x => !available.Contains(x) && (!producer.TryGetValue(x, out var p) || waiting[p] > 0 || !order.Contains(nodes[p])));
+                throw producer.ContainsKey(missing)
+                    ? new OnnxFormatException($"The graph has a cycle: node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) depends on its own output through '{missing}'.")
+                    : new OnnxFormatException($"Node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) reads '{missing}', which no node, input or initializer provides.");
+            }
+
+            return order;
+        }
+
+        private void Import(NodeProto node)
+        {
+            var context = new OpContext(this, node);
+            Value[] outputs;
+            try
+            {
+                outputs = context.Inputs.Where(v => v is not null).All(v => v is ConstantValue) && node.Input.Count > 0 && TryFold(context, out var folded)
+                    ? folded
+                    : Operators.TryGetValue(node.OpType, out var op) ? op(context) : Unknown(context);
+            }
+            catch (InvalidNetworkException ex)
+            {
+                throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): {ex.Problem}", ex);
+            }
+            catch (OverflowException ex)
+            {
+                throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): a size overflows.", ex);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+            }
+
+            for (var i = 0; i < node.Output.Count && i < outputs.Length; i++)
+            {
+                if (node.Output[i].Length > 0)
+                {
+                    _values[node.Output[i]] = outputs[i];
+                }
+            }
+        }
+
+        private Value[] Unknown(OpContext c)
+        {
+            var activations = c.Inputs.OfType<Activation>().ToArray();
+            if (activations.Length == 0)
+            {
+                // Arithmetic on constants that cannot be folded: its result stays unknown.
+                return [.. c.Node.Output.Select(_ => (Value)new ConstantValue([], null, false, null))];
+            }
+
+            var path = c.Path;
+            _unknown.Add(new UnknownOperator(c.Node.Name, c.Node.OpType, path));
+            var result = c.Emit(new Opaque { Operator = c.Node.OpType }, activations);
+            return [.. c.Node.Output.Select(_ => (Value)result)];
+        }
+
+        private sealed class OpContext(Importer importer, NodeProto node)
+        {
+            public Importer Importer => importer;
+
+            public NodeProto Node { get; } = node;
+
+            public Value?[] Inputs { get; } = [.. node.Input.Select(i => i.Length == 0 ? null : importer._values[i])];
+
+            public long Opset => importer.Opset;
+
+            public int MaxConstantElements => importer.Options.MaxConstantElements;
+
+            public string Path => NodePaths.Of(Node.Name, Node.OpType, Node.Output.FirstOrDefault() ?? "");
+
+            public Activation X => Inputs.Length > 0 && Inputs[0] is Activation a ? a : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) expects a computed tensor as its first input.");
+
+            public ConstantValue? Constant(int index) => index < Inputs.Length ? Inputs[index] as ConstantValue : null;
+
+            public ConstantValue RequiredConstant(int index, string what) =>
+                Constant(index) ?? throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) needs its {what} (input {index}) to be a constant.");
+
+            /// <summary>Counts the initializer behind a constant input as this layer's parameters (or buffers).</summary>
+            public void Consumes(int index, bool buffer = false)
+            {
+                if (Constant(index) is { Initializer: { } init })
+                {
+                    (buffer ? importer._bufferInitializers : importer._parameterInitializers).Add(init);
+                }
+            }
+
+            public Activation Emit(Layer layer, params Activation[] inputs)
+            {
+                var shape = layer.InferShape([.. inputs.Select(a => a.Shape)]);
+                Tensor[] tensors = [.. inputs.Select(a => a.Tensor)];
+                var tensor = NodePaths.IsFunctional(Node.OpType)
+                    ? importer._builder.AddFunctional(Path, layer, tensors)
+                    : importer._builder.Add(Path, layer, tensors);
+                return new Activation(tensor, shape);
+            }
+
+            /// <summary>A negative ONNX axis counts from the end; returns the axis without the batch (ONNX axis - 1).</summary>
+            public int Axis(long onnxAxis, int onnxRank)
+            {
+                var a = onnxAxis < 0 ? onnxAxis + onnxRank : onnxAxis;
+                return a >= 1 && a < onnxRank ? (int)a - 1
+                    : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) works along axis {onnxAxis}: the batch axis, or outside a rank-{onnxRank} tensor.");
+            }
+        }
+    }
+}

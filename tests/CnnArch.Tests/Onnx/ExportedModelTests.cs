@@ -1,0 +1,82 @@
+using CnnArch.Onnx;
+
+namespace CnnArch.Tests.Onnx;
+
+/// <summary>The models PyTorch exported (Fixtures/onnx, weights left out, dims kept) against the same models read from PyTorch.</summary>
+public class ExportedModelTests
+{
+    internal static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx", name);
+
+    public static TheoryData<string> Files() =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx"), "*.onnx").Select(f => Path.GetFileName(f)!).Order()];
+
+    private static string ReferenceName(string file) => Path.GetFileNameWithoutExtension(file).Replace("_dynamo", "", StringComparison.Ordinal);
+
+    private static AnalysisReport Analyze(string file) =>
+        Analyzer.Analyze(OnnxImporter.Load(Fixture(file)).Network, new AnalysisOptions { Convention = Conventions.TorchVision });
+
+    [Fact]
+    public void Should_Have_Every_Shared_Export_As_A_Fixture() => Files().Should().HaveCount(22);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Should_Give_1000_Outputs_And_The_Reference_Macs_Exactly(string file)
+    {
+        var reference = ReferenceModel.Load(ReferenceName(file));
+
+        var report = Analyze(file);
+
+        report.Output.Dims.Should().Equal([1000]);
+        report.Totals.Macs.Should().Be(reference.Macs);
+        report.Diagnostics.Should().BeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Should_Give_Every_Conv_And_Linear_The_Reference_Output_Shape_In_Order(string file)
+    {
+        var expected = ReferenceModel.Load(ReferenceName(file)).Layers.Where(l => l.Type is "Conv2d" or "Linear").Select(l => string.Join('x', l.Output));
+
+        var actual = Analyze(file).Layers.Where(l => l.Kind is "Conv2d" or "Linear").Select(l => l.Output.ToString());
+
+        actual.Should().Equal(expected);
+    }
+
+    [Theory]
+    [InlineData("alexnet.onnx", "alexnet")]
+    [InlineData("resnet18.onnx", "resnet18")]
+    [InlineData("resnet18_dynamo.onnx", "resnet18")]
+    [InlineData("googlenet.onnx", "googlenet")]
+    [InlineData("mobilenet_v3_large.onnx", "mobilenet_v3_large")]
+    [InlineData("timm_seresnet50.onnx", "se_resnet50")]
+    public void Should_Give_The_Same_Macs_As_The_Preset_In_Every_Convention(string file, string preset)
+    {
+        var network = OnnxImporter.Load(Fixture(file)).Network;
+        foreach (var convention in new[] { Conventions.TorchVision, Conventions.FlopCounter })
+        {
+            var options = new AnalysisOptions { Convention = convention };
+            Analyzer.Analyze(network, options).Totals.Macs.Should().Be(Analyzer.Analyze(Catalog.Create(preset), options).Totals.Macs, convention.Name);
+        }
+    }
+
+    [Fact]
+    public void Should_Name_Layers_By_Module_Path_As_The_Preset_Does()
+    {
+        var onnx = Analyze("resnet18.onnx").Layers.Where(l => l.Kind is "Conv2d" or "Linear" or "MaxPool2d").Select(l => l.Path);
+        var preset = Analyzer.Analyze(Catalog.Create("resnet18")).Layers.Where(l => l.Kind is "Conv2d" or "Linear" or "MaxPool2d").Select(l => l.Path);
+
+        // BatchNorm is folded into the convs; downsample.0 is the conv of the projection, as in PyTorch.
+        onnx.Should().Equal(preset);
+    }
+
+    [Fact]
+    public void Should_Count_Shared_Initializers_Once_In_The_Unique_Total()
+    {
+        var import = OnnxImporter.Load(Fixture("resnet18.onnx"));
+        var report = Analyzer.Analyze(import.Network);
+
+        // Eval export folds BN into the convs (a bias each); identical bias tensors are stored once and shared through Identity.
+        import.UniqueParameterElements.Should().BeLessThan(report.Totals.Parameters);
+        report.Totals.Parameters.Should().Be(11_689_512 - 9_600 + 4_800, "BN's 9,600 affine parameters become 4,800 conv biases");
+    }
+}
