@@ -45,6 +45,8 @@ internal static class CliApp
             "Exit codes: 0 success, 1 invalid network, 2 usage or input-file error.");
         root.Add(AnalyzeCommand(stdout, stderr, isTerminal));
         root.Add(MemoryCommand(stdout, stderr, isTerminal));
+        root.Add(CompareSweepCommands.Compare(stdout, stderr, isTerminal));
+        root.Add(CompareSweepCommands.SweepCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
         return root;
     }
@@ -56,10 +58,11 @@ internal static class CliApp
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
         dtype.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
-        var convention = new Option<string>("--convention", "-c") { Description = "Counting convention.", DefaultValueFactory = _ => Conventions.Lecture.Name };
-        convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var convention = ConventionOption();
+        var format = new Option<string>("--format", "-f") { Description = "Output format: table (units), json, csv, markdown (exact integers).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv", "markdown");
+        var output = OutputOption();
+        var depth = new Option<int?>("--depth", "-d") { Description = "Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).", HelpName = "N" };
         var set = SetOption();
         var ignore = new Option<string[]>("--ignore") { Description = "Count nothing for this layer kind (repeatable), e.g. --ignore BatchNorm2d for BN folded into the conv.", HelpName = "kind" };
 
@@ -67,7 +70,7 @@ internal static class CliApp
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, set, ignore,
+            model, input, batch, dtype, convention, format, output, depth, set, ignore,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -87,20 +90,63 @@ internal static class CliApp
                     Conventions.Get(result.GetRequiredValue(convention)),
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
+            if (result.GetValue(depth) is < 1)
+            {
+                throw new ArgumentException($"--depth must be at least 1, got {result.GetValue(depth)}.");
+            }
+
             var report = Analyzer.Analyze(source.Network, options);
-            if (result.GetValue(format) == "json")
+            var levels = result.GetValue(depth);
+            Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
-                stdout.Write(JsonReport.Write(report, source.WriteJson));
-                stdout.WriteLine();
-            }
-            else
-            {
-                var console = CreateConsole(stdout, isTerminal);
-                TableRenderer.Render(report, console, isTerminal);
-                source.WriteNotes(console, report);
-            }
+                switch (result.GetValue(format))
+                {
+                    case "json":
+                        writer.Write(JsonReport.Write(report, source.WriteJson, levels));
+                        writer.WriteLine();
+                        break;
+                    case "csv":
+                        writer.Write(CsvReport.Write(report, levels));
+                        break;
+                    case "markdown":
+                        writer.Write(MarkdownReport.Write(report, levels));
+                        break;
+                    default:
+                        var console = CreateConsole(writer, fancy);
+                        TableRenderer.Render(report, console, fancy, levels);
+                        source.WriteNotes(console, report);
+                        break;
+                }
+            });
         }));
         return command;
+    }
+
+    internal static Option<string> ConventionOption()
+    {
+        var convention = new Option<string>("--convention", "-c") { Description = "Counting convention (see docs/conventions.md).", DefaultValueFactory = _ => Conventions.Lecture.Name };
+        convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
+        return convention;
+    }
+
+    internal static Option<string?> OutputOption() =>
+        new("--output", "-o") { Description = "Write to this file instead of the terminal.", HelpName = "file" };
+
+    // Writes to the terminal, or to a file (plain text, no colours) when --output names one.
+    internal static void Write(TextWriter stdout, bool isTerminal, string? file, Action<TextWriter, bool> write)
+    {
+        if (file is null)
+        {
+            write(stdout, isTerminal);
+            return;
+        }
+
+        using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
+        {
+            write(writer, false);
+        }
+
+        stdout.WriteLine($"wrote {file}");
     }
 
     private static Option<string[]> SetOption() =>
@@ -187,13 +233,13 @@ internal static class CliApp
         return command;
     }
 
-    private static TensorShape ParseInput(string text)
+    internal static TensorShape ParseInput(string text)
     {
         var shape = TensorShape.Parse(text);
         return shape.Rank == 3 ? shape : throw new FormatException($"--input takes C x H x W like 3x224x224, got '{text}'.");
     }
 
-    private static IAnsiConsole CreateConsole(TextWriter stdout, bool isTerminal)
+    internal static IAnsiConsole CreateConsole(TextWriter stdout, bool isTerminal)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -212,7 +258,7 @@ internal static class CliApp
     }
 
     // One line on stderr and a documented exit code for every error a user can cause; never a stack trace.
-    private static int Guarded(TextWriter stderr, Action action)
+    internal static int Guarded(TextWriter stderr, Action action)
     {
         try
         {

@@ -6,7 +6,7 @@ namespace CnnArch.Cli;
 /// <summary>The lecture's table: layer, kind, output volume, memory, parameters, multiply-adds; totals; the convention.</summary>
 internal static class TableRenderer
 {
-    public static void Render(AnalysisReport report, IAnsiConsole console, bool fancy)
+    public static void Render(AnalysisReport report, IAnsiConsole console, bool fancy, int? depth = null)
     {
         console.WriteLine($"{report.Model}: input {report.Input}, batch {report.Batch}, {report.DataType.Name()}");
         var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
@@ -16,11 +16,12 @@ internal static class TableRenderer
         table.AddColumn(new TableColumn("Memory").RightAligned());
         table.AddColumn(new TableColumn("Params").RightAligned());
         table.AddColumn(new TableColumn("MACs").RightAligned());
-        foreach (var row in report.Layers)
+        foreach (var row in report.Collapsed(depth))
         {
             var macs = row.IsCounted ? Units.Count(row.Macs) : "uncounted";
+            var path = row.IsAuxiliary ? row.Path + " (aux)" : row.Path;
             table.AddRow(
-                Markup.Escape(row.Path),
+                Markup.Escape(path),
                 Markup.Escape(row.Kind),
                 row.Output.ToString(),
                 Units.Bytes(row.ActivationBytes),
@@ -39,6 +40,12 @@ internal static class TableRenderer
             Units.Count(t.Macs));
         console.Write(table);
         console.WriteLine($"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).");
+        if (report.AuxiliaryTotals.Parameters + report.AuxiliaryTotals.Macs > 0)
+        {
+            var a = report.AuxiliaryTotals;
+            console.WriteLine($"Auxiliary (training only, not in the totals): params {Units.Exact(a.Parameters)}, MACs {Units.Exact(a.Macs)}.");
+        }
+
         console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Describe()}");
         foreach (var d in report.Diagnostics)
         {

@@ -120,4 +120,55 @@ public sealed record AnalysisReport
 
     /// <summary>What was noticed on the way (uncounted kinds).</summary>
     public required ImmutableArray<Diagnostic> Diagnostics { get; init; }
+
+    /// <summary>The blocks of the network, as node ranges into <see cref="Layers"/>.</summary>
+    public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
+
+    /// <summary>
+    /// The rows with every block nested deeper than <paramref name="depth"/> collapsed into one row of
+    /// its sums, as torchinfo's depth: depth 1 shows the top-level layers and blocks. The block's row
+    /// has its path, its kind (Residual, Inception ...), its output, and the sums of its layers; rows
+    /// still add up to the totals. Null or 0 keeps every row.
+    /// </summary>
+    public ImmutableArray<LayerReport> Collapsed(int? depth)
+    {
+        if (depth is not > 0)
+        {
+            return Layers;
+        }
+
+        var rows = ImmutableArray.CreateBuilder<LayerReport>();
+        var i = 0;
+        while (i < Layers.Length)
+        {
+            // The outermost block at the cut depth that starts here swallows its whole range.
+            var block = Scopes.Where(s => s.Depth == depth && s.FirstNode == i).MaxBy(s => s.LastNode);
+            if (block is null)
+            {
+                rows.Add(Layers[i++]);
+                continue;
+            }
+
+            var members = Layers[block.FirstNode..(block.LastNode + 1)];
+            var last = members[^1];
+            var sums = Totals.Of(members);
+            rows.Add(last with
+            {
+                Path = block.Path,
+                Kind = block.Kind,
+                Inputs = Layers[block.FirstNode].Inputs,
+                Parameters = sums.Parameters,
+                Buffers = sums.Buffers,
+                Macs = sums.Macs,
+                Flops = sums.Flops,
+                ActivationBytes = sums.ActivationBytes,
+                IsModule = true,
+                IsCounted = members.All(m => m.IsCounted),
+                IsAuxiliary = members.All(m => m.IsAuxiliary),
+            });
+            i = block.LastNode + 1;
+        }
+
+        return rows.ToImmutable();
+    }
 }

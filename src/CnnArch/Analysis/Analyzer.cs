@@ -82,6 +82,7 @@ public static class Analyzer
             Totals = totals,
             AuxiliaryTotals = auxiliary,
             Diagnostics = diagnostics.ToImmutable(),
+            Scopes = network.Scopes,
         };
     }
 

@@ -31,7 +31,8 @@ public sealed record Node(int Index, string Path, Layer Layer, ImmutableArray<Te
 /// <param name="LastNode">Index of its last node.</param>
 /// <param name="Input">The value it read; an eager framework keeps it referenced until the block returns.</param>
 /// <param name="Depth">Nesting depth, 1 for a block applied to the network itself.</param>
-public sealed record Scope(string Path, int FirstNode, int LastNode, Tensor Input, int Depth);
+/// <param name="Kind">The block's kind: Sequential, Residual, Inception, SqueezeExcitation, or Block for a generic scope.</param>
+public sealed record Scope(string Path, int FirstNode, int LastNode, Tensor Input, int Depth, string Kind = "Block");
 
 /// <summary>
 /// An immutable directed acyclic graph of layers in execution order, built by
@@ -118,26 +119,46 @@ public sealed class NetworkBuilder
         {
             case Layer layer:
                 return AddNode(path, layer, isModule: true, inputs);
-            case Block block when inputs.Length == 1:
+            case Functional functional when inputs.Length == 1:
+                // A functional call is no module: no scope.
                 Check(inputs[0], path);
-                var first = _nodes.Count;
-                var scope = _scopes.Count;
-                _scopes.Add(null!);
-                _depth++;
-                try
-                {
-                    var output = block.Expand(this, path, inputs[0]);
-                    _scopes[scope] = new Scope(path, first, _nodes.Count - 1, inputs[0], _depth);
-                    return output;
-                }
-                finally
-                {
-                    _depth--;
-                }
+                return functional.Expand(this, path, inputs[0]);
+            case Block root when path.Length == 0 && inputs.Length == 1:
+                // The network's own root block has no path: its children are the top level.
+                Check(inputs[0], path);
+                return root.Expand(this, path, inputs[0]);
+            case Block block when inputs.Length == 1:
+                return AddScope(path, block.GetType().Name, inputs[0], x => block.Expand(this, path, x));
             case Block:
                 throw new InvalidNetworkException(path, $"a {module.GetType().Name} block reads one input, got {inputs.Length}.");
             default:
                 throw new ArgumentException($"Unknown module type {module.GetType().Name}.", nameof(module));
+        }
+    }
+
+    /// <summary>
+    /// Adds the nodes <paramref name="body"/> adds as one block (a scope) at <paramref name="path"/>, reading
+    /// <paramref name="input"/>: the form imported graphs and spec files use for blocks with any wiring.
+    /// </summary>
+    /// <returns>What <paramref name="body"/> returns: the block's output.</returns>
+    public Tensor AddScope(string path, string kind, Tensor input, Func<Tensor, Tensor> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        Guard.Name(path, nameof(path));
+        Check(input, path);
+        var first = _nodes.Count;
+        var scope = _scopes.Count;
+        _scopes.Add(null!);
+        _depth++;
+        try
+        {
+            var output = body(input);
+            _scopes[scope] = new Scope(path, first, _nodes.Count - 1, input, _depth, Guard.Name(kind, nameof(kind)));
+            return output;
+        }
+        finally
+        {
+            _depth--;
         }
     }
 

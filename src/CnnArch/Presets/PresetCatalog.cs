@@ -16,7 +16,15 @@ public sealed record PresetParameter(string Name, string Description, string Def
 /// <param name="Description">One line.</param>
 /// <param name="Paper">The paper it follows.</param>
 /// <param name="Parameters">What <c>--set</c> accepts.</param>
-public sealed record PresetInfo(string Name, string Family, string Description, string Paper, ImmutableArray<PresetParameter> Parameters);
+public sealed record PresetInfo(string Name, string Family, string Description, string Paper, ImmutableArray<PresetParameter> Parameters)
+{
+    /// <summary>
+    /// Published ImageNet top-1 accuracy (%) of torchvision's V1 weights for this architecture, where
+    /// torchvision publishes one; null otherwise. A published fact about trained weights, not something
+    /// CnnArch computes.
+    /// </summary>
+    public double? Top1 { get; init; }
+}
 
 /// <summary>Parameter values given to a preset, checked against the parameters it declares.</summary>
 public sealed class PresetArguments
@@ -86,15 +94,27 @@ public static partial class Catalog
     public static bool Contains(string name) =>
         Entries.Value.Any(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    // torchvision's model table: ImageNet top-1 (%) of the V1 weights (acc@1).
+    private static readonly Dictionary<string, double> PublishedTop1 = new(StringComparer.Ordinal)
+    {
+        ["alexnet"] = 56.522, ["vgg11"] = 69.020, ["vgg11_bn"] = 70.370, ["vgg13"] = 69.928, ["vgg13_bn"] = 71.586,
+        ["vgg16"] = 71.592, ["vgg16_bn"] = 73.360, ["vgg19"] = 72.376, ["vgg19_bn"] = 74.218, ["googlenet"] = 69.778,
+        ["resnet18"] = 69.758, ["resnet34"] = 73.314, ["resnet50"] = 76.130, ["resnet101"] = 77.374, ["resnet152"] = 78.312,
+        ["resnext50_32x4d"] = 77.618, ["resnext101_32x8d"] = 79.312, ["resnext101_64x4d"] = 83.246,
+        ["wide_resnet50_2"] = 78.468, ["wide_resnet101_2"] = 78.848,
+        ["mobilenet_v2"] = 71.878, ["mobilenet_v3_large"] = 74.042, ["mobilenet_v3_small"] = 67.668,
+    };
+
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
-        new(new PresetInfo(name, family, description, paper, [.. parameters]), build);
+        new(new PresetInfo(name, family, description, paper, [.. parameters]) { Top1 = PublishedTop1.TryGetValue(name, out var top1) ? top1 : null }, build);
 
     private static readonly PresetParameter Width = new("width", "Width multiplier alpha: every layer's channels times alpha, rounded to a multiple of 8", "1.0");
 
     private static IEnumerable<Entry> AllEntries()
     {
         var entries = new List<Entry>();
-        entries.AddRange(Fixed("AlexNet", AlexNets.Entries()));
+        entries.AddRange(Fixed("AlexNet", AlexNets.Entries().Where(e => e.Name.StartsWith("alexnet", StringComparison.Ordinal))));
+        entries.AddRange(Fixed("ZFNet", AlexNets.Entries().Where(e => e.Name.StartsWith("zfnet", StringComparison.Ordinal))));
         entries.AddRange(Fixed("VGG", Vggs.Entries()));
         entries.Add(Preset("googlenet", "GoogLeNet", "GoogLeNet as torchvision (BN, 3x3 in the \"5x5\" branch, ceil-mode pools)",
             GoogLeNets.PaperCitation + "; torchvision (pytorch/vision#906)", a => GoogLeNets.TorchVision(a.Bool("aux")), GoogLeNets.AuxParameter));

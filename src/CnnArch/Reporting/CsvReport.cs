@@ -15,13 +15,13 @@ public static class CsvReport
     /// <summary>The header row.</summary>
     public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted,receptive_field,rf_stride,rf_padding";
 
-    /// <summary>The report as CSV text, header first, lines ending in \n.</summary>
-    public static string Write(AnalysisReport report)
+    /// <summary>The report as CSV text, header first, lines ending in \n; <paramref name="depth"/> collapses deeper blocks.</summary>
+    public static string Write(AnalysisReport report, int? depth = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder().Append(Header).Append('\n');
-        foreach (var l in report.Layers)
+        foreach (var l in report.Collapsed(depth))
         {
             sb.Append(Field(l.Path)).Append(',')
               .Append(Field(l.Kind)).Append(',')

@@ -11,15 +11,16 @@ namespace CnnArch.Reporting;
 public static class JsonReport
 {
     /// <summary>The report as indented JSON; <paramref name="extra"/> may add properties at the end of the top-level object.</summary>
-    public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null)
+    public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null, int? depth = null)
     {
         using var stream = new MemoryStream();
-        Write(report, stream, extra);
+        Write(report, stream, extra, depth);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>; <paramref name="extra"/> may add top-level properties.</summary>
-    public static void Write(AnalysisReport report, Stream stream, Action<Utf8JsonWriter>? extra = null)
+    /// <remarks><paramref name="depth"/> collapses blocks nested deeper into one row each (see <see cref="AnalysisReport.Collapsed"/>).</remarks>
+    public static void Write(AnalysisReport report, Stream stream, Action<Utf8JsonWriter>? extra = null, int? depth = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -39,7 +40,7 @@ public static class JsonReport
         w.WriteEndArray();
         WriteShape(w, "output", report.Output);
         w.WriteStartArray("layers");
-        foreach (var layer in report.Layers)
+        foreach (var layer in report.Collapsed(depth))
         {
             w.WriteStartObject();
             w.WriteString("path", layer.Path);

@@ -1,0 +1,238 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CnnArch.Analysis;
+using CnnArch.Presets;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary>compare and sweep: several analyses in one table.</summary>
+internal static class CompareSweepCommands
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static Command Compare(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var models = new Argument<string[]>("models") { Description = "Presets or .onnx files; ratios are against the first.", Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string?>("--input", "-i") { Description = "One input for every model (default: each model's own).", HelpName = "CxHxW" };
+        var convention = CliApp.ConventionOption();
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var output = CliApp.OutputOption();
+        var command = new Command("compare",
+            "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first.\n" +
+            "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2")
+        {
+            models, input, convention, format, output,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var inputShape = result.GetValue(input) is { } text ? CliApp.ParseInput(text) : (TensorShape?)null;
+            var loaded = result.GetRequiredValue(models)
+                .Select(m => (ModelSource.Load(m, [], inputShape).Network, Catalog.All.FirstOrDefault(p => p.Name == m)?.Top1))
+                .ToList();
+            var options = new AnalysisOptions { Input = inputShape, Convention = Conventions.Get(result.GetRequiredValue(convention)) };
+            var rows = Comparison.Compare(loaded, options);
+            CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
+            {
+                switch (result.GetValue(format))
+                {
+                    case "json":
+                        writer.WriteLine(Json(w =>
+                        {
+                            w.WriteString("convention", options.Convention.Name);
+                            w.WriteStartArray("models");
+                            foreach (var r in rows)
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("model", r.Model);
+                                w.WriteString("input", r.Input.ToString());
+                                w.WriteNumber("params", r.Parameters);
+                                w.WriteNumber("macs", r.Macs);
+                                w.WriteNumber("activationBytes", r.ActivationBytes);
+                                w.WriteNumber("inferencePeakBytes", r.InferencePeakBytes);
+                                if (r.Top1 is { } top1)
+                                {
+                                    w.WriteNumber("top1", top1);
+                                }
+
+                                w.WriteNumber("paramsRatio", r.ParametersRatio);
+                                w.WriteNumber("macsRatio", r.MacsRatio);
+                                w.WriteNumber("memoryRatio", r.MemoryRatio);
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndArray();
+                        }));
+                        break;
+                    case "csv":
+                        writer.Write("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio\n");
+                        foreach (var r in rows)
+                        {
+                            writer.Write(string.Create(C, $"{r.Model},{r.Input},{r.Parameters},{r.Macs},{r.ActivationBytes},{r.InferencePeakBytes},{r.Top1},{r.ParametersRatio:0.####},{r.MacsRatio:0.####},{r.MemoryRatio:0.####}\n"));
+                        }
+
+                        break;
+                    default:
+                        var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+                        foreach (var (title, right) in new[] { ("Model", false), ("Params", true), ("x", true), ("MACs", true), ("x", true), ("Activations", true), ("x", true), ("Peak (inference)", true), ("Top-1 %", true) })
+                        {
+                            table.AddColumn(right ? new TableColumn(title).RightAligned() : new TableColumn(title));
+                        }
+
+                        foreach (var r in rows)
+                        {
+                            table.AddRow(Markup.Escape(r.Model), Units.Count(r.Parameters), Ratio(r.ParametersRatio), Units.Count(r.Macs), Ratio(r.MacsRatio),
+                                Units.Bytes(r.ActivationBytes), Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes), r.Top1?.ToString("0.00", C) ?? "-");
+                        }
+
+                        var console = CliApp.CreateConsole(writer, fancy);
+                        console.Write(table);
+                        console.WriteLine($"Ratios (x) against {rows[0].Model}. Activations: the sum of every layer's output, batch 1. Top-1: torchvision's published ImageNet accuracy.");
+                        console.WriteLine($"Convention {options.Convention.Name}: {options.Convention.Describe()}");
+                        break;
+                }
+            });
+        }));
+        return command;
+    }
+
+    public static Command SweepCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("model") { Description = "A preset or an .onnx file." };
+        var batches = new Option<string?>("--batch", "-b") { Description = "Batch sizes, comma separated: 1,8,32,128.", HelpName = "list" };
+        var resolutions = new Option<string?>("--resolution", "-r") { Description = "Square input sides: from:to:step (128:512:32) or a list (224,256).", HelpName = "range" };
+        var convention = CliApp.ConventionOption();
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var output = CliApp.OutputOption();
+        var command = new Command("sweep",
+            "MACs and memory against batch size or input resolution.\n" +
+            "Example: cnnarch sweep resnet50 --batch 1,8,32,128    or    cnnarch sweep mobilenet_v2 --resolution 128:512:32")
+        {
+            model, batches, resolutions, convention, format, output,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var network = ModelSource.Load(result.GetRequiredValue(model), [], null).Network;
+            var channels = network.DefaultInput?.Channels ?? 3;
+            var (batchText, resolutionText) = (result.GetValue(batches), result.GetValue(resolutions));
+            List<(int Batch, TensorShape? Input)> points = (batchText, resolutionText) switch
+            {
+                ({ } b, null) => [.. ParseList(b, "--batch").Select(n => (n, (TensorShape?)null))],
+                (null, { } r) => [.. ParseRange(r).Select(side => (1, (TensorShape?)TensorShape.Chw(channels, side, side)))],
+                _ => throw new ArgumentException("Give exactly one of --batch and --resolution."),
+            };
+            var options = new AnalysisOptions { Convention = Conventions.Get(result.GetRequiredValue(convention)) };
+            var rows = isTerminal && points.Count > 1
+                ? AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+                {
+                    var task = ctx.AddTask($"sweeping {network.Name}", maxValue: points.Count);
+                    return Sweep.Run(network, points, options, done => task.Value = done);
+                })
+                : Sweep.Run(network, points, options);
+            var over = batchText is not null ? "batch" : "resolution";
+            CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
+            {
+                switch (result.GetValue(format))
+                {
+                    case "json":
+                        writer.WriteLine(Json(w =>
+                        {
+                            w.WriteString("model", network.Name);
+                            w.WriteString("over", over);
+                            w.WriteString("convention", options.Convention.Name);
+                            w.WriteStartArray("points");
+                            foreach (var p in rows)
+                            {
+                                w.WriteStartObject();
+                                w.WriteNumber("batch", p.Batch);
+                                w.WriteString("input", p.Input.ToString());
+                                w.WriteNumber("macs", p.Macs);
+                                w.WriteNumber("activationBytes", p.ActivationBytes);
+                                w.WriteNumber("inferencePeakBytes", p.InferencePeakBytes);
+                                w.WriteNumber("trainingPeakBytes", p.TrainingPeakBytes);
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndArray();
+                        }));
+                        break;
+                    case "csv":
+                        writer.Write("batch,input,macs,activation_bytes,inference_peak_bytes,training_peak_bytes\n");
+                        foreach (var p in rows)
+                        {
+                            writer.Write(string.Create(C, $"{p.Batch},{p.Input},{p.Macs},{p.ActivationBytes},{p.InferencePeakBytes},{p.TrainingPeakBytes}\n"));
+                        }
+
+                        break;
+                    default:
+                        var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+                        foreach (var title in new[] { "Batch", "Input", "MACs", "Activations (sum)", "Inference peak", "Training peak (SGD+momentum)" })
+                        {
+                            table.AddColumn(new TableColumn(title).RightAligned());
+                        }
+
+                        foreach (var p in rows)
+                        {
+                            table.AddRow(p.Batch.ToString(C), p.Input.ToString(), Units.Count(p.Macs), Units.Bytes(p.ActivationBytes), Units.Bytes(p.InferencePeakBytes), Units.Bytes(p.TrainingPeakBytes));
+                        }
+
+                        var console = CliApp.CreateConsole(writer, fancy);
+                        console.WriteLine($"{network.Name} over {over}");
+                        console.Write(table);
+                        console.WriteLine($"Convention {options.Convention.Name}: {options.Convention.Describe()} Peaks: fp32, as 'cnnarch memory'.");
+                        break;
+                }
+            });
+        }));
+        return command;
+    }
+
+    private static string Ratio(double r) => double.IsNaN(r) ? "-" : r.ToString(r >= 10 ? "0.0" : "0.00", C);
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    internal static int[] ParseList(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = parts.Select(p => int.TryParse(p, NumberStyles.None, C, out var v) && v > 0 ? v : throw new FormatException($"{option} takes positive whole numbers separated by commas, got '{text}'.")).ToArray();
+        return values.Length > 0 ? values : throw new FormatException($"{option} takes positive whole numbers separated by commas, got '{text}'.");
+    }
+
+    internal static int[] ParseRange(string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length == 1)
+        {
+            return ParseList(text, "--resolution");
+        }
+
+        var bad = new FormatException($"--resolution takes from:to:step like 128:512:32, or a list like 224,256; got '{text}'.");
+        if (parts.Length != 3 || parts.Any(p => !int.TryParse(p, NumberStyles.None, C, out var v) || v < 1))
+        {
+            throw bad;
+        }
+
+        var (from, to, step) = (int.Parse(parts[0], C), int.Parse(parts[1], C), int.Parse(parts[2], C));
+        if (to < from || (to - from) / step > 10_000)
+        {
+            throw bad;
+        }
+
+        return [.. Enumerable.Range(0, ((to - from) / step) + 1).Select(i => from + (i * step))];
+    }
+}
