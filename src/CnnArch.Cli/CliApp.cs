@@ -47,13 +47,15 @@ internal static class CliApp
         root.Add(MemoryCommand(stdout, stderr, isTerminal));
         root.Add(CompareSweepCommands.Compare(stdout, stderr, isTerminal));
         root.Add(CompareSweepCommands.SweepCommand(stdout, stderr, isTerminal));
+        root.Add(PlotCommand(stdout, stderr));
+        root.Add(ExportCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
         return root;
     }
 
     private static Command AnalyzeCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list') or an .onnx file." };
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list'), an .onnx file or a spec file (.json)." };
         var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's, 3x224x224 for most).", HelpName = "CxHxW" };
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
@@ -154,7 +156,7 @@ internal static class CliApp
 
     private static Command MemoryCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list') or an .onnx file." };
+        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list'), an .onnx file or a spec file (.json)." };
         var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's).", HelpName = "CxHxW" };
         var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
@@ -207,6 +209,75 @@ internal static class CliApp
             {
                 MemoryRenderer.Render(report, isTraining, largest, result.GetValue(fits), CreateConsole(stdout, isTerminal), isTerminal);
             }
+        }));
+        return command;
+    }
+
+    private static Command PlotCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var model = new Argument<string?>("model") { Description = "A preset, an .onnx file or a spec file (for --kind accuracy: a preset to highlight, optional).", Arity = ArgumentArity.ZeroOrOne };
+        var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; accuracy: presets' top-1 against GMACs.", DefaultValueFactory = _ => "layers" };
+        kind.AcceptOnlyFromAmong("layers", "accuracy");
+        var output = new Option<string>("--output", "-o") { Description = "The chart file: .png or .svg.", HelpName = "file", Required = true };
+        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W.", HelpName = "CxHxW" };
+        var convention = ConventionOption();
+        var depth = new Option<int?>("--depth", "-d") { Description = "Collapse blocks deeper than N (default: as deep as 40 bars allow).", HelpName = "N" };
+        var size = new Option<string>("--size") { Description = "Width x height in pixels.", DefaultValueFactory = _ => "1400x800", HelpName = "WxH" };
+        var set = SetOption();
+        var command = new Command("plot",
+            "Charts: where a network's costs go by layer, or accuracy against compute.\n" +
+            "Example: cnnarch plot alexnet --input 3x227x227 --output alexnet.png    or    cnnarch plot --kind accuracy --output models.svg")
+        {
+            model, kind, output, input, convention, depth, size, set,
+        };
+        command.SetAction(result => Guarded(stderr, () =>
+        {
+            var file = result.GetRequiredValue(output);
+            var pixels = TensorShape.Parse(result.GetRequiredValue(size));
+            if (pixels.Rank != 2 || pixels.Dims[0] > 10_000 || pixels.Dims[1] > 10_000)
+            {
+                throw new FormatException($"--size takes width x height up to 10000x10000, like 1400x800; got '{result.GetValue(size)}'.");
+            }
+
+            var conventionModel = Conventions.Get(result.GetRequiredValue(convention));
+            ScottPlot.Plot chart;
+            if (result.GetValue(kind) == "accuracy")
+            {
+                chart = Charts.Accuracy(conventionModel, result.GetValue(model));
+            }
+            else
+            {
+                var name = result.GetValue(model) ?? throw new ArgumentException("plot --kind layers needs a model.");
+                var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+                var network = ModelSource.Load(name, result.GetValue(set) ?? [], inputShape).Network;
+                chart = Charts.Layers(Analyzer.Analyze(network, new AnalysisOptions { Input = inputShape, Convention = conventionModel }), result.GetValue(depth));
+            }
+
+            Charts.Save(chart, file, pixels.Dims[0], pixels.Dims[1]);
+            stdout.WriteLine($"wrote {file}");
+        }));
+        return command;
+    }
+
+    private static Command ExportCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("model") { Description = "A preset, an .onnx file or a spec file." };
+        var format = new Option<string>("--format", "-f") { Description = "What to write: a spec file (JSON) that 'cnnarch analyze' reads back.", DefaultValueFactory = _ => "spec" };
+        format.AcceptOnlyFromAmong("spec");
+        var input = new Option<string?>("--input", "-i") { Description = "For an .onnx file: the input to import it at.", HelpName = "CxHxW" };
+        var set = SetOption();
+        var output = OutputOption();
+        var command = new Command("export",
+            "Any network as a spec file, to edit and analyze again.\n" +
+            "Example: cnnarch export resnet18 --format spec > resnet18.json && cnnarch analyze resnet18.json")
+        {
+            model, format, input, set, output,
+        };
+        command.SetAction(result => Guarded(stderr, () =>
+        {
+            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+            var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape).Network;
+            Write(stdout, isTerminal, result.GetValue(output), (writer, _) => writer.Write(Spec.SpecWriter.Write(network)));
         }));
         return command;
     }

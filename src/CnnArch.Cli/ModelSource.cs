@@ -3,6 +3,7 @@ using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Onnx;
 using CnnArch.Presets;
+using CnnArch.Spec;
 using Spectre.Console;
 
 namespace CnnArch.Cli;
@@ -13,6 +14,21 @@ internal sealed record ModelSource(Network Network, OnnxImport? Onnx)
     /// <summary>A preset by name (with --set values), or an .onnx file imported at <paramref name="input"/> when given.</summary>
     public static ModelSource Load(string model, string[] settings, TensorShape? input)
     {
+        if (model.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            if (settings.Length > 0)
+            {
+                throw new ArgumentException("--set applies to presets; a spec file has no parameters.");
+            }
+
+            if (!File.Exists(model))
+            {
+                throw new FileNotFoundException($"No file '{model}'.", model);
+            }
+
+            return new ModelSource(SpecReader.Load(model), null);
+        }
+
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || (File.Exists(model) && !Catalog.Contains(model)))
         {
             if (settings.Length > 0)

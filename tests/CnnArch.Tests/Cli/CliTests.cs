@@ -119,6 +119,11 @@ public class CliTests
     {
         [Theory]
         [InlineData("analyze")]
+        [InlineData("memory")]
+        [InlineData("compare")]
+        [InlineData("sweep")]
+        [InlineData("plot")]
+        [InlineData("export")]
         [InlineData("list")]
         public void Should_Show_An_Example_In_Every_Command_Help(string command)
         {

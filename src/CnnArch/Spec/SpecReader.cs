@@ -1,0 +1,288 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CnnArch.Graph;
+using CnnArch.Layers;
+
+namespace CnnArch.Spec;
+
+/// <summary>
+/// Reads a network from a spec file (JSON). A spec has a <c>name</c>, an <c>input</c> ([C, H, W]) and
+/// <c>layers</c>: items applied in order, each a layer (<c>{"type": "Conv2d", "name": "conv1",
+/// "outChannels": 64, "kernel": 3, "padding": 1}</c>) or a block (<c>Sequential</c>, <c>Residual</c>,
+/// <c>Inception</c>, <c>SqueezeExcitation</c>, or a generic <c>Block</c>). An item reads the previous
+/// item's output unless it names its <c>inputs</c> by <c>id</c> (<c>"input"</c> is the network's input).
+/// docs/spec.md describes every field.
+/// </summary>
+public static class SpecReader
+{
+    private static readonly string[] Structural = ["type", "name", "id", "inputs", "functional", "path"];
+
+    /// <summary>Reads the spec in <paramref name="path"/>.</summary>
+    /// <exception cref="SpecException">A value is wrong; the message names its JSON path and line.</exception>
+    public static Network Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return Parse(File.ReadAllText(path));
+        }
+        catch (SpecException ex) when (ex.File is null)
+        {
+            throw new SpecException(ex.JsonPath, ex.Line, ex.Problem, ex, path);
+        }
+    }
+
+    /// <summary>Reads a spec from its JSON text.</summary>
+    /// <exception cref="SpecException">A value is wrong; the message names its JSON path and line.</exception>
+    public static Network Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var bytes = Encoding.UTF8.GetBytes(json);
+        JsonDocument doc;
+        LineIndex lines;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            lines = new LineIndex(bytes);
+        }
+        catch (JsonException ex)
+        {
+            throw new SpecException(ex.Path ?? "$", (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ex.Message.Split(" Path:", 2)[0]}", ex);
+        }
+
+        using (doc)
+        {
+            return new Reader(lines).Network(doc.RootElement);
+        }
+    }
+
+    private sealed class Reader(LineIndex lines)
+    {
+        private readonly Dictionary<string, Tensor> _ids = new(StringComparer.Ordinal);
+        private NetworkBuilder _builder = null!;
+
+        private SpecException Error(string path, string problem, Exception? inner = null) => new(path, lines.Of(path), problem, inner);
+
+        public Network Network(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Error("$", "a spec is a JSON object with name, input and layers.");
+            }
+
+            var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "network";
+            if (root.TryGetProperty("cnnarch", out var version) && (version.ValueKind != JsonValueKind.Number || version.GetInt32() != SpecFormat.Version))
+            {
+                throw Error("$.cnnarch", $"this spec is of version {version}; CnnArch reads version {SpecFormat.Version}.");
+            }
+
+            TensorShape? input = null;
+            if (root.TryGetProperty("input", out var i))
+            {
+                input = Shape(i, "$.input");
+            }
+
+            if (!root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array || layers.GetArrayLength() == 0)
+            {
+                throw Error("$", "a spec needs a non-empty 'layers' array.");
+            }
+
+            foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("name" or "input" or "layers" or "cnnarch" or "description")))
+            {
+                throw Error($"$.{property.Name}", $"unknown field '{property.Name}'; a spec has cnnarch, name, description, input and layers.");
+            }
+
+            _builder = new NetworkBuilder(name);
+            _ids["input"] = _builder.Input;
+            var output = Graph(layers, "$.layers", "", _builder.Input);
+            return _builder.Build(output, input);
+        }
+
+        private TensorShape Shape(JsonElement e, string path)
+        {
+            try
+            {
+                return TensorShape.Of([.. e.EnumerateArray().Select(d => d.GetInt32())]);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+            {
+                throw Error(path, "expected dimensions of positive integers, like [3, 224, 224].", ex);
+            }
+        }
+
+        // The graph form: items in order, each reading the previous output unless it names its inputs.
+        private Tensor Graph(JsonElement items, string path, string prefix, Tensor input)
+        {
+            var previous = input;
+            var index = 0;
+            foreach (var item in items.EnumerateArray())
+            {
+                var at = $"{path}[{index}]";
+                var inputs = Inputs(item, at, previous);
+                var itemPath = ItemPath(item, at, prefix, index);
+                var type = TypeOf(item, at);
+                Tensor output;
+                if (type == "Block")
+                {
+                    var kind = item.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "Block";
+                    var children = Array(item, "layers", at);
+                    output = _builder.AddScope(itemPath, kind, Single(inputs, at), x => Graph(children, $"{at}.layers", itemPath, x));
+                }
+                else if (Group(type))
+                {
+                    output = _builder.Add(itemPath, Module(item, at, nested: false), Single(inputs, at));
+                }
+                else
+                {
+                    var layer = Layer(item, at, type);
+                    var functional = item.TryGetProperty("functional", out var f) && f.ValueKind == JsonValueKind.True;
+                    try
+                    {
+                        output = functional ? _builder.AddFunctional(itemPath, layer, inputs) : _builder.Add(itemPath, layer, inputs);
+                    }
+                    catch (InvalidNetworkException ex)
+                    {
+                        throw Error(at, ex.Problem, ex);
+                    }
+                }
+
+                if (item.TryGetProperty("id", out var id))
+                {
+                    var key = id.ValueKind == JsonValueKind.String ? id.GetString()! : throw Error($"{at}.id", "an id is a string.");
+                    if (!_ids.TryAdd(key, output))
+                    {
+                        throw Error($"{at}.id", $"the id '{key}' is used twice.");
+                    }
+                }
+
+                previous = output;
+                index++;
+            }
+
+            return previous;
+        }
+
+        private Tensor[] Inputs(JsonElement item, string at, Tensor previous)
+        {
+            if (!item.TryGetProperty("inputs", out var inputs))
+            {
+                return [previous];
+            }
+
+            if (inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
+            {
+                throw Error($"{at}.inputs", "inputs is a non-empty array of ids.");
+            }
+
+            return [.. inputs.EnumerateArray().Select((e, j) =>
+                e.ValueKind == JsonValueKind.String && _ids.TryGetValue(e.GetString()!, out var t) ? t
+                : throw Error($"{at}.inputs[{j}]", $"no earlier item has the id '{e}'; known: {string.Join(", ", _ids.Keys)}."))];
+        }
+
+        private Tensor Single(Tensor[] inputs, string at) =>
+            inputs.Length == 1 ? inputs[0] : throw Error($"{at}.inputs", $"a block reads one input, got {inputs.Length}.");
+
+        private static bool Group(string type) => type is "Sequential" or "Residual" or "Inception" or "SqueezeExcitation";
+
+        private string TypeOf(JsonElement item, string at) =>
+            item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()!
+                : throw Error(at, "every item is an object with a 'type' (a layer such as Conv2d, or Sequential, Residual, Inception, SqueezeExcitation, Block).");
+
+        private string ItemPath(JsonElement item, string at, string prefix, int index)
+        {
+            if (item.TryGetProperty("path", out var full) && full.ValueKind == JsonValueKind.String)
+            {
+                return full.GetString()!;
+            }
+
+            var name = item.TryGetProperty("name", out var n)
+                ? n.ValueKind == JsonValueKind.String && n.GetString()!.Length > 0 ? n.GetString()! : throw Error($"{at}.name", "a name is a non-empty string.")
+                : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return prefix.Length == 0 ? name : $"{prefix}.{name}";
+        }
+
+        private JsonElement Array(JsonElement item, string field, string at) =>
+            item.TryGetProperty(field, out var a) && a.ValueKind == JsonValueKind.Array
+                ? a
+                : throw Error(at, $"a {TypeOf(item, at)} needs a '{field}' array.");
+
+        // The module form: a block made of named children, as a C# builder would write it.
+        private Module Module(JsonElement item, string at, bool nested)
+        {
+            var type = TypeOf(item, at);
+            foreach (var key in new[] { "id", "inputs" })
+            {
+                if (nested && item.TryGetProperty(key, out _))
+                {
+                    throw Error($"{at}.{key}", $"'{key}' belongs to the graph form (top-level layers and Block); inside a block, children are wired in order.");
+                }
+            }
+
+            string? Name(JsonElement e) => e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            Sequential Children(JsonElement list, string path) =>
+                new([.. list.EnumerateArray().Select((child, j) => new Child(Name(child) ?? j.ToString(System.Globalization.CultureInfo.InvariantCulture), Module(child, $"{path}[{j}]", nested: true)))]);
+
+            string Text(string field, string fallback) => item.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
+            switch (type)
+            {
+                case "Sequential":
+                    return Children(Array(item, "layers", at), $"{at}.layers");
+                case "Residual":
+                    Module? shortcut = item.TryGetProperty("shortcut", out var s) && s.ValueKind == JsonValueKind.Array ? Children(s, $"{at}.shortcut") : null;
+                    return new Residual
+                    {
+                        Body = Children(Array(item, "body", at), $"{at}.body"),
+                        Shortcut = shortcut,
+                        ShortcutName = Text("shortcutName", "downsample"),
+                        After = item.TryGetProperty("after", out var after) && after.ValueKind == JsonValueKind.Array ? Children(after, $"{at}.after") : null,
+                        JoinName = Text("joinName", "add"),
+                        InPlaceJoin = item.TryGetProperty("inPlaceJoin", out var ip) && ip.ValueKind == JsonValueKind.True,
+                    };
+                case "Inception":
+                    return new Inception(Array(item, "branches", at).EnumerateArray().Select((b, j) =>
+                        new Child(Name(b) ?? $"branch{j + 1}", Children(Array(b, "layers", $"{at}.branches[{j}]"), $"{at}.branches[{j}].layers"))))
+                    {
+                        JoinName = Text("joinName", "cat"),
+                    };
+                case "SqueezeExcitation":
+                    return new SqueezeExcitation { Excitation = Children(Array(item, "excitation", at), $"{at}.excitation"), JoinName = Text("joinName", "scale") };
+                default:
+                    var layer = Layer(item, at, type);
+                    return item.TryGetProperty("functional", out var f) && f.ValueKind == JsonValueKind.True ? new Functional(layer) : layer;
+            }
+        }
+
+        private Layer Layer(JsonElement item, string at, string type)
+        {
+            if (!SpecFormat.LayerTypes.TryGetValue(type, out var clr))
+            {
+                throw Error($"{at}.type", $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
+            }
+
+            var fields = JsonNode.Parse(item.GetRawText())!.AsObject();
+            foreach (var key in Structural)
+            {
+                fields.Remove(key);
+            }
+
+            try
+            {
+                return (Layer)(fields.Deserialize(clr, SpecFormat.Options) ?? throw Error(at, $"a {type} cannot be null."));
+            }
+            catch (JsonException ex)
+            {
+                var inner = ex.Path is { Length: > 1 } p ? at + p[1..] : at;
+                var message = ex.Message.Split(" Path:", 2)[0].Replace(clr.FullName!, clr.Name, StringComparison.Ordinal);
+                throw Error(inner, message, ex);
+            }
+            catch (ArgumentException ex)
+            {
+                var field = ex.ParamName is { Length: > 0 } param ? $"{at}.{char.ToLowerInvariant(param[0])}{param[1..]}" : at;
+                throw Error(field, ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0], ex);
+            }
+        }
+    }
+}
