@@ -164,3 +164,36 @@ public class PublishedFiguresTests
         Analyzer.Analyze(two3x3).Layers[^1].Output.Should().Be(Analyzer.Analyze(one5x5).Layers[^1].Output);
     }
 }
+
+public class DesignRuleTests
+{
+    [Theory]
+    [InlineData(2, 40)]
+    [InlineData(4, 24)]
+    [InlineData(8, 14)]
+    [InlineData(32, 4)]
+    public void ResNeXt_Widths_At_Equal_Cost_Match_The_Lecture(int groups, int width)
+    {
+        var c = DesignRules.ResNeXtWidth(64, groups);
+
+        Math.Round(c).Should().Be(width);
+        ((9 * groups * c * c) + (8 * groups * 64 * c)).Should().BeApproximately(17 * 64 * 64, 1e-6);
+    }
+
+    [Fact]
+    public void A_ResNeXt_Block_Of_That_Width_Costs_What_A_Bottleneck_Costs()
+    {
+        // Built and analysed, not computed from the formula: 4C -> (G x c) -> 4C against 4C -> C -> C -> 4C at 56x56.
+        static long Macs(int width, int groups) => Analyzer.Analyze(Network.Create("block", new Sequential(
+                new Conv2d { OutChannels = width, Kernel = 1, HasBias = false },
+                new Conv2d { OutChannels = width, Kernel = 3, Padding = 1, Groups = groups, HasBias = false },
+                new Conv2d { OutChannels = 256, Kernel = 1, HasBias = false }), TensorShape.Chw(256, 56, 56)),
+            new AnalysisOptions { Convention = Conventions.TorchVision }).Totals.Macs;
+
+        var bottleneck = Macs(64, 1);
+        var resnext = Macs(32 * 4, 32);
+
+        bottleneck.Should().Be(17L * 56 * 56 * 64 * 64);
+        ((double)resnext / bottleneck).Should().BeApproximately(1, 0.03);
+    }
+}
