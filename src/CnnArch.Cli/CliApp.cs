@@ -55,17 +55,15 @@ internal static class CliApp
 
     private static Command AnalyzeCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list'), an .onnx file or a spec file (.json)." };
-        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's, 3x224x224 for most).", HelpName = "CxHxW" };
-        var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
-        var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
-        dtype.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
-        var convention = ConventionOption();
-        var format = new Option<string>("--format", "-f") { Description = "Output format: table (units), json, csv, markdown (exact integers).", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json", "csv", "markdown");
-        var output = OutputOption();
-        var depth = new Option<int?>("--depth", "-d") { Description = "Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).", HelpName = "N" };
-        var set = SetOption();
+        var model = CliOptions.Model();
+        var input = CliOptions.Input();
+        var batch = CliOptions.Batch();
+        var dtype = CliOptions.DataType();
+        var convention = CliOptions.Convention();
+        var format = CliOptions.Format("Output format: table (units), json, csv, markdown (exact integers).", "table", "json", "csv", "markdown");
+        var output = CliOptions.Output();
+        var depth = CliOptions.Depth("Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).");
+        var set = CliOptions.Set();
         var ignore = new Option<string[]>("--ignore") { Description = "Count nothing for this layer kind (repeatable), e.g. --ignore BatchNorm2d for BN folded into the conv.", HelpName = "kind" };
 
         var command = new Command("analyze",
@@ -76,12 +74,7 @@ internal static class CliApp
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
-            if (result.GetValue(batch) < 1)
-            {
-                throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
-            }
-
-            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+            var inputShape = result.Shape(input);
             var source = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape);
             var options = new AnalysisOptions
             {
@@ -92,11 +85,6 @@ internal static class CliApp
                     Conventions.Get(result.GetRequiredValue(convention)),
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
-            if (result.GetValue(depth) is < 1)
-            {
-                throw new ArgumentException($"--depth must be at least 1, got {result.GetValue(depth)}.");
-            }
-
             var report = Analyzer.Analyze(source.Network, options);
             var levels = result.GetValue(depth);
             Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
@@ -124,16 +112,6 @@ internal static class CliApp
         return command;
     }
 
-    internal static Option<string> ConventionOption()
-    {
-        var convention = new Option<string>("--convention", "-c") { Description = "Counting convention (see docs/conventions.md).", DefaultValueFactory = _ => Conventions.Lecture.Name };
-        convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
-        return convention;
-    }
-
-    internal static Option<string?> OutputOption() =>
-        new("--output", "-o") { Description = "Write to this file instead of the terminal.", HelpName = "file" };
-
     // Writes to the terminal, or to a file (plain text, no colours) when --output names one.
     internal static void Write(TextWriter stdout, bool isTerminal, string? file, Action<TextWriter, bool> write)
     {
@@ -151,9 +129,6 @@ internal static class CliApp
         stdout.WriteLine($"wrote {file}");
     }
 
-    private static Option<string[]> SetOption() =>
-        new("--set") { Description = "A preset parameter, name=value (repeatable), e.g. --set width=0.75.", HelpName = "name=value" };
-
     private static Command MemoryCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
         var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list'), an .onnx file or a spec file (.json)." };
@@ -167,9 +142,8 @@ internal static class CliApp
         optimizer.AcceptOnlyFromAmong("sgd", "sgd-momentum", "adam", "adamw");
         var training = new Option<bool>("--training") { Description = "Print the training breakdown too, and make --fits answer for training." };
         var fits = new Option<string?>("--fits") { Description = "Also answer the largest batch that fits in this much memory (24GB, 80GiB, 16000MB; powers of 1024).", HelpName = "size" };
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
-        var set = SetOption();
+        var format = CliOptions.Format("Output format.", "table", "json");
+        var set = CliOptions.Set();
 
         var command = new Command("memory",
             "Memory for inference and training: weights, activations alive at the peak, what backward keeps, gradients, optimizer state.\n" +
@@ -179,12 +153,7 @@ internal static class CliApp
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
-            if (result.GetValue(batch) < 1)
-            {
-                throw new ArgumentException($"--batch must be at least 1, got {result.GetValue(batch)}.");
-            }
-
-            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+            var inputShape = result.Shape(input);
             var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape).Network;
             var activations = DataTypes.Parse(result.GetRequiredValue(dtype));
             var options = new MemoryOptions
@@ -219,11 +188,11 @@ internal static class CliApp
         var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; accuracy: presets' top-1 against GMACs.", DefaultValueFactory = _ => "layers" };
         kind.AcceptOnlyFromAmong("layers", "accuracy");
         var output = new Option<string>("--output", "-o") { Description = "The chart file: .png or .svg.", HelpName = "file", Required = true };
-        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W.", HelpName = "CxHxW" };
-        var convention = ConventionOption();
-        var depth = new Option<int?>("--depth", "-d") { Description = "Collapse blocks deeper than N (default: as deep as 40 bars allow).", HelpName = "N" };
+        var input = CliOptions.Input();
+        var convention = CliOptions.Convention();
+        var depth = CliOptions.Depth("Collapse blocks deeper than N (default: as deep as 40 bars allow).");
         var size = new Option<string>("--size") { Description = "Width x height in pixels.", DefaultValueFactory = _ => "1400x800", HelpName = "WxH" };
-        var set = SetOption();
+        var set = CliOptions.Set();
         var command = new Command("plot",
             "Charts: where a network's costs go by layer, or accuracy against compute.\n" +
             "Example: cnnarch plot alexnet --input 3x227x227 --output alexnet.png    or    cnnarch plot --kind accuracy --output models.svg")
@@ -248,7 +217,7 @@ internal static class CliApp
             else
             {
                 var name = result.GetValue(model) ?? throw new ArgumentException("plot --kind layers needs a model.");
-                var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
+                var inputShape = result.Shape(input);
                 var network = ModelSource.Load(name, result.GetValue(set) ?? [], inputShape).Network;
                 chart = Charts.Layers(Analyzer.Analyze(network, new AnalysisOptions { Input = inputShape, Convention = conventionModel }), result.GetValue(depth));
             }
@@ -261,12 +230,11 @@ internal static class CliApp
 
     private static Command ExportCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset, an .onnx file or a spec file." };
-        var format = new Option<string>("--format", "-f") { Description = "What to write: a spec file (JSON) that 'cnnarch analyze' reads back.", DefaultValueFactory = _ => "spec" };
-        format.AcceptOnlyFromAmong("spec");
-        var input = new Option<string?>("--input", "-i") { Description = "For an .onnx file: the input to import it at.", HelpName = "CxHxW" };
-        var set = SetOption();
-        var output = OutputOption();
+        var model = CliOptions.Model();
+        var format = CliOptions.Format("What to write: a spec file (JSON) that 'cnnarch analyze' reads back.", "spec");
+        var input = CliOptions.Input("For an .onnx file: the input to import it at.");
+        var set = CliOptions.Set();
+        var output = CliOptions.Output();
         var command = new Command("export",
             "Any network as a spec file, to edit and analyze again.\n" +
             "Example: cnnarch export resnet18 --format spec > resnet18.json && cnnarch analyze resnet18.json")
@@ -275,8 +243,7 @@ internal static class CliApp
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
-            var inputShape = result.GetValue(input) is { } text ? ParseInput(text) : (TensorShape?)null;
-            var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], inputShape).Network;
+            var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], result.Shape(input)).Network;
             Write(stdout, isTerminal, result.GetValue(output), (writer, _) => writer.Write(Spec.SpecWriter.Write(network)));
         }));
         return command;
@@ -302,12 +269,6 @@ internal static class CliApp
             console.Write(table);
         }));
         return command;
-    }
-
-    internal static TensorShape ParseInput(string text)
-    {
-        var shape = TensorShape.Parse(text);
-        return shape.Rank == 3 ? shape : throw new FormatException($"--input takes C x H x W like 3x224x224, got '{text}'.");
     }
 
     internal static IAnsiConsole CreateConsole(TextWriter stdout, bool isTerminal)

@@ -16,11 +16,10 @@ internal static class CompareSweepCommands
     public static Command Compare(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
         var models = new Argument<string[]>("models") { Description = "Presets or .onnx files; ratios are against the first.", Arity = ArgumentArity.OneOrMore };
-        var input = new Option<string?>("--input", "-i") { Description = "One input for every model (default: each model's own).", HelpName = "CxHxW" };
-        var convention = CliApp.ConventionOption();
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json", "csv");
-        var output = CliApp.OutputOption();
+        var input = CliOptions.Input("One input for every model (default: each model's own).");
+        var convention = CliOptions.Convention();
+        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var output = CliOptions.Output();
         var command = new Command("compare",
             "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first.\n" +
             "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2")
@@ -29,7 +28,7 @@ internal static class CompareSweepCommands
         };
         command.SetAction(result => CliApp.Guarded(stderr, () =>
         {
-            var inputShape = result.GetValue(input) is { } text ? CliApp.ParseInput(text) : (TensorShape?)null;
+            var inputShape = result.Shape(input);
             var loaded = result.GetRequiredValue(models)
                 .Select(m => (ModelSource.Load(m, [], inputShape).Network, Catalog.All.FirstOrDefault(p => p.Name == m)?.Top1))
                 .ToList();
@@ -101,13 +100,12 @@ internal static class CompareSweepCommands
 
     public static Command SweepCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset or an .onnx file." };
+        var model = CliOptions.Model();
         var batches = new Option<string?>("--batch", "-b") { Description = "Batch sizes, comma separated: 1,8,32,128.", HelpName = "list" };
         var resolutions = new Option<string?>("--resolution", "-r") { Description = "Square input sides: from:to:step (128:512:32) or a list (224,256).", HelpName = "range" };
-        var convention = CliApp.ConventionOption();
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json", "csv");
-        var output = CliApp.OutputOption();
+        var convention = CliOptions.Convention();
+        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var output = CliOptions.Output();
         var command = new Command("sweep",
             "MACs and memory against batch size or input resolution.\n" +
             "Example: cnnarch sweep resnet50 --batch 1,8,32,128    or    cnnarch sweep mobilenet_v2 --resolution 128:512:32")
@@ -193,18 +191,7 @@ internal static class CompareSweepCommands
 
     private static string Ratio(double r) => double.IsNaN(r) ? "-" : r.ToString(r >= 10 ? "0.0" : "0.00", C);
 
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private static string Json(Action<Utf8JsonWriter> body) => JsonText.Object(body);
 
     internal static int[] ParseList(string text, string option)
     {

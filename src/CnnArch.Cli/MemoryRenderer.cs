@@ -49,13 +49,9 @@ internal static class MemoryRenderer
 /// <summary>The memory breakdown as JSON; these keys stay.</summary>
 internal static class MemoryJson
 {
-    public static string Write(MemoryReport r, int? largest, string? budget, bool training)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static string Write(MemoryReport r, int? largest, string? budget, bool training) => JsonText.Object(w =>
         {
             var o = r.Options;
-            w.WriteStartObject();
             w.WriteString("model", r.Model);
             w.WriteStartArray("input");
             foreach (var d in r.Input.Dims)
@@ -111,6 +107,19 @@ internal static class MemoryJson
             }
 
             w.WriteEndArray();
+        });
+}
+
+/// <summary>Indented JSON objects written by hand, keys in a stable order.</summary>
+internal static class JsonText
+{
+    public static string Object(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            body(w);
             w.WriteEndObject();
         }
 

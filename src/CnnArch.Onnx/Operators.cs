@@ -97,20 +97,34 @@ public static partial class OnnxImporter
 
         private static Size2D Pair(long[]? values, Size2D fallback) => values is [var h, var w] ? new Size2D((int)h, (int)w) : fallback;
 
-        private static Value[] Conv(OpContext c)
+        // What Conv and ConvTranspose share: a 4-D weight, an optional bias, groups, kernel, strides, dilations.
+        private readonly record struct ConvAttributes(ConstantValue Weight, int Group, Size2D Kernel, Size2D Stride, Size2D Dilation);
+
+        private static ConvAttributes? ReadConv(OpContext c)
         {
             var w = c.RequiredConstant(1, "weight");
             if (w.Dims.Length != 4)
             {
-                return c.Importer.Unknown(c);
+                return null;
             }
 
             c.Consumes(1);
             c.Consumes(2);
-            var group = (int)Proto.Int(c.Node, "group", 1);
-            var kernel = Pair(Proto.Ints(c.Node, "kernel_shape"), new Size2D((int)w.Dims[2], (int)w.Dims[3]));
-            var stride = Pair(Proto.Ints(c.Node, "strides"), Size2D.One);
-            var dilation = Pair(Proto.Ints(c.Node, "dilations"), Size2D.One);
+            return new ConvAttributes(
+                w,
+                (int)Proto.Int(c.Node, "group", 1),
+                Pair(Proto.Ints(c.Node, "kernel_shape"), new Size2D((int)w.Dims[2], (int)w.Dims[3])),
+                Pair(Proto.Ints(c.Node, "strides"), Size2D.One),
+                Pair(Proto.Ints(c.Node, "dilations"), Size2D.One));
+        }
+
+        private static Value[] Conv(OpContext c)
+        {
+            if (ReadConv(c) is not ({ } w, var group, var kernel, var stride, var dilation))
+            {
+                return c.Importer.Unknown(c);
+            }
+
             var conv = new Conv2d
             {
                 OutChannels = (int)w.Dims[0],
@@ -127,18 +141,11 @@ public static partial class OnnxImporter
 
         private static Value[] ConvTranspose(OpContext c)
         {
-            var w = c.RequiredConstant(1, "weight");
-            if (w.Dims.Length != 4)
+            if (ReadConv(c) is not ({ } w, var group, var kernel, var stride, var dilation))
             {
                 return c.Importer.Unknown(c);
             }
 
-            c.Consumes(1);
-            c.Consumes(2);
-            var group = (int)Proto.Int(c.Node, "group", 1);
-            var kernel = Pair(Proto.Ints(c.Node, "kernel_shape"), new Size2D((int)w.Dims[2], (int)w.Dims[3]));
-            var stride = Pair(Proto.Ints(c.Node, "strides"), Size2D.One);
-            var dilation = Pair(Proto.Ints(c.Node, "dilations"), Size2D.One);
             var outputPadding = Pair(Proto.Ints(c.Node, "output_padding"), new Size2D(0, 0));
             var pads = Proto.Ints(c.Node, "pads") is [var t, var l, var b, var r] ? new Padding2D((int)t, (int)b, (int)l, (int)r) : Padding2D.Zero;
             if (Proto.Ints(c.Node, "output_shape") is [.., var oh, var ow])
