@@ -163,6 +163,7 @@ public static class MemoryAnalyzer
         var n = nodes.Length;
         var storage = Storages(nodes, inputsOf, training: false);
         var lastUse = LastUses(network, inputsOf, storage, outputValue);
+        var freedAfter = FreedAfter(lastUse, n);
         long live = 0, peak = 0, sum = 0;
         var peakLayer = n > 0 ? nodes[0].Path : string.Empty;
         for (var i = 0; i < n; i++)
@@ -180,7 +181,7 @@ public static class MemoryAnalyzer
                 (peak, peakLayer) = (during, nodes[i].Path);
             }
 
-            foreach (var s in StoragesFreedAfter(i, lastUse))
+            foreach (var s in freedAfter[i])
             {
                 live -= bytes(shapeOf[s]);
             }
@@ -220,15 +221,24 @@ public static class MemoryAnalyzer
         return lastUse;
     }
 
-    private static IEnumerable<int> StoragesFreedAfter(int node, int[] lastUse)
+    // Storages by the node after which they are last used: one pass, not a scan per node.
+    private static List<int>[] FreedAfter(int[] lastUse, int nodes)
     {
+        var freed = new List<int>[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            freed[i] = [];
+        }
+
         for (var s = 1; s < lastUse.Length; s++)
         {
-            if (lastUse[s] == node)
+            if (lastUse[s] >= 0 && lastUse[s] < nodes)
             {
-                yield return s;
+                freed[lastUse[s]].Add(s);
             }
         }
+
+        return freed;
     }
 
     private static (TrainingMemory Memory, long[] SavedPerLayer) Training(
@@ -239,6 +249,7 @@ public static class MemoryAnalyzer
         var n = nodes.Length;
         var storage = Storages(nodes, inputsOf, training: true);
         var lastUse = LastUses(network, inputsOf, storage, outputValue);
+        var freedAfter = FreedAfter(lastUse, n);
 
         // Autograd records a node only when its output requires grad: it has parameters or reads such an output.
         var requiresGrad = new bool[n + 1];
@@ -297,7 +308,7 @@ public static class MemoryAnalyzer
                 (peak, peakNode) = (live + workspace(i), i);
             }
 
-            foreach (var s in StoragesFreedAfter(i, lastUse).Where(s => savers[s] == 0))
+            foreach (var s in freedAfter[i].Where(s => savers[s] == 0))
             {
                 alive[s] = false;
                 live -= bytes(shapeOf[s]);
@@ -319,9 +330,15 @@ public static class MemoryAnalyzer
             gradRefs[owner]++;
         }
 
+        var consumed = new bool[n + 1];
+        foreach (var v in inputsOf.SelectMany(ins => ins))
+        {
+            consumed[v] = true;
+        }
+
         for (var v = 1; v <= n; v++)
         {
-            var terminal = requiresGrad[v] && (v == outputValue || !inputsOf.Any(ins => ins.Contains(v)));
+            var terminal = requiresGrad[v] && (v == outputValue || !consumed[v]);
             if (terminal)
             {
                 gradSize[v] = bytes(shapeOf[v]);
