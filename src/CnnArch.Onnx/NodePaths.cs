@@ -57,6 +57,46 @@ internal static partial class NodePaths
         return path.Length == 0 ? StripCallSuffix(op) : path;
     }
 
+    /// <summary>
+    /// The modules that the paths name: every dotted prefix of a node's path (<c>layer1</c>, <c>layer1.0</c>
+    /// for <c>layer1.0.conv1</c>) over each contiguous run of nodes inside it, nested by its number of dots.
+    /// </summary>
+    public static IEnumerable<Graph.Scope> Scopes(Graph.Network network)
+    {
+        var nodes = network.Nodes;
+        bool Inside(int i, string prefix) => nodes[i].Path == prefix || nodes[i].Path.StartsWith(prefix + ".", StringComparison.Ordinal);
+        var prefixes = nodes.SelectMany(n => Prefixes(n.Path)).Distinct(StringComparer.Ordinal);
+        foreach (var prefix in prefixes)
+        {
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                if (!Inside(i, prefix))
+                {
+                    continue;
+                }
+
+                var last = i;
+                while (last + 1 < nodes.Length && Inside(last + 1, prefix))
+                {
+                    last++;
+                }
+
+                var range = Enumerable.Range(i, last - i + 1).ToHashSet();
+                var input = nodes[i].Inputs.FirstOrDefault(t => t.IsNetworkInput || !range.Contains(t.Id), nodes[i].Inputs[0]);
+                yield return new Graph.Scope(prefix, i, last, input, prefix.Count(c => c == '.') + 1);
+                i = last;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Prefixes(string path)
+    {
+        for (var dot = path.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = path.IndexOf('.', dot + 1))
+        {
+            yield return path[..dot];
+        }
+    }
+
     private static string StripCallSuffix(string segment) => CallSuffix().Replace(segment, "");
 
     [GeneratedRegex(@"_\d+$")]

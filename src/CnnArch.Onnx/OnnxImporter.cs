@@ -98,9 +98,10 @@ public static partial class OnnxImporter
             }
 
             long Elements(IEnumerable<string> names) => names.Sum(n => ((ConstantValue)_values[n]).Elements);
+            var network = _builder.Build(result.Tensor, input);
             return new OnnxImport
             {
-                Network = _builder.Build(result.Tensor, input),
+                Network = network.WithScopes(NodePaths.Scopes(network)),
                 Opset = opset,
                 UnknownOperators = [.. _unknown],
                 UniqueParameterElements = Elements(_parameterInitializers),

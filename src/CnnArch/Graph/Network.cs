@@ -76,6 +76,20 @@ public sealed class Network
     /// <summary>A copy with another name.</summary>
     public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput, Scopes);
 
+    /// <summary>
+    /// A copy with the given block structure (an importer that learns modules from node names adds them
+    /// after the nodes): each scope a contiguous node range, nested by depth.
+    /// </summary>
+    /// <exception cref="ArgumentException">A scope's range lies outside the network.</exception>
+    public Network WithScopes(IEnumerable<Scope> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var list = scopes.ToImmutableArray();
+        var bad = list.FirstOrDefault(s => s.FirstNode < 0 || s.LastNode < s.FirstNode || s.LastNode >= Nodes.Length || s.Depth < 1);
+        return bad is null ? new(Name, Nodes, Output, DefaultInput, list)
+            : throw new ArgumentException($"Scope '{bad.Path}' covers nodes {bad.FirstNode} to {bad.LastNode} at depth {bad.Depth}, outside the network's {Nodes.Length} nodes.", nameof(scopes));
+    }
+
     /// <summary>A copy with another default input.</summary>
     public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input, Scopes);
 }

@@ -80,3 +80,29 @@ public class ExportedModelTests
         report.Totals.Parameters.Should().Be(11_689_512 - 9_600 + 4_800, "BN's 9,600 affine parameters become 4,800 conv biases");
     }
 }
+
+public class ExportedModelScopeTests
+{
+    [Fact]
+    public void Should_Rebuild_The_Module_Blocks_From_Node_Names()
+    {
+        var report = Analyzer.Analyze(CnnArch.Onnx.OnnxImporter.Load(ExportedModelTests.Fixture("resnet50.onnx")).Network);
+
+        var top = report.Collapsed(1);
+
+        top.Select(r => r.Path).Should().Equal("conv1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc");
+        Totals.Of(top).Should().Be(report.Totals);
+        report.Collapsed(2).Select(r => r.Path).Should().Contain(["layer1.0", "layer1.1", "layer4.2"]);
+        report.Scopes.Should().Contain(s => s.Path == "layer1.0.downsample" && s.Depth == 3);
+    }
+
+    [Fact]
+    public void Should_Give_The_Same_Inference_Peak_As_The_Preset_Where_BatchNorm_Does_Not_Matter()
+    {
+        // VGG-16 has no BatchNorm to fold: the export's tensors are the preset's, and so is the memory.
+        var onnx = CnnArch.Memory.MemoryAnalyzer.Analyze(CnnArch.Onnx.OnnxImporter.Load(ExportedModelTests.Fixture("vgg16.onnx")).Network, new() { Batch = 32 });
+        var preset = CnnArch.Memory.MemoryAnalyzer.Analyze(Catalog.Create("vgg16"), new() { Batch = 32 });
+
+        onnx.Inference.PeakBytes.Should().Be(preset.Inference.PeakBytes);
+    }
+}
