@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace CnnArch.Tests;
 
 /// <summary>
@@ -8,32 +6,32 @@ namespace CnnArch.Tests;
 /// </summary>
 internal static class Golden
 {
-    public static void ShouldMatch(string actual, string fileName, [CallerFilePath] string callerFile = "")
+    // The test project's folder, found from the test binaries (bin/CONFIG/TFM below it). Source paths
+    // compiled into the assembly cannot serve: a CI build maps them to /_/.
+    private static readonly Lazy<string> Directory = new(() =>
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, FindTestsRoot(callerFile), "Golden");
-        var path = Path.Combine(directory, fileName);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CnnArch.Tests.csproj")))
+            {
+                return Path.Combine(dir.FullName, "Golden");
+            }
+        }
+
+        throw new InvalidOperationException($"No CnnArch.Tests.csproj above {AppContext.BaseDirectory}.");
+    });
+
+    public static void ShouldMatch(string actual, string fileName)
+    {
+        var path = Path.Combine(Directory.Value, fileName);
         if (Environment.GetEnvironmentVariable("CNNARCH_UPDATE_GOLDEN") == "1")
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(Directory.Value);
             File.WriteAllText(path, actual);
             return;
         }
 
         File.Exists(path).Should().BeTrue($"golden file {fileName} should exist (run the tests once with CNNARCH_UPDATE_GOLDEN=1 to create it)");
         actual.Should().Be(File.ReadAllText(path), $"the output should equal Golden/{fileName}; if the change is intended, regenerate with CNNARCH_UPDATE_GOLDEN=1 and review the diff");
-    }
-
-    // The golden folder sits beside the test project file, however deep the calling test file is.
-    private static string FindTestsRoot(string callerFile)
-    {
-        var dir = new DirectoryInfo(Path.GetDirectoryName(callerFile)!);
-        var up = "";
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CnnArch.Tests.csproj")))
-        {
-            dir = dir.Parent;
-            up = Path.Combine(up, "..");
-        }
-
-        return up.Length == 0 ? "." : up;
     }
 }
