@@ -131,13 +131,11 @@ internal static class CliApp
 
     private static Command MemoryCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var model = new Argument<string>("model") { Description = "A preset name (see 'cnnarch list'), an .onnx file or a spec file (.json)." };
-        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, C x H x W (default: the model's).", HelpName = "CxHxW" };
-        var batch = new Option<int>("--batch", "-b") { Description = "Samples per batch.", DefaultValueFactory = _ => 1 };
-        var dtype = new Option<string>("--dtype") { Description = "Element type of activations.", DefaultValueFactory = _ => "fp32" };
-        dtype.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
-        var weights = new Option<string?>("--weights-dtype") { Description = "Element type of weights, gradients and optimizer state (default: as --dtype; mixed precision: fp32 weights with --dtype fp16)." };
-        weights.AcceptOnlyFromAmong("fp32", "fp16", "bf16", "int8");
+        var model = CliOptions.Model();
+        var input = CliOptions.Input();
+        var batch = CliOptions.Batch();
+        var dtype = CliOptions.DataType();
+        var weights = CliOptions.DataType("--weights-dtype", "Element type of weights, gradients and optimizer state (default: as --dtype; mixed precision: fp32 weights with --dtype fp16).", fallback: null);
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer whose state training keeps.", DefaultValueFactory = _ => "sgd-momentum" };
         optimizer.AcceptOnlyFromAmong("sgd", "sgd-momentum", "adam", "adamw");
         var training = new Option<bool>("--training") { Description = "Print the training breakdown too, and make --fits answer for training." };

@@ -14,6 +14,11 @@ internal sealed record ModelSource(Network Network, OnnxImport? Onnx)
     /// <summary>A preset by name (with --set values), or an .onnx file imported at <paramref name="input"/> when given.</summary>
     public static ModelSource Load(string model, string[] settings, TensorShape? input)
     {
+        if (Directory.Exists(model))
+        {
+            throw new ArgumentException($"'{model}' is a folder; give a preset name, an .onnx file or a spec file (.json).");
+        }
+
         if (model.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             if (settings.Length > 0)

@@ -8,13 +8,13 @@ internal static class ReferenceComparison
         [.. report.Layers.Where(l => l.IsModule)];
 
     /// <summary>Path, kind, output shape and parameters of every leaf module equal the reference, in order.</summary>
-    public static void ShouldMatchLayers(this AnalysisReport report, ReferenceModel reference, bool comparePaths = true)
+    public static void ShouldMatchLayers(this AnalysisReport report, ReferenceModel reference)
     {
         var actual = ModuleRows(report)
-            .Select(l => (Path: comparePaths ? l.Path : "", l.Kind, Output: l.Output.ToString(), l.Parameters))
+            .Select(l => (l.Path, l.Kind, Output: l.Output.ToString(), l.Parameters))
             .ToList();
         var expected = reference.Layers
-            .Select(l => (Path: comparePaths ? l.Name : "", Kind: l.Type, Output: string.Join('x', l.Output), l.Params))
+            .Select(l => (Path: l.Name, Kind: l.Type, Output: string.Join('x', l.Output), l.Params))
             .ToList();
         actual.Should().Equal(expected);
     }

@@ -87,7 +87,15 @@ public static partial class Catalog
         ArgumentNullException.ThrowIfNull(name);
         var entry = Entries.Value.FirstOrDefault(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"No preset named '{name}'. Known: {string.Join(", ", Entries.Value.Select(e => e.Info.Name))}.", nameof(name));
-        return entry.Build(new PresetArguments(entry.Info, arguments));
+        try
+        {
+            return entry.Build(new PresetArguments(entry.Info, arguments));
+        }
+        catch (OverflowException ex)
+        {
+            var given = string.Join(", ", (arguments ?? new Dictionary<string, string>()).Select(a => $"{a.Key}={a.Value}"));
+            throw new ArgumentException($"Preset '{entry.Info.Name}' with {given} has a layer too large to build: a channel count overflows.", nameof(arguments), ex);
+        }
     }
 
     /// <summary>True when a preset of that name exists.</summary>

@@ -84,6 +84,10 @@ public class CliTests
         [InlineData(new[] { "analyze", "alexnet", "--set", "width" }, "--set takes name=value")]
         [InlineData(new[] { "analyze", "alexnet", "--set", "width=2" }, "has no parameter 'width'")]
         [InlineData(new[] { "analyze" }, "Required argument missing")]
+        [InlineData(new[] { "analyze", "mobilenet_v1", "--set", "width=1e308" }, "Preset 'mobilenet_v1' with width=1e308 has a layer too large to build")]
+        [InlineData(new[] { "analyze", "/" }, "'/' is a folder")]
+        [InlineData(new[] { "memory", "resnet18", "--batch", "0" }, "--batch must be at least 1")]
+        [InlineData(new[] { "analyze", "resnet18", "--depth", "0" }, "--depth must be at least 1")]
         [InlineData(new[] { "frobnicate" }, "frobnicate")]
         public void Should_Exit_2_With_One_Line_For_Usage_Errors(string[] args, string expected)
         {
