@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CnnArch.Analysis;
 using CnnArch.Presets;
@@ -39,7 +38,7 @@ internal static class CompareSweepCommands
                 switch (result.GetValue(format))
                 {
                     case "json":
-                        writer.WriteLine(Json(w =>
+                        writer.WriteLine(JsonText.Object(w =>
                         {
                             w.WriteString("convention", options.Convention.Name);
                             w.WriteStartArray("models");
@@ -137,7 +136,7 @@ internal static class CompareSweepCommands
                 switch (result.GetValue(format))
                 {
                     case "json":
-                        writer.WriteLine(Json(w =>
+                        writer.WriteLine(JsonText.Object(w =>
                         {
                             w.WriteString("model", network.Name);
                             w.WriteString("over", over);
@@ -190,8 +189,6 @@ internal static class CompareSweepCommands
     }
 
     private static string Ratio(double r) => double.IsNaN(r) ? "-" : r.ToString(r >= 10 ? "0.0" : "0.00", C);
-
-    private static string Json(Action<Utf8JsonWriter> body) => JsonText.Object(body);
 
     internal static int[] ParseList(string text, string option)
     {
