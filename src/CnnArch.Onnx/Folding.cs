@@ -21,7 +21,7 @@ public static partial class OnnxImporter
                 "Add" or "Sub" or "Mul" or "Div" or "Pow" => Arithmetic(c.Node.OpType, First(), k[1]!, name),
                 "Neg" => Map(First(), v => -v),
                 "Unsqueeze" or "Squeeze" or "Reshape" or "Flatten" => Reshaped(c, First()),
-                "Concat" => Concatenate(k, (int)Proto.Int(c.Node, "axis", 0), name),
+                "Concat" => Concatenate(k, name, c.MaxConstantElements),
                 "Gather" => Gather(First(), k[1]!, (int)Proto.Int(c.Node, "axis", 0), name),
                 "Slice" => Sliced(c, First()),
                 "ConstantOfShape" => Filled(c, First()),
@@ -104,15 +104,22 @@ public static partial class OnnxImporter
             return [.. result.Select(d => d == -1 && known != 0 ? elements / known : d)];
         }
 
-        private static ConstantValue? Concatenate(ConstantValue?[] parts, int axis, string node)
+        private static ConstantValue? Concatenate(ConstantValue?[] parts, string node, int maxElements)
         {
             if (parts.Any(p => p is null || p.Dims.Length > 1))
             {
                 return null;
             }
 
+            var isFloat = parts.Any(p => p!.IsFloat);
+            var length = parts.Sum(p => p!.Elements);
+            if (length > maxElements)
+            {
+                return new([length], null, isFloat, null);
+            }
+
             var values = parts.SelectMany(p => p!.Values(node)).ToArray();
-            return ConstantValue.Vector(values, parts.Any(p => p!.IsFloat));
+            return ConstantValue.Vector(values, isFloat);
         }
 
         private static ConstantValue? Gather(ConstantValue data, ConstantValue indices, int axis, string node)
@@ -141,6 +148,11 @@ public static partial class OnnxImporter
                 (c.Opset >= 10 ? c.Constant(index)?.Longs(node) : Proto.Ints(c.Node, attribute)) is [var v, ..] ? v : fallback;
             var n = values.Length;
             var step = Read(4, "steps", 1);
+            if (step == 0)
+            {
+                throw new OnnxFormatException($"Node '{node}' (Slice) has a step of 0.");
+            }
+
             long Clamp(long v) => Math.Clamp(v < 0 ? v + n : v, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
             var (start, end) = (Clamp(Read(1, "starts", 0)), Clamp(Read(2, "ends", n)));
             var picked = new List<double>();

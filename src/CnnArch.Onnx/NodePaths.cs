@@ -35,6 +35,11 @@ internal static partial class NodePaths
         }
 
         var segments = nodeName.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0)
+        {
+            return opType;
+        }
+
         var path = "";
         var previous = "";
         foreach (var segment in segments[..^1])
@@ -59,34 +64,56 @@ internal static partial class NodePaths
 
     /// <summary>
     /// The modules that the paths name: every dotted prefix of a node's path (<c>layer1</c>, <c>layer1.0</c>
-    /// for <c>layer1.0.conv1</c>) over each contiguous run of nodes inside it, nested by its number of dots.
+    /// for <c>layer1.0.conv1</c>) over each contiguous run of nodes inside it (a node is inside a prefix
+    /// when its path is the prefix or starts with it and a dot), nested by its number of dots. One pass
+    /// over the nodes with a stack of the open prefixes: linear in the total length of the paths.
     /// </summary>
     public static IEnumerable<Graph.Scope> Scopes(Graph.Network network)
     {
         var nodes = network.Nodes;
-        bool Inside(int i, string prefix) => nodes[i].Path == prefix || nodes[i].Path.StartsWith(prefix + ".", StringComparison.Ordinal);
-        var prefixes = nodes.SelectMany(n => Prefixes(n.Path)).Distinct(StringComparer.Ordinal);
-        foreach (var prefix in prefixes)
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
         {
-            for (var i = 0; i < nodes.Length; i++)
-            {
-                if (!Inside(i, prefix))
-                {
-                    continue;
-                }
-
-                var last = i;
-                while (last + 1 < nodes.Length && Inside(last + 1, prefix))
-                {
-                    last++;
-                }
-
-                var range = Enumerable.Range(i, last - i + 1).ToHashSet();
-                var input = nodes[i].Inputs.FirstOrDefault(t => t.IsNetworkInput || !range.Contains(t.Id), nodes[i].Inputs[0]);
-                yield return new Graph.Scope(prefix, i, last, input, prefix.Count(c => c == '.') + 1);
-                i = last;
-            }
+            prefixes.UnionWith(Prefixes(node.Path));
         }
+
+        var scopes = new List<Graph.Scope>();
+        var open = new List<(string Prefix, int First)>();
+        void Close(int keep, int last)
+        {
+            for (var k = open.Count - 1; k >= keep; k--)
+            {
+                var (prefix, first) = open[k];
+                var input = nodes[first].Inputs.Length > 0 ? nodes[first].Inputs[0] : Graph.Tensor.NetworkInput;
+                scopes.Add(new Graph.Scope(prefix, first, last, input, k + 1));
+            }
+
+            open.RemoveRange(keep, open.Count - keep);
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            // The prefixes this node is inside, outermost first: each proper prefix, and the path itself
+            // when it is some other node's prefix.
+            var path = nodes[i].Path;
+            var chain = Prefixes(path).ToList();
+            if (prefixes.Contains(path))
+            {
+                chain.Add(path);
+            }
+
+            var same = 0;
+            while (same < open.Count && same < chain.Count && open[same].Prefix == chain[same])
+            {
+                same++;
+            }
+
+            Close(same, i - 1);
+            open.AddRange(chain.Skip(same).Select(p => (p, i)));
+        }
+
+        Close(0, nodes.Length - 1);
+        return scopes.OrderBy(s => s.FirstNode).ThenBy(s => s.Depth);
     }
 
     private static IEnumerable<string> Prefixes(string path)

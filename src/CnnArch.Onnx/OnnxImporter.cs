@@ -77,12 +77,20 @@ public static partial class OnnxImporter
         private readonly List<UnknownOperator> _unknown = [];
         private readonly HashSet<string> _parameterInitializers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _bufferInitializers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (NodeProto Node, int Index)> _unproduced = new(StringComparer.Ordinal);
 
         public OnnxImport Run()
         {
             foreach (var init in graph.Initializer)
             {
-                _values[init.Name] = Proto.Read(init, $"Initializer '{init.Name}'", options.MaxConstantElements, init.Name);
+                try
+                {
+                    _values[init.Name] = Proto.Read(init, $"Initializer '{init.Name}'", options.MaxConstantElements, init.Name);
+                }
+                catch (OverflowException ex)
+                {
+                    throw new OnnxFormatException($"Initializer '{init.Name}' holds a value or size that cannot be represented.", ex);
+                }
             }
 
             var input = ReadInput();
@@ -97,7 +105,20 @@ public static partial class OnnxImporter
                 throw new OnnxFormatException($"Graph output '{outputName}' is not computed from the input.");
             }
 
-            long Elements(IEnumerable<string> names) => names.Sum(n => ((ConstantValue)_values[n]).Elements);
+            long Elements(IEnumerable<string> names)
+            {
+                long sum = 0;
+                foreach (var n in names)
+                {
+                    var add = ((ConstantValue)_values[n]).Elements;
+                    sum = sum > long.MaxValue - add
+                        ? throw new OnnxFormatException($"Graph '{name}' stores more parameter elements than can be counted (at initializer '{n}').")
+                        : sum + add;
+                }
+
+                return sum;
+            }
+
             var network = _builder.Build(result.Tensor, input);
             return new OnnxImport
             {
@@ -206,6 +227,7 @@ public static partial class OnnxImporter
 
         private void Import(NodeProto node)
         {
+            Arity.Check(node, opset);
             var context = new OpContext(this, node);
             Value[] outputs;
             try
@@ -216,7 +238,9 @@ public static partial class OnnxImporter
             }
             catch (InvalidNetworkException ex)
             {
-                throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): {ex.Problem}", ex);
+                // A layer that does not fit its input is an invalid network, whatever it was read from:
+                // the same error (and exit code) as a preset or a spec file at that input.
+                throw new InvalidNetworkException(context.Path, $"{ex.Problem} (ONNX node '{node.Name}', {node.OpType})", ex);
             }
             catch (OverflowException ex)
             {
@@ -227,14 +251,25 @@ public static partial class OnnxImporter
                 throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): {ex.Message.Split(" (Parameter", 2)[0]}", ex);
             }
 
-            for (var i = 0; i < node.Output.Count && i < outputs.Length; i++)
+            for (var i = 0; i < node.Output.Count; i++)
             {
-                if (node.Output[i].Length > 0)
+                if (node.Output[i].Length > 0 && i < outputs.Length)
                 {
                     _values[node.Output[i]] = outputs[i];
                 }
+                else if (node.Output[i].Length > 0)
+                {
+                    _unproduced[node.Output[i]] = (node, i);
+                }
             }
         }
+
+        /// <summary>The value named <paramref name="input"/>, which <paramref name="reader"/> reads.</summary>
+        private Value Read(string input, NodeProto reader) =>
+            _values.TryGetValue(input, out var value) ? value
+            : _unproduced.TryGetValue(input, out var producer)
+                ? throw new OnnxFormatException($"Node '{reader.Name}' ({reader.OpType}) reads '{input}', output {producer.Index} of node '{producer.Node.Name}' ({producer.Node.OpType}), which that operator does not compute.")
+                : throw new OnnxFormatException($"Node '{reader.Name}' ({reader.OpType}) reads '{input}', which nothing computes.");
 
         private Value[] Unknown(OpContext c)
         {
@@ -257,7 +292,7 @@ public static partial class OnnxImporter
 
             public NodeProto Node { get; } = node;
 
-            public Value?[] Inputs { get; } = [.. node.Input.Select(i => i.Length == 0 ? null : importer._values[i])];
+            public Value?[] Inputs { get; } = [.. node.Input.Select(i => i.Length == 0 ? null : importer.Read(i, node))];
 
             public long Opset => importer.Opset;
 

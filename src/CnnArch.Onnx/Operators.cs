@@ -78,15 +78,14 @@ public static partial class OnnxImporter
             var autoPad = Proto.String(c.Node, "auto_pad", "NOTSET");
             if (autoPad is "SAME_UPPER" or "SAME_LOWER")
             {
-                int Total(int size, int k, int s, int d) => Math.Max(0, ((((size + s) - 1) / s) - 1) * s + ((d * (k - 1)) + 1) - size);
+                int Total(int size, int k, int s, int d) => (int)Math.Clamp(((((size + (long)s) - 1) / s) - 1) * s + (((long)d * (k - 1)) + 1) - size, 0, int.MaxValue);
                 var (th, tw) = (Total(x.Height, kernel.Height, stride.Height, dilation.Height), Total(x.Width, kernel.Width, stride.Width, dilation.Width));
                 return autoPad == "SAME_UPPER"
                     ? new Padding2D(th / 2, th - (th / 2), tw / 2, tw - (tw / 2))
                     : new Padding2D(th - (th / 2), th / 2, tw - (tw / 2), tw / 2);
             }
 
-            var pads = autoPad == "VALID" ? null : Proto.Ints(c.Node, "pads");
-            return pads is [var t, var l, var b, var r] ? new Padding2D((int)t, (int)b, (int)l, (int)r) : Padding2D.Zero;
+            return autoPad == "VALID" ? Padding2D.Zero : FourPads(c);
         }
 
         private readonly record struct ActivationShape(int Height, int Width);
@@ -95,7 +94,31 @@ public static partial class OnnxImporter
             c.X.Shape.IsFeatureMap ? new(c.X.Shape.Height, c.X.Shape.Width)
             : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) needs an N x C x H x W input, got [1,{string.Join(",", c.X.Shape.Dims)}].");
 
-        private static Size2D Pair(long[]? values, Size2D fallback) => values is [var h, var w] ? new Size2D((int)h, (int)w) : fallback;
+        // A 2-D attribute (kernel_shape, strides, dilations, output_padding): absent gives the fallback;
+        // anything but two values from min to int.MaxValue is an error naming the attribute.
+        private static Size2D Pair(OpContext c, string attribute, Size2D fallback, int min = 1)
+        {
+            var values = Proto.Ints(c.Node, attribute);
+            return values switch
+            {
+                null => fallback,
+                [var h, var w] when h >= min && w >= min && h <= int.MaxValue && w <= int.MaxValue => new Size2D((int)h, (int)w),
+                [_, _] => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} [{string.Join(",", values)}]: each must be from {min} to {int.MaxValue}."),
+                _ => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} of {values.Length} values; CnnArch reads 2-D operators (two values)."),
+            };
+        }
+
+        // pads [top, left, bottom, right], each from 0 to int.MaxValue.
+        private static Padding2D FourPads(OpContext c)
+        {
+            var pads = Proto.Ints(c.Node, "pads");
+            return pads switch
+            {
+                null => Padding2D.Zero,
+                [var t, var l, var b, var r] when pads.All(p => p >= 0 && p <= int.MaxValue) => new Padding2D((int)t, (int)b, (int)l, (int)r),
+                _ => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has pads [{string.Join(",", pads)}]: four values from 0 to {int.MaxValue} (top, left, bottom, right)."),
+            };
+        }
 
         // What Conv and ConvTranspose share: a 4-D weight, an optional bias, groups, kernel, strides, dilations.
         private readonly record struct ConvAttributes(ConstantValue Weight, int Group, Size2D Kernel, Size2D Stride, Size2D Dilation);
@@ -113,9 +136,9 @@ public static partial class OnnxImporter
             return new ConvAttributes(
                 w,
                 (int)Proto.Int(c.Node, "group", 1),
-                Pair(Proto.Ints(c.Node, "kernel_shape"), new Size2D((int)w.Dims[2], (int)w.Dims[3])),
-                Pair(Proto.Ints(c.Node, "strides"), Size2D.One),
-                Pair(Proto.Ints(c.Node, "dilations"), Size2D.One));
+                Pair(c, "kernel_shape", new Size2D(Math.Max(1, (int)w.Dims[2]), Math.Max(1, (int)w.Dims[3]))),
+                Pair(c, "strides", Size2D.One),
+                Pair(c, "dilations", Size2D.One));
         }
 
         private static Value[] Conv(OpContext c)
@@ -146,8 +169,8 @@ public static partial class OnnxImporter
                 return c.Importer.Unknown(c);
             }
 
-            var outputPadding = Pair(Proto.Ints(c.Node, "output_padding"), new Size2D(0, 0));
-            var pads = Proto.Ints(c.Node, "pads") is [var t, var l, var b, var r] ? new Padding2D((int)t, (int)b, (int)l, (int)r) : Padding2D.Zero;
+            var outputPadding = Pair(c, "output_padding", new Size2D(0, 0), min: 0);
+            var pads = FourPads(c);
             if (Proto.Ints(c.Node, "output_shape") is [.., var oh, var ow])
             {
                 var x = Spatial(c);
@@ -209,9 +232,16 @@ public static partial class OnnxImporter
                     return [c.Emit(Add.Instance, a, b)];
                 }
 
-                if (op == ElementwiseOp.Mul && a.Shape.IsFeatureMap && b.Shape == TensorShape.Chw(a.Shape.Channels, 1, 1))
+                // A feature map times a C x 1 x 1 gate is an SE scale, whichever operand comes first
+                // (torchvision's SqueezeExcitation returns scale * input).
+                if (op == ElementwiseOp.Mul && IsGate(b, a) && !IsGate(a, b))
                 {
                     return [c.Emit(Scale.Instance, a, b)];
+                }
+
+                if (op == ElementwiseOp.Mul && IsGate(a, b))
+                {
+                    return [c.Emit(Scale.Instance, b, a)];
                 }
 
                 return [c.Emit(new Elementwise { Op = op }, a, b)];
@@ -233,6 +263,9 @@ public static partial class OnnxImporter
             var shape = dims.Length == 0 ? TensorShape.Vector(1) : TensorShape.Of([.. dims.Select(d => (int)d)]);
             return [c.Emit(new Elementwise { Op = op, Constant = shape, ConstantIsParameter = isParameter }, x)];
         }
+
+        private static bool IsGate(Activation gate, Activation map) =>
+            map.Shape.IsFeatureMap && gate.Shape == TensorShape.Chw(map.Shape.Channels, 1, 1);
 
         private static Value[] ClipOp(OpContext c)
         {
@@ -265,9 +298,9 @@ public static partial class OnnxImporter
 
         private static Value[] Pool(OpContext c, bool max)
         {
-            var kernel = Pair(Proto.Ints(c.Node, "kernel_shape"), Size2D.One);
-            var stride = Pair(Proto.Ints(c.Node, "strides"), Size2D.One);
-            var dilation = Pair(Proto.Ints(c.Node, "dilations"), Size2D.One);
+            var kernel = Pair(c, "kernel_shape", Size2D.One);
+            var stride = Pair(c, "strides", Size2D.One);
+            var dilation = Pair(c, "dilations", Size2D.One);
             var padding = Pads(c, Spatial(c), kernel, stride, dilation);
             var ceil = Proto.Int(c.Node, "ceil_mode", 0) != 0;
             Layer layer = max
@@ -335,10 +368,16 @@ public static partial class OnnxImporter
         {
             var axes = (c.Opset >= 13 ? c.Constant(1)?.Longs(c.Node.Name) : Proto.Ints(c.Node, "axes")) ?? [];
             var dims = c.X.Shape.Dims.Prepend(1).Select(d => (long)d).ToList();
+            var rank = unsqueeze ? dims.Count + axes.Length : dims.Count;
+            var normalised = axes.Select(a => a < 0 ? a + rank : a).ToArray();
+            if (normalised.Any(a => a < 0 || a >= rank) || normalised.Distinct().Count() != normalised.Length)
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) names axes [{string.Join(",", axes)}] of a rank-{rank} result: each once, from {-rank} to {rank - 1}.");
+            }
+
             if (unsqueeze)
             {
-                var rank = dims.Count + axes.Length;
-                foreach (var a in axes.Select(a => a < 0 ? a + rank : a).Order())
+                foreach (var a in normalised.Order())
                 {
                     dims.Insert((int)a, 1);
                 }
@@ -347,7 +386,7 @@ public static partial class OnnxImporter
             {
                 var squeezed = axes.Length == 0
                     ? Enumerable.Range(1, dims.Count - 1).Where(i => dims[i] == 1).ToHashSet()
-                    : axes.Select(a => (int)(a < 0 ? a + dims.Count : a)).ToHashSet();
+                    : normalised.Select(a => (int)a).ToHashSet();
                 dims = [.. dims.Where((d, i) => !squeezed.Contains(i))];
             }
 
@@ -408,6 +447,10 @@ public static partial class OnnxImporter
             var (starts, ends) = (Read(1, "starts"), Read(2, "ends"));
             var axes = Read(3, "axes");
             var steps = Read(4, "steps");
+            if (ends.Length != starts.Length || (axes.Length > 0 && axes.Length != starts.Length) || (steps.Length > 0 && steps.Length != starts.Length))
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (Slice) gives {starts.Length} starts, {ends.Length} ends, {axes.Length} axes and {steps.Length} steps: starts and ends must pair up, and axes and steps (when given) match them.");
+            }
             var ranges = ImmutableArray.CreateBuilder<(int, long, long, long)>();
             for (var i = 0; i < starts.Length; i++)
             {
@@ -428,6 +471,10 @@ public static partial class OnnxImporter
             var pads = (c.Opset >= 11 ? c.Constant(1)?.Longs(c.Node.Name) : Proto.Ints(c.Node, "pads")) ?? [];
             var rank = c.X.OnnxRank;
             var axes = c.Opset >= 18 && c.Constant(3) is { } a ? a.Longs(c.Node.Name).Select(x => x < 0 ? x + rank : x).ToArray() : [.. Enumerable.Range(0, rank).Select(i => (long)i)];
+            if (axes.Any(x => x < 0 || x >= rank) || axes.Distinct().Count() != axes.Length)
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (Pad) pads axes [{string.Join(",", axes)}] of a rank-{rank} tensor: each once, from 0 to {rank - 1}.");
+            }
             if (pads.Length != 2 * axes.Length)
             {
                 throw new OnnxFormatException($"Node '{c.Node.Name}' (Pad) gives {pads.Length} pads for {axes.Length} axes.");

@@ -31,7 +31,9 @@ internal sealed record ConstantValue(long[] Dims, double[]? Data, bool IsFloat, 
     public double[] Values(string node) =>
         Data ?? throw new OnnxFormatException($"Node '{node}' needs the values of a constant whose values are not stored in the file (or are too large to fold).");
 
-    public long[] Longs(string node) => [.. Values(node).Select(v => checked((long)v))];
+    public long[] Longs(string node) => [.. Values(node).Select(v => v is >= -9.2233720368547758E+18 and < 9.2233720368547758E+18
+        ? (long)v
+        : throw new OnnxFormatException($"Node '{node}' needs whole numbers, but a constant it reads holds {v}."))];
 }
 
 /// <summary>Reads tensors and attributes of ONNX protobuf messages.</summary>
@@ -112,7 +114,7 @@ internal static class Proto
                 7 => BitConverter.ToInt64(b),
                 11 => BitConverter.ToDouble(b),
                 2 or 9 => b[0],
-                3 => (sbyte)b[0],
+                3 => unchecked((sbyte)b[0]),
                 4 => BitConverter.ToUInt16(b),
                 5 => BitConverter.ToInt16(b),
                 10 => (double)BitConverter.ToHalf(b),

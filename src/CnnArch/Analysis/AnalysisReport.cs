@@ -137,13 +137,21 @@ public sealed record AnalysisReport
             return Layers;
         }
 
+        // The outermost block at the cut depth that starts at each node swallows its whole range.
+        var blocks = new Dictionary<int, Graph.Scope>();
+        foreach (var s in Scopes.Where(s => s.Depth == depth))
+        {
+            if (!blocks.TryGetValue(s.FirstNode, out var other) || s.LastNode > other.LastNode)
+            {
+                blocks[s.FirstNode] = s;
+            }
+        }
+
         var rows = ImmutableArray.CreateBuilder<LayerReport>();
         var i = 0;
         while (i < Layers.Length)
         {
-            // The outermost block at the cut depth that starts here swallows its whole range.
-            var block = Scopes.Where(s => s.Depth == depth && s.FirstNode == i).MaxBy(s => s.LastNode);
-            if (block is null)
+            if (!blocks.TryGetValue(i, out var block))
             {
                 rows.Add(Layers[i++]);
                 continue;
@@ -151,7 +159,10 @@ public sealed record AnalysisReport
 
             var members = Layers[block.FirstNode..(block.LastNode + 1)];
             var last = members[^1];
-            var sums = Totals.Of(members);
+            // A block's row sums what the totals sum: its layers that feed the output, or, for a block
+            // that is all auxiliary (a training-only head), all of them. So the rows add up to the totals.
+            var auxiliary = members.All(m => m.IsAuxiliary);
+            var sums = Totals.Of(auxiliary ? members : members.Where(m => !m.IsAuxiliary));
             rows.Add(last with
             {
                 Path = block.Path,
@@ -164,7 +175,7 @@ public sealed record AnalysisReport
                 ActivationBytes = sums.ActivationBytes,
                 IsModule = true,
                 IsCounted = members.All(m => m.IsCounted),
-                IsAuxiliary = members.All(m => m.IsAuxiliary),
+                IsAuxiliary = auxiliary,
             });
             i = block.LastNode + 1;
         }

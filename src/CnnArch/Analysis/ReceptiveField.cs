@@ -8,10 +8,18 @@ namespace CnnArch.Analysis;
 /// <param name="Size">How many input pixels one output element sees.</param>
 /// <param name="Stride">How far apart (in input pixels) neighbouring output elements look: the "jump".</param>
 /// <param name="Padding">How far before the first input pixel the first output element's window starts.</param>
+/// <remarks>
+/// The arithmetic saturates: a value beyond <see cref="long.MaxValue"/> (a stack of strided layers on
+/// a map already reduced to one pixel can get there) is reported as <see cref="long.MaxValue"/>,
+/// meaning "at least this", never as an overflow.
+/// </remarks>
 public readonly record struct ReceptiveAxis(long Size, long Stride, long Padding)
 {
     /// <summary>A pixel of the input itself.</summary>
     public static ReceptiveAxis Pixel { get; } = new(1, 1, 0);
+
+    /// <summary>Whether a value reached <see cref="long.MaxValue"/> and stands for "at least this".</summary>
+    public bool IsSaturated => Size == long.MaxValue || Stride == long.MaxValue || Padding == long.MaxValue;
 
     /// <summary>
     /// After a window of <paramref name="kernel"/> taps <paramref name="dilation"/> apart, moving by
@@ -19,9 +27,9 @@ public readonly record struct ReceptiveAxis(long Size, long Stride, long Padding
     /// r_out = r_in + (k - 1) * dilation * j_in, j_out = j_in * s, p_out = p_in + pad * j_in.
     /// </summary>
     public ReceptiveAxis Through(long kernel, long stride, long padBefore, long dilation = 1) => new(
-        checked(Size + ((kernel - 1) * dilation * Stride)),
-        checked(Stride * stride),
-        checked(Padding + (padBefore * Stride)));
+        Arithmetic.SaturatingAdd(Size, Arithmetic.SaturatingMultiply(Arithmetic.SaturatingMultiply(Math.Max(0, kernel - 1), dilation), Stride)),
+        Arithmetic.SaturatingMultiply(Stride, stride),
+        Arithmetic.SaturatingAdd(Padding, Arithmetic.SaturatingMultiply(padBefore, Stride)));
 }
 
 /// <summary>A layer's receptive field: the window of the input that one of its output elements depends on.</summary>
@@ -48,11 +56,15 @@ public sealed record ReceptiveField(ReceptiveAxis Vertical, ReceptiveAxis Horizo
 }
 
 /// <summary>
-/// Receptive fields of every node by the standard recurrence. Through a join (a residual addition, an
-/// inception concatenation, an SE scale) a node sees what its widest input sees (the deepest path),
-/// on its first input's grid.
-/// A layer that mixes every position (flatten, global pooling, the gate of an SE block) sees the
-/// whole map it reads.
+/// Receptive fields of every node by the standard recurrence. A layer that mixes every position
+/// (flatten, global pooling) sees the whole map it reads. Through a join (a residual addition, an
+/// inception concatenation, an SE scale, any broadcasting element-wise operation) a node sees what the
+/// widest of its inputs that carry the spatial map sees (the deepest path), on the grid of the first
+/// of them. An input broadcast over the map (an SE gate of C x 1 x 1 from a global pool) carries
+/// global context, not a local window: it neither widens the join's field nor changes its stride, so
+/// the field of an SE block's output is its input's, whichever operand comes first. When no input
+/// carries the output's map (every input is broadcast), the widest of all is taken. docs/conventions.md
+/// states the rule.
 /// </summary>
 public static class ReceptiveFields
 {
@@ -63,17 +75,17 @@ public static class ReceptiveFields
         var fields = new ReceptiveField[network.Nodes.Length];
         foreach (var node in network.Nodes)
         {
-            var ins = node.Inputs.Select(t => t.IsNetworkInput ? ReceptiveField.Pixel : fields[t.Id]).ToArray();
-            var inShape = node.Inputs[0].IsNetworkInput ? input : shapes[node.Inputs[0].Id];
-            fields[node.Index] = Through(node.Layer, ins, inShape);
+            ReceptiveField Field(Tensor t) => t.IsNetworkInput ? ReceptiveField.Pixel : fields[t.Id];
+            TensorShape Shape(Tensor t) => t.IsNetworkInput ? input : shapes[t.Id];
+            var rf = node.Inputs.Length == 1 ? Field(node.Inputs[0]) : Join(node.Inputs, Field, Shape, shapes[node.Index]);
+            fields[node.Index] = Through(node.Layer, rf, Shape(node.Inputs[0]));
         }
 
         return [.. fields];
     }
 
-    private static ReceptiveField Through(Layer layer, ReceptiveField[] inputs, TensorShape input)
+    private static ReceptiveField Through(Layer layer, ReceptiveField rf, TensorShape input)
     {
-        var rf = inputs.Length == 1 ? inputs[0] : Join(inputs);
         var (v, h) = (rf.Vertical, rf.Horizontal);
         switch (layer)
         {
@@ -88,6 +100,7 @@ public static class ReceptiveFields
                     h.Through(p.Kernel.Width, p.EffectiveStride.Width, p.Padding.Left));
             case AdaptiveAvgPool2d a when input.IsFeatureMap:
                 return new(Adaptive(v, input.Height, a.OutputSize.Height), Adaptive(h, input.Width, a.OutputSize.Width));
+            case GlobalMaxPool2d when input.IsFeatureMap:
             case Flatten when input.IsFeatureMap:
                 return new(v.Through(input.Height, input.Height, 0), h.Through(input.Width, input.Width, 0));
             default:
@@ -95,27 +108,30 @@ public static class ReceptiveFields
         }
     }
 
-    // A join's output lies on its first input's grid (an SE gate is 1x1): the widest window over the
-    // inputs, at the first input's stride.
-    private static ReceptiveField Join(ReceptiveField[] inputs)
+    private static ReceptiveField Join(ImmutableArray<Tensor> inputs, Func<Tensor, ReceptiveField> field, Func<Tensor, TensorShape> shape, TensorShape output)
     {
+        var carriers = inputs.Where(t => CarriesMap(shape(t), output)).ToArray();
+        var fields = (carriers.Length > 0 ? carriers : [.. inputs]).Select(field).ToArray();
+
         static ReceptiveAxis Widest(IEnumerable<ReceptiveAxis> axes, long stride) =>
             new(axes.Max(a => a.Size), stride, axes.Max(a => a.Padding));
 
         return new(
-            Widest(inputs.Select(f => f.Vertical), inputs[0].Vertical.Stride),
-            Widest(inputs.Select(f => f.Horizontal), inputs[0].Horizontal.Stride));
+            Widest(fields.Select(f => f.Vertical), fields[0].Vertical.Stride),
+            Widest(fields.Select(f => f.Horizontal), fields[0].Horizontal.Stride));
     }
 
-    // The widest window of an adaptive pool, and the average step between windows.
+    // An input carries the output's map when it has the map's height and width (rather than being
+    // broadcast over it); outputs that are not maps (vectors, sequences) are carried by every input.
+    private static bool CarriesMap(TensorShape input, TensorShape output) =>
+        !output.IsFeatureMap || (input.IsFeatureMap && input.Height == output.Height && input.Width == output.Width);
+
+    // An adaptive pool's widest window and the average step between windows, in closed form: output
+    // cell i reads floor(i*H/h) to ceil((i+1)*H/h), the widest of which is ceil((H + h - gcd(H, h)) / h).
     private static ReceptiveAxis Adaptive(ReceptiveAxis axis, int input, int output)
     {
-        long widest = 0;
-        for (long i = 0; i < output; i++)
-        {
-            widest = Math.Max(widest, ((((i + 1) * input) + output - 1) / output) - (i * input / output));
-        }
-
-        return axis.Through(widest, Math.Max(1, input / output), 0);
+        long h = output, n = input;
+        var widest = (n + h - Arithmetic.Gcd(n, h) + h - 1) / h;
+        return axis.Through(widest, Math.Max(1, n / h), 0);
     }
 }

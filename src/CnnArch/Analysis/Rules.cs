@@ -98,7 +98,8 @@ public static class Rules
     /// <summary>Softmax over N values: N exponentials, N - 1 additions, N divisions, per row.</summary>
     public static OpCount SoftmaxRows(Softmax layer, CostContext shapes)
     {
-        var n = shapes.Output.Channels;
+        ArgumentNullException.ThrowIfNull(layer);
+        long n = layer.AxisLength(shapes.Output);
         var rows = shapes.Output.Elements / n;
         return OpCount.FromFlops(checked(rows * ((3L * n) - 1)));
     }

@@ -41,6 +41,22 @@ public sealed record Softmax : ShapePreservingLayer
 {
     /// <summary>The axis normalised over; negative counts from the end.</summary>
     public int Axis { get; init; }
+
+    /// <summary>The length of the normalised axis of <paramref name="shape"/>.</summary>
+    /// <exception cref="InvalidNetworkException">The axis is outside the shape.</exception>
+    public int AxisLength(TensorShape shape)
+    {
+        var axis = Axis < 0 ? (long)Axis + shape.Rank : Axis;
+        return axis >= 0 && axis < shape.Rank ? shape.Dims[(int)axis] : throw Invalid($"softmax along axis {Axis} of a {shape} tensor, which has {shape.Rank} axes.");
+    }
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        _ = AxisLength(inputs[0]);
+        return inputs[0];
+    }
 }
 
 /// <summary>x for x &gt; 0, else slope * x.</summary>

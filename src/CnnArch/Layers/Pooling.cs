@@ -78,16 +78,8 @@ public sealed record AdaptiveAvgPool2d : Layer
     public long WindowCellsPerChannel(TensorShape input) =>
         checked(WindowSum(input.Height, OutputSize.Height) * WindowSum(input.Width, OutputSize.Width));
 
-    private static long WindowSum(int input, int output)
-    {
-        long sum = 0;
-        for (long i = 0; i < output; i++)
-        {
-            var start = i * input / output;
-            var end = (((i + 1) * input) + output - 1) / output;
-            sum = checked(sum + (end - start));
-        }
-
-        return sum;
-    }
+    // Output cell i reads floor(i*H/h) to ceil((i+1)*H/h); the window sizes add up to H + h - gcd(H, h)
+    // (the floors and ceilings cancel but for the h - gcd cells whose end is not a whole number).
+    private static long WindowSum(int input, int output) =>
+        checked((long)input + output - Arithmetic.Gcd(input, output));
 }

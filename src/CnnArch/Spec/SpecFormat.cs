@@ -148,7 +148,7 @@ internal sealed class LineIndex
 
     public LineIndex(byte[] utf8)
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = SpecReader.MaxDepth });
         var stack = new Stack<(string Path, int Index, bool IsArray)>();
         string? property = null;
         var line = 1;
@@ -184,27 +184,42 @@ internal sealed class LineIndex
             {
                 case JsonTokenType.PropertyName:
                     property = reader.GetString();
-                    _lines.TryAdd($"{stack.Peek().Path}.{property}", LineAt(reader.TokenStartIndex));
+                    Add($"{stack.Peek().Path}.{property}", LineAt(reader.TokenStartIndex));
                     break;
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
                     var path = Next();
-                    _lines.TryAdd(path, LineAt(reader.TokenStartIndex));
+                    Add(path, LineAt(reader.TokenStartIndex));
                     stack.Push((path, 0, reader.TokenType == JsonTokenType.StartArray));
                     break;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
                     stack.Pop();
                     break;
                 default:
-                    _lines.TryAdd(Next(), LineAt(reader.TokenStartIndex));
+                    Add(Next(), LineAt(reader.TokenStartIndex));
                     break;
             }
         }
     }
 
-    /// <summary>The line of <paramref name="path"/>, or of its nearest enclosing value.</summary>
+    // Paths of a deeply nested document are long: stop recording once they would take too much memory
+    // (later values then report the line of an enclosing one, or line 1).
+    private void Add(string path, int line)
+    {
+        if (_chars < MaxChars)
+        {
+            _chars += path.Length;
+            _lines.TryAdd(path, line);
+        }
+    }
+
+    private const long MaxChars = 8 << 20;
+    private long _chars;
+
+    /// <summary>The line of <paramref name="path"/>, or of its nearest enclosing value (looking at most 64 levels up).</summary>
     public int Of(string path)
     {
-        for (var p = path; p.Length > 0; p = Parent(p))
+        var steps = 0;
+        for (var p = path; p.Length > 0 && steps++ < 64; p = Parent(p))
         {
             if (_lines.TryGetValue(p, out var line))
             {

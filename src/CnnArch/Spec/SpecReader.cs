@@ -41,29 +41,43 @@ public static class SpecReader
         ArgumentNullException.ThrowIfNull(json);
         var bytes = Encoding.UTF8.GetBytes(json);
         JsonDocument doc;
-        LineIndex lines;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            lines = new LineIndex(bytes);
+            doc = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException ex)
         {
-            throw new SpecException(ex.Path ?? "$", (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ex.Message.Split(" Path:", 2)[0]}", ex);
+            throw new SpecException(ex.Path ?? "$", (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0]}", ex);
         }
 
         using (doc)
         {
-            return new Reader(lines).Network(doc.RootElement);
+            // Line numbers are looked up only when there is an error to report.
+            return new Reader(new Lazy<LineIndex>(() => new LineIndex(bytes))).Network(doc.RootElement);
         }
     }
 
-    private sealed class Reader(LineIndex lines)
+    /// <summary>
+    /// Comments and trailing commas are allowed (a spec is written by hand); a key given twice is an
+    /// error (which value would count?); nesting is limited to <see cref="MaxDepth"/> levels.
+    /// </summary>
+    internal static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+    };
+
+    /// <summary>The deepest JSON nesting a spec may have (a block nests two levels: its item and its layers).</summary>
+    internal const int MaxDepth = 512;
+
+    private sealed class Reader(Lazy<LineIndex> lines)
     {
         private readonly Dictionary<string, Tensor> _ids = new(StringComparer.Ordinal);
         private NetworkBuilder _builder = null!;
 
-        private SpecException Error(string path, string problem, Exception? inner = null) => new(path, lines.Of(path), problem, inner);
+        private SpecException Error(string path, string problem, Exception? inner = null) => new(path, lines.Value.Of(path), problem, inner);
 
         public Network Network(JsonElement root)
         {
@@ -72,8 +86,8 @@ public static class SpecReader
                 throw Error("$", "a spec is a JSON object with name, input and layers.");
             }
 
-            var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "network";
-            if (root.TryGetProperty("cnnarch", out var version) && (version.ValueKind != JsonValueKind.Number || version.GetInt32() != SpecFormat.Version))
+            var name = root.TryGetProperty("name", out var n) ? NonEmpty(n, "$.name", "a network's name") : "network";
+            if (root.TryGetProperty("cnnarch", out var version) && (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != SpecFormat.Version))
             {
                 throw Error("$.cnnarch", $"this spec is of version {version}; CnnArch reads version {SpecFormat.Version}.");
             }
@@ -89,16 +103,27 @@ public static class SpecReader
                 throw Error("$", "a spec needs a non-empty 'layers' array.");
             }
 
-            foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("name" or "input" or "layers" or "cnnarch" or "description")))
+            foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("name" or "input" or "layers" or "cnnarch" or "description" or "output")))
             {
-                throw Error($"$.{property.Name}", $"unknown field '{property.Name}'; a spec has cnnarch, name, description, input and layers.");
+                throw Error($"$.{property.Name}", $"unknown field '{property.Name}'; a spec has cnnarch, name, description, input, layers and output.");
             }
 
             _builder = new NetworkBuilder(name);
             _ids["input"] = _builder.Input;
             var output = Graph(layers, "$.layers", "", _builder.Input);
+            if (root.TryGetProperty("output", out var o))
+            {
+                // The network's output when it is not the last item (a model whose last node is a side branch).
+                output = o.ValueKind == JsonValueKind.String && _ids.TryGetValue(o.GetString()!, out var named) ? named
+                    : throw Error("$.output", $"the output names an item's id; no item has the id {o}.");
+            }
+
             return _builder.Build(output, input);
         }
+
+        private string NonEmpty(JsonElement e, string path, string what) =>
+            e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? text
+            : throw Error(path, $"{what} is a non-empty string.");
 
         private TensorShape Shape(JsonElement e, string path)
         {
@@ -120,13 +145,14 @@ public static class SpecReader
             foreach (var item in items.EnumerateArray())
             {
                 var at = $"{path}[{index}]";
+                _ = TypeOf(item, at);
                 var inputs = Inputs(item, at, previous);
                 var itemPath = ItemPath(item, at, prefix, index);
                 var type = TypeOf(item, at);
                 Tensor output;
                 if (type == "Block")
                 {
-                    var kind = item.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "Block";
+                    var kind = item.TryGetProperty("kind", out var k) ? NonEmpty(k, $"{at}.kind", "a block's kind") : "Block";
                     var children = Array(item, "layers", at);
                     output = _builder.AddScope(itemPath, kind, Single(inputs, at), x => Graph(children, $"{at}.layers", itemPath, x));
                 }
@@ -193,19 +219,19 @@ public static class SpecReader
 
         private string ItemPath(JsonElement item, string at, string prefix, int index)
         {
-            if (item.TryGetProperty("path", out var full) && full.ValueKind == JsonValueKind.String)
+            if (item.TryGetProperty("path", out var full))
             {
-                return full.GetString()!;
+                return NonEmpty(full, $"{at}.path", "a path");
             }
 
             var name = item.TryGetProperty("name", out var n)
-                ? n.ValueKind == JsonValueKind.String && n.GetString()!.Length > 0 ? n.GetString()! : throw Error($"{at}.name", "a name is a non-empty string.")
+                ? NonEmpty(n, $"{at}.name", "a name")
                 : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return prefix.Length == 0 ? name : $"{prefix}.{name}";
         }
 
         private JsonElement Array(JsonElement item, string field, string at) =>
-            item.TryGetProperty(field, out var a) && a.ValueKind == JsonValueKind.Array
+            item.ValueKind == JsonValueKind.Object && item.TryGetProperty(field, out var a) && a.ValueKind == JsonValueKind.Array
                 ? a
                 : throw Error(at, $"a {TypeOf(item, at)} needs a '{field}' array.");
 
@@ -221,11 +247,11 @@ public static class SpecReader
                 }
             }
 
-            string? Name(JsonElement e) => e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            string? Name(JsonElement e, string path) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) ? NonEmpty(n, $"{path}.name", "a name") : null;
             Sequential Children(JsonElement list, string path) =>
-                new([.. list.EnumerateArray().Select((child, j) => new Child(Name(child) ?? j.ToString(System.Globalization.CultureInfo.InvariantCulture), Module(child, $"{path}[{j}]", nested: true)))]);
+                new([.. list.EnumerateArray().Select((child, j) => new Child(Name(child, $"{path}[{j}]") ?? j.ToString(System.Globalization.CultureInfo.InvariantCulture), Module(child, $"{path}[{j}]", nested: true)))]);
 
-            string Text(string field, string fallback) => item.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
+            string Text(string field, string fallback) => item.TryGetProperty(field, out var v) ? NonEmpty(v, $"{at}.{field}", $"{field}") : fallback;
             switch (type)
             {
                 case "Sequential":
@@ -243,7 +269,7 @@ public static class SpecReader
                     };
                 case "Inception":
                     return new Inception(Array(item, "branches", at).EnumerateArray().Select((b, j) =>
-                        new Child(Name(b) ?? $"branch{j + 1}", Children(Array(b, "layers", $"{at}.branches[{j}]"), $"{at}.branches[{j}].layers"))))
+                        new Child(Name(b, $"{at}.branches[{j}]") ?? $"branch{j + 1}", Children(Array(b, "layers", $"{at}.branches[{j}]"), $"{at}.branches[{j}].layers"))))
                     {
                         JoinName = Text("joinName", "cat"),
                     };
@@ -262,7 +288,8 @@ public static class SpecReader
                 throw Error($"{at}.type", $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
             }
 
-            var fields = JsonNode.Parse(item.GetRawText())!.AsObject();
+            // From the element, not its raw text: the raw text may hold comments the document allowed.
+            var fields = JsonObject.Create(item)!;
             foreach (var key in Structural)
             {
                 fields.Remove(key);

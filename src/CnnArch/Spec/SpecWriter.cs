@@ -28,10 +28,21 @@ public static class SpecWriter
             root["input"] = new JsonArray([.. input.Dims.Select(d => (JsonNode)d)]);
         }
 
-        var items = Items(network, 0, network.Nodes.Length - 1, "", depth: 1, Tensor.NetworkInput, ids, referenced);
+        var blocks = network.Scopes.ToLookup(s => (s.Depth, s.FirstNode));
+        var items = Items(network, blocks, 0, network.Nodes.Length - 1, "", depth: 1, Tensor.NetworkInput, ids, referenced);
+        if (network.Output.Id != network.Nodes.Length - 1)
+        {
+            // The output is not the last node (a side branch comes after it): say which it is.
+            root["output"] = network.Output.IsNetworkInput ? "input" : ids[network.Output.Id];
+            if (!network.Output.IsNetworkInput)
+            {
+                referenced.Add(network.Output.Id);
+            }
+        }
+
         AddIds(items, network, ids, referenced);
         root["layers"] = items;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, MaxDepth = SpecReader.MaxDepth, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>Writes the spec of <paramref name="network"/> to <paramref name="path"/> (UTF-8).</summary>
@@ -44,14 +55,15 @@ public static class SpecWriter
         return [.. network.Nodes.Select(n => counts[n.Path] == 1 && n.Path != "input" ? n.Path : $"{n.Path}#{n.Index}")];
     }
 
-    private static JsonArray Items(Network network, int first, int last, string prefix, int depth, Tensor blockInput, string[] ids, HashSet<int> referenced)
+    private static JsonArray Items(Network network, ILookup<(int Depth, int First), Scope> blocks, int first, int last, string prefix, int depth, Tensor blockInput, string[] ids, HashSet<int> referenced)
     {
         var items = new JsonArray();
         var previous = blockInput;
         var i = first;
         while (i <= last)
         {
-            var scope = network.Scopes.Where(s => s.Depth == depth && s.FirstNode == i && s.LastNode <= last).MaxBy(s => s.LastNode);
+            // Blocks nested deeper than a reader accepts are written flat (their nodes keep their paths).
+            var scope = depth > MaxBlockDepth ? null : blocks[(depth, i)].Where(s => s.LastNode <= last).MaxBy(s => s.LastNode);
             JsonObject item;
             Tensor output;
             if (scope is not null)
@@ -59,7 +71,7 @@ public static class SpecWriter
                 item = new JsonObject { ["type"] = "Block", ["kind"] = scope.Kind };
                 Name(item, scope.Path, prefix);
                 Wire(item, [scope.Input], previous, ids, referenced);
-                item["layers"] = Items(network, scope.FirstNode, scope.LastNode, scope.Path, depth + 1, scope.Input, ids, referenced);
+                item["layers"] = Items(network, blocks, scope.FirstNode, scope.LastNode, scope.Path, depth + 1, scope.Input, ids, referenced);
                 output = new Tensor(scope.LastNode);
                 i = scope.LastNode + 1;
             }
@@ -90,9 +102,12 @@ public static class SpecWriter
         return items;
     }
 
+    // Each block nests two JSON levels (its item and its layers); leave room for the layers' own values.
+    private const int MaxBlockDepth = (SpecReader.MaxDepth / 2) - 8;
+
     private static void Name(JsonObject item, string path, string prefix)
     {
-        if (prefix.Length > 0 && path.StartsWith(prefix + ".", StringComparison.Ordinal))
+        if (prefix.Length > 0 && path.StartsWith(prefix + ".", StringComparison.Ordinal) && path.Length > prefix.Length + 1)
         {
             item["name"] = path[(prefix.Length + 1)..];
         }

@@ -91,7 +91,11 @@ public class CorruptInputTests
     {
         var g = new TestGraph([1, 3, 4, 4]).Weight("w", 8, 5, 3, 3).Node("Conv", ["x", "w"], ["y"], "/conv/Conv").Output("y");
 
-        Rejects(g).Message.Should().Be("Node '/conv/Conv' (Conv): Conv2d expects 5 input channels, got 3.");
+        // An invalid network, as a preset or spec at that input would be (exit 1), not a corrupt file.
+        var error = g.Invoking(x => x.Import()).Should().Throw<InvalidNetworkException>().Which;
+
+        error.Path.Should().Be("conv");
+        error.Message.Should().Be("Layer 'conv': Conv2d expects 5 input channels, got 3. (ONNX node '/conv/Conv', Conv)");
     }
 
     [Fact]
