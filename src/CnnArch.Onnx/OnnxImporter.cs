@@ -13,7 +13,7 @@ namespace CnnArch.Onnx;
 /// </summary>
 public static partial class OnnxImporter
 {
-    private const long MaxFileBytes = int.MaxValue;
+    private const int MaxFileBytes = int.MaxValue;
 
     /// <summary>Imports the model at <paramref name="path"/>.</summary>
     /// <exception cref="OnnxFormatException">The file is not a model that can be imported; the message says why and where.</exception>
@@ -32,15 +32,19 @@ public static partial class OnnxImporter
             throw new OnnxFormatException($"'{path}' is {info.Length} bytes, more than a protobuf model can hold.");
         }
 
+        // A device or a pipe reports no length (/dev/zero never ends): read it up to a cap.
         using var stream = info.OpenRead();
-        return Load(stream, Path.GetFileNameWithoutExtension(path), options, source: path);
+        return Load(stream, Path.GetFileNameWithoutExtension(path), options, source: path, info.Length > 0 ? MaxFileBytes : MaxStreamedBytes);
     }
+
+    /// <summary>The most bytes read from a file that does not tell its length (a device, a pipe): 256 MiB.</summary>
+    public const int MaxStreamedBytes = 256 << 20;
 
     /// <summary>Imports a model from <paramref name="stream"/>, naming the network <paramref name="name"/>.</summary>
     /// <exception cref="OnnxFormatException">The data is not a model that can be imported.</exception>
-    public static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options = null) => Load(stream, name, options, name);
+    public static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options = null) => Load(stream, name, options, name, MaxFileBytes);
 
-    private static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options, string source)
+    private static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options, string source, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new OnnxImportOptions();
@@ -48,9 +52,7 @@ public static partial class OnnxImporter
         try
         {
             // Parse from memory, so that a length field beyond the data fails at once instead of allocating.
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            model = ModelProto.Parser.ParseFrom(buffer.ToArray());
+            model = ModelProto.Parser.ParseFrom(ReadCapped(stream, maxBytes, source));
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -64,6 +66,24 @@ public static partial class OnnxImporter
 
         var opset = model.OpsetImport.Where(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
         return new Importer(model.Graph, string.IsNullOrWhiteSpace(name) ? "model" : name, opset, options).Run();
+    }
+
+    private static byte[] ReadCapped(Stream stream, int maxBytes, string source)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new OnnxFormatException($"'{source}' holds more than {maxBytes:N0} bytes before its end: not a model CnnArch reads.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private sealed partial class Importer(GraphProto graph, string name, long opset, OnnxImportOptions options)

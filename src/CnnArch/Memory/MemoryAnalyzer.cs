@@ -124,7 +124,7 @@ public static class MemoryAnalyzer
         for (var i = 0; i < n; i++)
         {
             layers.Add(new LayerMemory(nodes[i].Path, nodes[i].Layer.Kind, TensorBytes(shapes[i]), !SavedTensors.AliasesInput(nodes[i].Layer, training: false),
-                parameterBytes[i], bufferBytes[i], saved[i]));
+                parameterBytes[i], bufferBytes[i], saved[i]) { WorkspaceBytes = Workspace(i) });
         }
 
         return new MemoryReport

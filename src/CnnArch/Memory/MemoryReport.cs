@@ -10,7 +10,11 @@ namespace CnnArch.Memory;
 /// <param name="ParameterBytes">Bytes of its parameters.</param>
 /// <param name="BufferBytes">Bytes of its buffers.</param>
 /// <param name="SavedBytes">Bytes this layer adds to what training keeps for backward (storages no earlier layer saved, plus indices, masks, statistics).</param>
-public sealed record LayerMemory(string Path, string Kind, long OutputBytes, bool Allocates, long ParameterBytes, long BufferBytes, long SavedBytes);
+public sealed record LayerMemory(string Path, string Kind, long OutputBytes, bool Allocates, long ParameterBytes, long BufferBytes, long SavedBytes)
+{
+    /// <summary>Scratch memory the layer's kernel needs while it runs (a convolution's workspace), freed after it.</summary>
+    public long WorkspaceBytes { get; init; }
+}
 
 /// <summary>Memory of an inference (no gradients) forward pass, above the resident weights and input.</summary>
 /// <param name="PeakBytes">The most that is alive at once, each tensor kept until its last consumer has run.</param>

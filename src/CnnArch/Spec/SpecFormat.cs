@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CnnArch.Analysis;
@@ -11,13 +12,16 @@ public sealed class SpecException : FormatException
 {
     /// <summary>Creates the exception for the value at <paramref name="jsonPath"/> on <paramref name="line"/> of <paramref name="file"/>.</summary>
     public SpecException(string jsonPath, int line, string problem, Exception? inner = null, string? file = null)
-        : base($"{(file is null ? "" : file + ": ")}{jsonPath} (line {line}): {problem}", inner)
+        : base($"{(file is null ? "" : file + ": ")}{Shorten(jsonPath)} (line {line}): {Shorten(problem)}", inner)
     {
         JsonPath = jsonPath;
         Line = line;
         Problem = problem;
         File = file;
     }
+
+    // A message stays readable whatever the document holds: long paths and quoted values are cut in the middle.
+    private static string Shorten(string text) => text.Length <= 240 ? text : $"{text[..160]}...{text[^77..]}";
 
     /// <summary>The spec file, when known.</summary>
     public string? File { get; }
@@ -57,6 +61,8 @@ internal static class SpecFormat
             IncludeFields = true,
             WriteIndented = false,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // Deeper than any document the reader accepts, so a too-deep value is a JsonException (a SpecException), never a writer failure.
+            MaxDepth = 2 * SpecReader.MaxDepth,
         };
         o.Converters.Add(new Size2DConverter());
         o.Converters.Add(new Padding2DConverter());
@@ -141,18 +147,22 @@ internal static class SpecFormat
     }
 }
 
-/// <summary>Line numbers of every JSON path in a document, found by one pass of the reader.</summary>
-internal sealed class LineIndex
+/// <summary>
+/// The line of a JSON path in a document, looked up only when an error is reported: one pass of the
+/// reader that follows the path segment by segment (no string per value), so a large or deeply nested
+/// document costs time linear in its size and no memory beyond the reader's.
+/// </summary>
+internal static class LineIndex
 {
-    private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
-
-    public LineIndex(byte[] utf8)
+    /// <summary>The 1-based line of <paramref name="path"/> (as the reader writes paths: <c>$.layers[3].kernel</c>), or of its nearest enclosing value.</summary>
+    public static int Of(byte[] utf8, string path)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = SpecReader.MaxDepth });
-        var stack = new Stack<(string Path, int Index, bool IsArray)>();
-        string? property = null;
-        var line = 1;
-        var scanned = 0;
+        // Per open container: how many characters of the path it matches (-1: none), the next array
+        // index, and whether it is an array. The root matches "$".
+        var stack = new Stack<(int Matched, int Index, bool IsArray)>();
+        int best = 1, line = 1, scanned = 0;
+        var property = "";
         int LineAt(long offset)
         {
             for (; scanned < offset && scanned < utf8.Length; scanned++)
@@ -166,73 +176,69 @@ internal sealed class LineIndex
             return line;
         }
 
-        string Next()
+        // How many characters of the path the next value matches, given its container (-1 when none).
+        int Next(string name)
         {
             if (stack.Count == 0)
             {
-                return "$";
+                return path.StartsWith('$') ? 1 : -1;
             }
 
-            var (path, index, isArray) = stack.Pop();
-            stack.Push((path, index + 1, isArray));
-            return isArray ? $"{path}[{index}]" : $"{path}.{property}";
-        }
-
-        while (reader.Read())
-        {
-            switch (reader.TokenType)
+            var (matched, index, isArray) = stack.Pop();
+            stack.Push((matched, index + 1, isArray));
+            if (matched < 0)
             {
-                case JsonTokenType.PropertyName:
-                    property = reader.GetString();
-                    Add($"{stack.Peek().Path}.{property}", LineAt(reader.TokenStartIndex));
-                    break;
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    var path = Next();
-                    Add(path, LineAt(reader.TokenStartIndex));
-                    stack.Push((path, 0, reader.TokenType == JsonTokenType.StartArray));
-                    break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    stack.Pop();
-                    break;
-                default:
-                    Add(Next(), LineAt(reader.TokenStartIndex));
-                    break;
+                return -1;
             }
+
+            var segment = isArray ? $"[{index}]" : $".{name}";
+            return path.AsSpan(matched).StartsWith(segment, StringComparison.Ordinal) ? matched + segment.Length : -1;
         }
-    }
 
-    // Paths of a deeply nested document are long: stop recording once they would take too much memory
-    // (later values then report the line of an enclosing one, or line 1).
-    private void Add(string path, int line)
-    {
-        if (_chars < MaxChars)
+        void Found(int matched, long offset)
         {
-            _chars += path.Length;
-            _lines.TryAdd(path, line);
-        }
-    }
-
-    private const long MaxChars = 8 << 20;
-    private long _chars;
-
-    /// <summary>The line of <paramref name="path"/>, or of its nearest enclosing value (looking at most 64 levels up).</summary>
-    public int Of(string path)
-    {
-        var steps = 0;
-        for (var p = path; p.Length > 0 && steps++ < 64; p = Parent(p))
-        {
-            if (_lines.TryGetValue(p, out var line))
+            // A prefix ending at a segment boundary is an enclosing value; the whole path is the value itself.
+            if (matched > 0 && (matched == path.Length || path[matched] is '.' or '['))
             {
-                return line;
+                best = LineAt(offset);
             }
         }
 
-        return 1;
-    }
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        property = reader.GetString()!;
+                        var (m, _, _) = stack.Peek();
+                        var segment = $".{property}";
+                        if (m >= 0 && path.AsSpan(m).StartsWith(segment, StringComparison.Ordinal))
+                        {
+                            Found(m + segment.Length, reader.TokenStartIndex);
+                        }
 
-    private static string Parent(string path)
-    {
-        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
-        return cut <= 0 ? (path == "$" ? "" : "$") : path[..cut];
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        var matched = Next(property);
+                        Found(matched, reader.TokenStartIndex);
+                        stack.Push((matched, 0, reader.TokenType == JsonTokenType.StartArray));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        stack.Pop();
+                        break;
+                    default:
+                        Found(Next(property), reader.TokenStartIndex);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The document was read once already; a reader that stops early keeps the best line so far.
+        }
+
+        return best;
     }
 }

@@ -26,12 +26,36 @@ public static class SpecReader
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return Parse(File.ReadAllText(path));
+            return Parse(ReadCapped(path));
         }
         catch (SpecException ex) when (ex.File is null)
         {
             throw new SpecException(ex.JsonPath, ex.Line, ex.Problem, ex, path);
         }
+    }
+
+    /// <summary>The largest spec file read: 256 MiB (a network of a million layers takes about 100 MiB).</summary>
+    public const int MaxFileBytes = 256 << 20;
+
+    // Read up to the cap, whatever the file says of its length (a device or a pipe says 0).
+    private static string ReadCapped(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxFileBytes)
+            {
+                throw new SpecException("$", 1, $"the file holds more than {MaxFileBytes:N0} bytes; a spec is smaller.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        return Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
     }
 
     /// <summary>Reads a spec from its JSON text.</summary>
@@ -53,7 +77,7 @@ public static class SpecReader
         using (doc)
         {
             // Line numbers are looked up only when there is an error to report.
-            return new Reader(new Lazy<LineIndex>(() => new LineIndex(bytes))).Network(doc.RootElement);
+            return new Reader(bytes).Network(doc.RootElement);
         }
     }
 
@@ -72,12 +96,12 @@ public static class SpecReader
     /// <summary>The deepest JSON nesting a spec may have (a block nests two levels: its item and its layers).</summary>
     internal const int MaxDepth = 512;
 
-    private sealed class Reader(Lazy<LineIndex> lines)
+    private sealed class Reader(byte[] utf8)
     {
         private readonly Dictionary<string, Tensor> _ids = new(StringComparer.Ordinal);
         private NetworkBuilder _builder = null!;
 
-        private SpecException Error(string path, string problem, Exception? inner = null) => new(path, lines.Value.Of(path), problem, inner);
+        private SpecException Error(string path, string problem, Exception? inner = null) => new(path, LineIndex.Of(utf8, path), problem, inner);
 
         public Network Network(JsonElement root)
         {
@@ -89,7 +113,7 @@ public static class SpecReader
             var name = root.TryGetProperty("name", out var n) ? NonEmpty(n, "$.name", "a network's name") : "network";
             if (root.TryGetProperty("cnnarch", out var version) && (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != SpecFormat.Version))
             {
-                throw Error("$.cnnarch", $"this spec is of version {version}; CnnArch reads version {SpecFormat.Version}.");
+                throw Error("$.cnnarch", $"this spec is of version {Quote(version)}; CnnArch reads version {SpecFormat.Version}.");
             }
 
             TensorShape? input = null;
@@ -115,10 +139,23 @@ public static class SpecReader
             {
                 // The network's output when it is not the last item (a model whose last node is a side branch).
                 output = o.ValueKind == JsonValueKind.String && _ids.TryGetValue(o.GetString()!, out var named) ? named
-                    : throw Error("$.output", $"the output names an item's id; no item has the id {o}.");
+                    : throw Error("$.output", $"the output names an item's id; no item has the id {Quote(o)}.");
             }
 
             return _builder.Build(output, input);
+        }
+
+        // A value quoted in an error, cut short: the message stays one readable line whatever the document holds.
+        private static string Quote(JsonElement e)
+        {
+            var text = e.ValueKind == JsonValueKind.String ? $"'{e.GetString()}'" : e.GetRawText();
+            return text.Length <= 60 ? text : $"{text[..57]}...";
+        }
+
+        private static string Known(IEnumerable<string> ids)
+        {
+            var list = ids.Take(11).ToList();
+            return list.Count <= 10 ? string.Join(", ", list) : $"{string.Join(", ", list.Take(10))}, ...";
         }
 
         private string NonEmpty(JsonElement e, string path, string what) =>
@@ -204,7 +241,7 @@ public static class SpecReader
 
             return [.. inputs.EnumerateArray().Select((e, j) =>
                 e.ValueKind == JsonValueKind.String && _ids.TryGetValue(e.GetString()!, out var t) ? t
-                : throw Error($"{at}.inputs[{j}]", $"no earlier item has the id '{e}'; known: {string.Join(", ", _ids.Keys)}."))];
+                : throw Error($"{at}.inputs[{j}]", $"no earlier item has the id {Quote(e)}; known: {Known(_ids.Keys)}."))];
         }
 
         private Tensor Single(Tensor[] inputs, string at) =>
