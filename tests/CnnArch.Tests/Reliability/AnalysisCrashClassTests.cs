@@ -13,6 +13,15 @@ public class AnalysisCrashClassTests
         softmax.Flops.Should().Be((3 * 10) - 1, "10 exponentials, 9 additions, 10 divisions");
     }
 
+    [Fact]
+    public void Softmax_Over_A_Matrix_Is_Counted_Under_Full()
+    {
+        // A rank-2 tensor has no channels: the rule once asked for them and threw.
+        var network = Network.Create("rows", new Sequential(Flatten.Instance, new Reshape { Dims = [4, 5] }, new Softmax { Axis = -1 }), TensorShape.Chw(5, 2, 2));
+
+        Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.Full }).Layers[^1].Flops.Should().Be(4 * ((3 * 5) - 1));
+    }
+
     [Theory]
     [InlineData(0, 12, 5 * 5)] // over 12 channels, a row per pixel
     [InlineData(-1, 5, 12 * 5)] // over the width

@@ -170,6 +170,29 @@ public class OnnxCrashClassTests
             Input().Node("Relu", ["x"], ["y"], "//").Output("y").Import().Network.Nodes[0].Path.Should().Be("Relu");
     }
 
+    public class Large_Graphs
+    {
+        [Fact]
+        public void Twenty_Thousand_Nested_Module_Scopes_Are_Rebuilt_In_One_Pass()
+        {
+            // Every prefix once scanned every node: 60,000 scopes x 20,000 nodes took minutes.
+            var g = new TestGraph([1, 3, 8, 8]);
+            var x = "x";
+            for (var i = 0; i < 20_000; i++)
+            {
+                g.Node("Relu", [x], [$"r{i}"], $"/stage{i}/stage{i}.block/stage{i}.block.unit/act/Relu");
+                x = $"r{i}";
+            }
+
+            OnnxImport? import = null;
+            Action act = () => import = g.Output(x).Import();
+
+            act.ExecutionTime().Should().BeLessThan(TimeSpan.FromSeconds(30), "one pass takes milliseconds");
+            import!.Network.Scopes.Should().HaveCount(3 * 20_000, "stage, block and unit around each node");
+            import.Network.Nodes[5].Path.Should().Be("stage5.block.unit.act");
+        }
+    }
+
     public class Squeeze_Excitation_Either_Way
     {
         // torchvision's SE returns scale * input: the gate comes first in the export.
