@@ -264,7 +264,8 @@ public static partial class OnnxImporter
             }
             catch (OverflowException ex)
             {
-                throw new OnnxFormatException($"Node '{node.Name}' ({node.OpType}): a size overflows.", ex);
+                // As shape inference of a preset or spec: a size beyond 64 bits makes the network invalid at this input.
+                throw new InvalidNetworkException(context.Path, $"a size overflows (ONNX node '{node.Name}', {node.OpType}).", ex);
             }
             catch (ArgumentException ex)
             {
