@@ -52,7 +52,8 @@ public static partial class OnnxImporter
         try
         {
             // Parse from memory, so that a length field beyond the data fails at once instead of allocating.
-            model = ModelProto.Parser.ParseFrom(ReadCapped(stream, maxBytes, source));
+            var bytes = BoundedRead.ReadAll(stream, maxBytes, () => new OnnxFormatException($"'{source}' holds more than {maxBytes:N0} bytes before its end: not a model CnnArch reads."));
+            model = ModelProto.Parser.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -66,24 +67,6 @@ public static partial class OnnxImporter
 
         var opset = model.OpsetImport.Where(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
         return new Importer(model.Graph, string.IsNullOrWhiteSpace(name) ? "model" : name, opset, options).Run();
-    }
-
-    private static byte[] ReadCapped(Stream stream, int maxBytes, string source)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new OnnxFormatException($"'{source}' holds more than {maxBytes:N0} bytes before its end: not a model CnnArch reads.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private sealed partial class Importer(GraphProto graph, string name, long opset, OnnxImportOptions options)

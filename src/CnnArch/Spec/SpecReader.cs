@@ -41,21 +41,8 @@ public static class SpecReader
     private static string ReadCapped(string path)
     {
         using var stream = File.OpenRead(path);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > MaxFileBytes)
-            {
-                throw new SpecException("$", 1, $"the file holds more than {MaxFileBytes:N0} bytes; a spec is smaller.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        return Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
+        var bytes = BoundedRead.ReadAll(stream, MaxFileBytes, () => new SpecException("$", 1, $"the file holds more than {MaxFileBytes:N0} bytes; a spec is smaller."));
+        return Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes);
     }
 
     /// <summary>Reads a spec from its JSON text.</summary>
