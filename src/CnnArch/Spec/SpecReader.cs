@@ -90,6 +90,8 @@ public static class SpecReader
 
         private SpecException Error(string path, string problem, Exception? inner = null) => new(path, LineIndex.Of(utf8, path), problem, inner);
 
+        private SpecException Error(At at, string problem, Exception? inner = null) => Error(at.ToString(), problem, inner);
+
         public Network Network(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object)
@@ -97,7 +99,7 @@ public static class SpecReader
                 throw Error("$", "a spec is a JSON object with name, input and layers.");
             }
 
-            var name = root.TryGetProperty("name", out var n) ? NonEmpty(n, "$.name", "a network's name") : "network";
+            var name = root.TryGetProperty("name", out var n) ? NonEmpty(n, At.Root.Field("name"), "a network's name") : "network";
             if (root.TryGetProperty("cnnarch", out var version) && (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != SpecFormat.Version))
             {
                 throw Error("$.cnnarch", $"this spec is of version {Quote(version)}; CnnArch reads version {SpecFormat.Version}.");
@@ -106,7 +108,7 @@ public static class SpecReader
             TensorShape? input = null;
             if (root.TryGetProperty("input", out var i))
             {
-                input = Shape(i, "$.input");
+                input = Shape(i, At.Root.Field("input"));
             }
 
             if (!root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array || layers.GetArrayLength() == 0)
@@ -121,7 +123,7 @@ public static class SpecReader
 
             _builder = new NetworkBuilder(name);
             _ids["input"] = _builder.Input;
-            var output = Graph(layers, "$.layers", "", _builder.Input);
+            var output = Graph(layers, At.Root.Field("layers"), "", _builder.Input);
             if (root.TryGetProperty("output", out var o))
             {
                 // The network's output when it is not the last item (a model whose last node is a side branch).
@@ -145,11 +147,11 @@ public static class SpecReader
             return list.Count <= 10 ? string.Join(", ", list) : $"{string.Join(", ", list.Take(10))}, ...";
         }
 
-        private string NonEmpty(JsonElement e, string path, string what) =>
+        private string NonEmpty(JsonElement e, At path, string what) =>
             e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text) ? text
             : throw Error(path, $"{what} is a non-empty string.");
 
-        private TensorShape Shape(JsonElement e, string path)
+        private TensorShape Shape(JsonElement e, At path)
         {
             try
             {
@@ -162,13 +164,13 @@ public static class SpecReader
         }
 
         // The graph form: items in order, each reading the previous output unless it names its inputs.
-        private Tensor Graph(JsonElement items, string path, string prefix, Tensor input)
+        private Tensor Graph(JsonElement items, At path, string prefix, Tensor input)
         {
             var previous = input;
             var index = 0;
             foreach (var item in items.EnumerateArray())
             {
-                var at = $"{path}[{index}]";
+                var at = path.Item(index);
                 _ = TypeOf(item, at);
                 var inputs = Inputs(item, at, previous);
                 var itemPath = ItemPath(item, at, prefix, index);
@@ -176,9 +178,9 @@ public static class SpecReader
                 Tensor output;
                 if (type == "Block")
                 {
-                    var kind = item.TryGetProperty("kind", out var k) ? NonEmpty(k, $"{at}.kind", "a block's kind") : "Block";
+                    var kind = item.TryGetProperty("kind", out var k) ? NonEmpty(k, at.Field("kind"), "a block's kind") : "Block";
                     var children = Array(item, "layers", at);
-                    output = _builder.AddScope(itemPath, kind, Single(inputs, at), x => Graph(children, $"{at}.layers", itemPath, x));
+                    output = _builder.AddScope(itemPath, kind, Single(inputs, at), x => Graph(children, at.Field("layers"), itemPath, x));
                 }
                 else if (Group(type))
                 {
@@ -200,10 +202,10 @@ public static class SpecReader
 
                 if (item.TryGetProperty("id", out var id))
                 {
-                    var key = id.ValueKind == JsonValueKind.String ? id.GetString()! : throw Error($"{at}.id", "an id is a string.");
+                    var key = id.ValueKind == JsonValueKind.String ? id.GetString()! : throw Error(at.Field("id"), "an id is a string.");
                     if (!_ids.TryAdd(key, output))
                     {
-                        throw Error($"{at}.id", $"the id '{key}' is used twice.");
+                        throw Error(at.Field("id"), $"the id '{key}' is used twice.");
                     }
                 }
 
@@ -214,7 +216,7 @@ public static class SpecReader
             return previous;
         }
 
-        private Tensor[] Inputs(JsonElement item, string at, Tensor previous)
+        private Tensor[] Inputs(JsonElement item, At at, Tensor previous)
         {
             if (!item.TryGetProperty("inputs", out var inputs))
             {
@@ -223,93 +225,93 @@ public static class SpecReader
 
             if (inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
             {
-                throw Error($"{at}.inputs", "inputs is a non-empty array of ids.");
+                throw Error(at.Field("inputs"), "inputs is a non-empty array of ids.");
             }
 
             return [.. inputs.EnumerateArray().Select((e, j) =>
                 e.ValueKind == JsonValueKind.String && _ids.TryGetValue(e.GetString()!, out var t) ? t
-                : throw Error($"{at}.inputs[{j}]", $"no earlier item has the id {Quote(e)}; known: {Known(_ids.Keys)}."))];
+                : throw Error(at.Field("inputs").Item(j), $"no earlier item has the id {Quote(e)}; known: {Known(_ids.Keys)}."))];
         }
 
-        private Tensor Single(Tensor[] inputs, string at) =>
-            inputs.Length == 1 ? inputs[0] : throw Error($"{at}.inputs", $"a block reads one input, got {inputs.Length}.");
+        private Tensor Single(Tensor[] inputs, At at) =>
+            inputs.Length == 1 ? inputs[0] : throw Error(at.Field("inputs"), $"a block reads one input, got {inputs.Length}.");
 
         private static bool Group(string type) => type is "Sequential" or "Residual" or "Inception" or "SqueezeExcitation";
 
-        private string TypeOf(JsonElement item, string at) =>
+        private string TypeOf(JsonElement item, At at) =>
             item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
                 ? t.GetString()!
                 : throw Error(at, "every item is an object with a 'type' (a layer such as Conv2d, or Sequential, Residual, Inception, SqueezeExcitation, Block).");
 
-        private string ItemPath(JsonElement item, string at, string prefix, int index)
+        private string ItemPath(JsonElement item, At at, string prefix, int index)
         {
             if (item.TryGetProperty("path", out var full))
             {
-                return NonEmpty(full, $"{at}.path", "a path");
+                return NonEmpty(full, at.Field("path"), "a path");
             }
 
             var name = item.TryGetProperty("name", out var n)
-                ? NonEmpty(n, $"{at}.name", "a name")
+                ? NonEmpty(n, at.Field("name"), "a name")
                 : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return prefix.Length == 0 ? name : $"{prefix}.{name}";
         }
 
-        private JsonElement Array(JsonElement item, string field, string at) =>
+        private JsonElement Array(JsonElement item, string field, At at) =>
             item.ValueKind == JsonValueKind.Object && item.TryGetProperty(field, out var a) && a.ValueKind == JsonValueKind.Array
                 ? a
                 : throw Error(at, $"a {TypeOf(item, at)} needs a '{field}' array.");
 
         // The module form: a block made of named children, as a C# builder would write it.
-        private Module Module(JsonElement item, string at, bool nested)
+        private Module Module(JsonElement item, At at, bool nested)
         {
             var type = TypeOf(item, at);
             foreach (var key in new[] { "id", "inputs" })
             {
                 if (nested && item.TryGetProperty(key, out _))
                 {
-                    throw Error($"{at}.{key}", $"'{key}' belongs to the graph form (top-level layers and Block); inside a block, children are wired in order.");
+                    throw Error(at.Field(key), $"'{key}' belongs to the graph form (top-level layers and Block); inside a block, children are wired in order.");
                 }
             }
 
-            string? Name(JsonElement e, string path) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) ? NonEmpty(n, $"{path}.name", "a name") : null;
-            Sequential Children(JsonElement list, string path) =>
-                new([.. list.EnumerateArray().Select((child, j) => new Child(Name(child, $"{path}[{j}]") ?? j.ToString(System.Globalization.CultureInfo.InvariantCulture), Module(child, $"{path}[{j}]", nested: true)))]);
+            string? Name(JsonElement e, At path) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("name", out var n) ? NonEmpty(n, path.Field("name"), "a name") : null;
+            Sequential Children(JsonElement list, At path) =>
+                new([.. list.EnumerateArray().Select((child, j) => new Child(Name(child, path.Item(j)) ?? j.ToString(System.Globalization.CultureInfo.InvariantCulture), Module(child, path.Item(j), nested: true)))]);
 
-            string Text(string field, string fallback) => item.TryGetProperty(field, out var v) ? NonEmpty(v, $"{at}.{field}", $"{field}") : fallback;
+            string Text(string field, string fallback) => item.TryGetProperty(field, out var v) ? NonEmpty(v, at.Field(field), $"{field}") : fallback;
             switch (type)
             {
                 case "Sequential":
-                    return Children(Array(item, "layers", at), $"{at}.layers");
+                    return Children(Array(item, "layers", at), at.Field("layers"));
                 case "Residual":
-                    Module? shortcut = item.TryGetProperty("shortcut", out var s) && s.ValueKind == JsonValueKind.Array ? Children(s, $"{at}.shortcut") : null;
+                    Module? shortcut = item.TryGetProperty("shortcut", out var s) && s.ValueKind == JsonValueKind.Array ? Children(s, at.Field("shortcut")) : null;
                     return new Residual
                     {
-                        Body = Children(Array(item, "body", at), $"{at}.body"),
+                        Body = Children(Array(item, "body", at), at.Field("body")),
                         Shortcut = shortcut,
                         ShortcutName = Text("shortcutName", "downsample"),
-                        After = item.TryGetProperty("after", out var after) && after.ValueKind == JsonValueKind.Array ? Children(after, $"{at}.after") : null,
+                        After = item.TryGetProperty("after", out var after) && after.ValueKind == JsonValueKind.Array ? Children(after, at.Field("after")) : null,
                         JoinName = Text("joinName", "add"),
                         InPlaceJoin = item.TryGetProperty("inPlaceJoin", out var ip) && ip.ValueKind == JsonValueKind.True,
                     };
                 case "Inception":
                     return new Inception(Array(item, "branches", at).EnumerateArray().Select((b, j) =>
-                        new Child(Name(b, $"{at}.branches[{j}]") ?? $"branch{j + 1}", Children(Array(b, "layers", $"{at}.branches[{j}]"), $"{at}.branches[{j}].layers"))))
+                        new Child(Name(b, at.Field("branches").Item(j)) ?? $"branch{j + 1}", Children(Array(b, "layers", at.Field("branches").Item(j)), at.Field("branches").Item(j).Field("layers")))))
                     {
                         JoinName = Text("joinName", "cat"),
                     };
                 case "SqueezeExcitation":
-                    return new SqueezeExcitation { Excitation = Children(Array(item, "excitation", at), $"{at}.excitation"), JoinName = Text("joinName", "scale") };
+                    return new SqueezeExcitation { Excitation = Children(Array(item, "excitation", at), at.Field("excitation")), JoinName = Text("joinName", "scale") };
                 default:
                     var layer = Layer(item, at, type);
                     return item.TryGetProperty("functional", out var f) && f.ValueKind == JsonValueKind.True ? new Functional(layer) : layer;
             }
         }
 
-        private Layer Layer(JsonElement item, string at, string type)
+        private Layer Layer(JsonElement item, At at, string type)
         {
             if (!SpecFormat.LayerTypes.TryGetValue(type, out var clr))
             {
-                throw Error($"{at}.type", $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
+                throw Error(at.Field("type"), $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
             }
 
             // From the element, not its raw text: the raw text may hold comments the document allowed.
@@ -325,15 +327,51 @@ public static class SpecReader
             }
             catch (JsonException ex)
             {
-                var inner = ex.Path is { Length: > 1 } p ? at + p[1..] : at;
+                var inner = ex.Path is { Length: > 1 } p ? at + p[1..] : at.ToString();
                 var message = ex.Message.Split(" Path:", 2)[0].Replace(clr.FullName!, clr.Name, StringComparison.Ordinal);
                 throw Error(inner, message, ex);
             }
             catch (ArgumentException ex)
             {
-                var field = ex.ParamName is { Length: > 0 } param ? $"{at}.{char.ToLowerInvariant(param[0])}{param[1..]}" : at;
+                var field = ex.ParamName is { Length: > 0 } param ? at.Field($"{char.ToLowerInvariant(param[0])}{param[1..]}") : at;
                 throw Error(field, ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0], ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// A JSON path built as the reader descends (<c>$.layers[3].kernel</c>): a link to its parent, so a
+    /// deeply nested document costs one small object per value, and the text is made only for an error.
+    /// </summary>
+    private sealed class At
+    {
+        private readonly At? _parent;
+        private readonly string? _name;
+        private readonly int _index;
+
+        private At(At? parent, string? name, int index) => (_parent, _name, _index) = (parent, name, index);
+
+        public static At Root { get; } = new(null, null, -1);
+
+        public At Field(string name) => new(this, name, -1);
+
+        public At Item(int index) => new(this, null, index);
+
+        public override string ToString()
+        {
+            var segments = new Stack<At>();
+            for (var a = this; a._parent is not null; a = a._parent)
+            {
+                segments.Push(a);
+            }
+
+            var text = new StringBuilder("$");
+            foreach (var a in segments)
+            {
+                _ = a._name is null ? text.Append('[').Append(a._index).Append(']') : text.Append('.').Append(a._name);
+            }
+
+            return text.ToString();
         }
     }
 }

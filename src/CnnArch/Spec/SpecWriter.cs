@@ -42,7 +42,9 @@ public static class SpecWriter
 
         AddIds(items, network, ids, referenced);
         root["layers"] = items;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, MaxDepth = SpecReader.MaxDepth, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        // Indented for reading, unless blocks nest so deep that indentation would outweigh the content.
+        var indented = network.Scopes.All(s => s.Depth <= MaxIndentedDepth);
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = indented, MaxDepth = SpecReader.MaxDepth, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>Writes the spec of <paramref name="network"/> to <paramref name="path"/> (UTF-8).</summary>
@@ -101,6 +103,8 @@ public static class SpecWriter
 
         return items;
     }
+
+    private const int MaxIndentedDepth = 16;
 
     // Each block nests two JSON levels (its item and its layers); leave room for the layers' own values.
     private const int MaxBlockDepth = (SpecReader.MaxDepth / 2) - 8;
