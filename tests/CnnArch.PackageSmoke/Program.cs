@@ -1,0 +1,9 @@
+using System.Runtime.Versioning;
+using CnnArch.Analysis;
+using CnnArch.Onnx;
+
+// Imports an ONNX file through the CnnArch.Onnx package and prints its totals.
+var import = OnnxImporter.Load(args[0]);
+var report = Analyzer.Analyze(import.Network, new AnalysisOptions { Convention = Conventions.TorchVision });
+var built = typeof(OnnxImporter).Assembly.GetCustomAttributes(typeof(TargetFrameworkAttribute), false).OfType<TargetFrameworkAttribute>().Single().FrameworkName;
+Console.WriteLine($"{Path.GetFileName(args[0])}: {report.Totals.Parameters:N0} params, {report.Totals.Macs:N0} MACs (CnnArch.Onnx for {built}, running on .NET {Environment.Version})");
