@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using CnnArch.Analysis;
+using CnnArch.Design;
+using CnnArch.Presets;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary>design solve, design block, design scale: the lecture's design arithmetic for any preset.</summary>
+internal static class DesignCommands
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static Command Design(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var design = new Command("design",
+            "Design under a budget: solve for an equal-cost parameter, a block's cost polynomial, scaling to a budget.\n" +
+            "Example: cnnarch design solve resnext50_32x4d --vary width_per_group --each groups=2,4,8,32 --match resnet50 --on macs");
+        design.Add(Solve(stdout, stderr, isTerminal));
+        // design.Add(BlockCommand(stdout, stderr, isTerminal));
+        // design.Add(ScaleCommand(stdout, stderr, isTerminal));
+        return design;
+    }
+
+    private static Command Solve(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("preset") { Description = "The preset whose parameter is solved for (see 'cnnarch list')." };
+        var vary = new Option<string>("--vary") { Description = "The numeric parameter to solve for: anything --set takes, or resolution.", Required = true, HelpName = "parameter" };
+        var each = new Option<string?>("--each") { Description = "Solve once per value of another parameter: groups=2,4,8,32.", HelpName = "name=v1,v2" };
+        var match = new Option<string?>("--match") { Description = "The reference preset whose cost is matched.", HelpName = "preset" };
+        var target = new Option<string?>("--target") { Description = "A cost to match instead of a reference: 2G, 5M, 8GB.", HelpName = "amount" };
+        var on = new Option<string>("--on") { Description = "The cost: macs, params, memory (activations), train-memory@BATCH.", DefaultValueFactory = _ => "macs", HelpName = "cost" };
+        var set = CliOptions.Set();
+        var within = new Option<string?>("--within") { Description = "Count only the layers under this module path in both networks (layer1.1: one block, the lecture's arithmetic).", HelpName = "path" };
+        var convention = ConventionOption();
+        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var output = CliOptions.Output();
+        var command = new Command("solve",
+            "The value of one preset parameter at which a cost equals a reference network's (or a number); integer neighbours with exact costs.\n" +
+            "Example: cnnarch design solve resnext50_32x4d --vary width_per_group --each groups=2,4,8,32 --match resnet50 --on macs")
+        {
+            model, vary, each, match, target, on, set, within, convention, format, output,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var cost = DesignCost.Parse(result.GetRequiredValue(on)) with { Scope = result.GetValue(within) };
+            var costModel = Conventions.Get(result.GetRequiredValue(convention));
+            var given = Settings(result.GetValue(set) ?? []);
+            var (reference, goal) = (result.GetValue(match), result.GetValue(target)) switch
+            {
+                ({ } m, null) => (m, (double)EqualCostSolver.CostOf(m, cost, convention: costModel)),
+                (null, { } t) => ((string?)null, cost.ParseAmount(t)),
+                _ => throw new ArgumentException("Give exactly one of --match PRESET and --target AMOUNT."),
+            };
+            var (eachName, eachValues) = ParseEach(result.GetValue(each));
+            var runs = eachName is null
+                ? [EqualCostSolver.Solve(result.GetRequiredValue(model), result.GetRequiredValue(vary), goal, cost, given, costModel)]
+                : eachValues.Select(v => EqualCostSolver.Solve(result.GetRequiredValue(model), result.GetRequiredValue(vary), goal, cost, given.SetItem(eachName, v), costModel)).ToList();
+            CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) => WriteSolutions(writer, fancy, result.GetValue(format)!, runs, eachName, reference, goal, costModel));
+        }));
+        return command;
+    }
+
+    private static void WriteSolutions(TextWriter writer, bool fancy, string format, IReadOnlyList<EqualCostSolution> runs, string? eachName, string? reference, double goal, CostModel convention)
+    {
+        var first = runs[0];
+        string Amount(double v) => first.Cost.IsBytes ? Units.Bytes((long)v) : Units.Count((long)v);
+        switch (format)
+        {
+            case "json":
+                writer.WriteLine(JsonText.Object(w =>
+                {
+                    w.WriteString("preset", first.Preset);
+                    w.WriteString("parameter", first.Parameter);
+                    w.WriteString("cost", first.Cost.Name);
+                    w.WriteString("convention", convention.Name);
+                    if (reference is not null)
+                    {
+                        w.WriteString("match", reference);
+                    }
+
+                    w.WriteNumber("target", goal);
+                    w.WriteStartArray("solutions");
+                    foreach (var r in runs)
+                    {
+                        w.WriteStartObject();
+                        if (eachName is not null)
+                        {
+                            w.WriteString(eachName, r.Fixed[eachName]);
+                        }
+
+                        w.WriteNumber("continuous", r.Continuous);
+                        w.WriteNumber("nearest", r.Nearest.Value);
+                        w.WriteStartArray("neighbours");
+                        foreach (var n in r.Neighbours)
+                        {
+                            w.WriteStartObject();
+                            w.WriteNumber("value", n.Value);
+                            w.WriteNumber("cost", n.Cost);
+                            w.WriteNumber("ratio", n.Ratio);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }));
+                break;
+            case "csv":
+                writer.Write((eachName is null ? string.Empty : eachName + ",") + $"{first.Parameter}_continuous,{first.Parameter},{first.Cost.Name},ratio,nearest\n");
+                foreach (var r in runs)
+                {
+                    foreach (var n in r.Neighbours)
+                    {
+                        writer.Write(string.Create(C, $"{(eachName is null ? string.Empty : r.Fixed[eachName] + ",")}{r.Continuous:0.####},{n.Value:R},{n.Cost},{n.Ratio:0.####},{(n == r.Nearest ? "true" : "false")}\n"));
+                    }
+                }
+
+                break;
+            default:
+                var console = CliApp.CreateConsole(writer, fancy);
+                var against = reference is null ? Amount(goal) : $"{reference} ({Amount(goal)})";
+                var scope = first.Cost.Scope is null ? string.Empty : $" (layers under {first.Cost.Scope} only)";
+                console.WriteLine($"{first.Preset}: {first.Parameter} at which {first.Cost.Name}{scope} equals {against}, convention {convention.Name}");
+                var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+                if (eachName is not null)
+                {
+                    table.AddColumn(new TableColumn(eachName).RightAligned());
+                }
+
+                foreach (var title in new[] { "continuous", first.Parameter, first.Cost.Name, "x target", "other neighbour", first.Cost.Name, "x target" })
+                {
+                    table.AddColumn(new TableColumn(title).RightAligned());
+                }
+
+                foreach (var r in runs)
+                {
+                    var other = r.Neighbours.FirstOrDefault(n => n != r.Nearest);
+                    var cells = new List<string>();
+                    if (eachName is not null)
+                    {
+                        cells.Add(r.Fixed[eachName]);
+                    }
+
+                    cells.AddRange([
+                        r.Continuous.ToString("0.00", C), r.Nearest.Value.ToString("R", C), Amount(r.Nearest.Cost), r.Nearest.Ratio.ToString("0.000", C) + "x",
+                        other?.Value.ToString("R", C) ?? "-", other is null ? "-" : Amount(other.Cost), other is null ? "-" : other.Ratio.ToString("0.000", C) + "x"]);
+                    table.AddRow([.. cells.Select(Markup.Escape)]);
+                }
+
+                console.Write(table);
+                console.WriteLine(first.IsInteger
+                    ? "Continuous: the root of the costs interpolated between integers (Brent's method); the integers either side are built and counted exactly."
+                    : "Continuous: the root found by Brent's method on the exact cost; neighbours are that root to two decimals either side.");
+                break;
+        }
+    }
+
+    internal static Option<string> ConventionOption()
+    {
+        var convention = new Option<string>("--convention", "-c") { Description = "Counting convention of MACs and activations.", DefaultValueFactory = _ => "torchvision" };
+        convention.AcceptOnlyFromAmong([.. Conventions.All.Select(c => c.Name)]);
+        return convention;
+    }
+
+    internal static ImmutableDictionary<string, string> Settings(string[] settings)
+    {
+        var values = ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in settings)
+        {
+            var eq = s.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == s.Length - 1)
+            {
+                throw new ArgumentException($"--set takes name=value, got '{s}'.");
+            }
+
+            values = values.SetItem(s[..eq].Trim(), s[(eq + 1)..].Trim());
+        }
+
+        return values;
+    }
+
+    private static (string? Name, string[] Values) ParseEach(string? text)
+    {
+        if (text is null)
+        {
+            return (null, []);
+        }
+
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        var values = eq > 0 ? text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+        return eq > 0 && values.Length > 0
+            ? (text[..eq].Trim(), values)
+            : throw new ArgumentException($"--each takes name=v1,v2,..., got '{text}'.");
+    }
+}
