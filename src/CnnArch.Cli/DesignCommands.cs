@@ -19,7 +19,7 @@ internal static class DesignCommands
             "Design under a budget: solve for an equal-cost parameter, a block's cost polynomial, scaling to a budget.\n" +
             "Example: cnnarch design solve resnext50_32x4d --vary width_per_group --each groups=2,4,8,32 --match resnet50 --on macs");
         design.Add(Solve(stdout, stderr, isTerminal));
-        // design.Add(BlockCommand(stdout, stderr, isTerminal));
+        design.Add(BlockCommand(stdout, stderr, isTerminal));
         // design.Add(ScaleCommand(stdout, stderr, isTerminal));
         return design;
     }
@@ -158,6 +158,95 @@ internal static class DesignCommands
                     : "Continuous: the root found by Brent's method on the exact cost; neighbours are that root to two decimals either side.");
                 break;
         }
+    }
+
+    private static Command BlockCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var name = new Argument<string[]>("blocks") { Description = "Built-in blocks (default: all): " + string.Join(", ", BlockCosts.Known.Select(b => b.Name)) + ".", Arity = ArgumentArity.ZeroOrMore };
+        var convention = ConventionOption();
+        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var output = CliOptions.Output();
+        var command = new Command("block",
+            "A block's MACs, parameters and activation memory as polynomials in its width C and map size H x W, fitted to exact counts at several sizes.\n" +
+            "Example: cnnarch design block bottleneck depthwise_separable")
+        {
+            name, convention, format, output,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var names = result.GetValue(name) is { Length: > 0 } given ? given : [.. BlockCosts.Known.Select(b => b.Name)];
+            var costModel = Conventions.Get(result.GetRequiredValue(convention));
+            DesignCost[] costs = [new(CostKind.Macs), new(CostKind.Params), new(CostKind.Memory)];
+            var rows = names.Select(BlockCosts.Get).Select(b => (Block: b, Fits: costs.Select(c => BlockCosts.Fit(b, c, costModel)).ToArray())).ToList();
+            CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
+            {
+                switch (result.GetValue(format))
+                {
+                    case "json":
+                        writer.WriteLine(JsonText.Object(w =>
+                        {
+                            w.WriteString("convention", costModel.Name);
+                            w.WriteStartArray("blocks");
+                            foreach (var (block, fits) in rows)
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("block", block.Name);
+                                for (var i = 0; i < costs.Length; i++)
+                                {
+                                    w.WriteStartObject(costs[i].Name);
+                                    w.WriteString("polynomial", fits[i].ToString());
+                                    w.WriteBoolean("exact", fits[i].IsExact);
+                                    w.WriteStartArray("terms");
+                                    foreach (var t in fits[i].Terms)
+                                    {
+                                        w.WriteStartObject();
+                                        w.WriteNumber("cPower", t.CPower);
+                                        w.WriteNumber("hwPower", t.HwPower);
+                                        w.WriteNumber("coefficient", t.Coefficient);
+                                        w.WriteEndObject();
+                                    }
+
+                                    w.WriteEndArray();
+                                    w.WriteEndObject();
+                                }
+
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndArray();
+                        }));
+                        break;
+                    case "csv":
+                        writer.Write("block,macs,params,memory_bytes,exact\n");
+                        foreach (var (block, fits) in rows)
+                        {
+                            writer.Write($"{block.Name},{fits[0]},{fits[1]},{fits[2]},{(fits.All(f => f.IsExact) ? "true" : "false")}\n");
+                        }
+
+                        break;
+                    default:
+                        var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+                        foreach (var title in new[] { "Block", "Input", "MACs", "Params", "Activation bytes" })
+                        {
+                            table.AddColumn(title);
+                        }
+
+                        foreach (var (block, fits) in rows)
+                        {
+                            var input = block.InputChannels(2) == 2 ? "C x H x W" : $"{block.InputChannels(2) / 2}C x H x W";
+                            table.AddRow([.. new[] { block.Name, input, Exactly(fits[0]), Exactly(fits[1]), Exactly(fits[2]) }.Select(Markup.Escape)]);
+                        }
+
+                        var console = CliApp.CreateConsole(writer, fancy);
+                        console.Write(table);
+                        console.WriteLine($"Fitted to exact counts at 10 sizes (C 8-40, H = W 4-8) and checked at 3 others; convention {costModel.Name}. '~' marks a fit that missed a check.");
+                        break;
+                }
+            });
+        }));
+        return command;
+
+        static string Exactly(CostPolynomial p) => p.IsExact ? p.ToString() : "~ " + p;
     }
 
     internal static Option<string> ConventionOption()
