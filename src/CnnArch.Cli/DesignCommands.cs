@@ -20,7 +20,7 @@ internal static class DesignCommands
             "Example: cnnarch design solve resnext50_32x4d --vary width_per_group --each groups=2,4,8,32 --match resnet50 --on macs");
         design.Add(Solve(stdout, stderr, isTerminal));
         design.Add(BlockCommand(stdout, stderr, isTerminal));
-        // design.Add(ScaleCommand(stdout, stderr, isTerminal));
+        design.Add(ScaleCommand(stdout, stderr, isTerminal));
         return design;
     }
 
@@ -247,6 +247,97 @@ internal static class DesignCommands
         return command;
 
         static string Exactly(CostPolynomial p) => p.IsExact ? p.ToString() : "~ " + p;
+    }
+
+    private static Command ScaleCommand(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = new Argument<string>("preset") { Description = "The preset to scale (compound scaling needs width and depth parameters: efficientnet_b0)." };
+        var budget = new Option<string?>("--budget") { Description = "The budget to fill: macs=2G, params<=10M, train-memory<=8GB@32.", HelpName = "cost=amount" };
+        var mode = new Option<string>("--mode") { Description = "What to scale.", DefaultValueFactory = _ => "compound" };
+        mode.AcceptOnlyFromAmong("width", "depth", "resolution", "compound");
+        var phi = new Option<string?>("--phi") { Description = "Instead of a budget: compound-scale by these phi (1,2,3 or 1:7) and compare with EfficientNet B1-B7's published coefficients.", HelpName = "list" };
+        var alpha = new Option<double>("--alpha") { Description = "Compound depth base.", DefaultValueFactory = _ => 1.2 };
+        var beta = new Option<double>("--beta") { Description = "Compound width base.", DefaultValueFactory = _ => 1.1 };
+        var gamma = new Option<double>("--gamma") { Description = "Compound resolution base.", DefaultValueFactory = _ => 1.15 };
+        var set = CliOptions.Set();
+        var depth = CliOptions.Depth("Collapse blocks nested deeper than N in the scaled network's report (default 2).");
+        var convention = ConventionOption();
+        var command = new Command("scale",
+            "Scale width, depth or resolution, alone or compoundly (EfficientNet's phi), to the largest network within a budget, and print its report.\n" +
+            "Example: cnnarch design scale efficientnet_b0 --budget macs=2G    or    cnnarch design scale efficientnet_b0 --phi 1:7")
+        {
+            model, budget, mode, phi, alpha, beta, gamma, set, depth, convention,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var preset = result.GetRequiredValue(model);
+            var k = new CompoundCoefficients(result.GetValue(alpha), result.GetValue(beta), result.GetValue(gamma));
+            var costModel = Conventions.Get(result.GetRequiredValue(convention));
+            var given = Settings(result.GetValue(set) ?? []);
+            var console = CliApp.CreateConsole(stdout, isTerminal);
+            if (result.GetValue(phi) is { } phis)
+            {
+                var values = ParsePhi(phis);
+                var table = new Table().Border(isTerminal ? TableBorder.Rounded : TableBorder.Ascii);
+                foreach (var title in new[] { "phi", "rule width", "rule depth", "rule res", "rule MACs", "published", "width", "depth", "res", "MACs" })
+                {
+                    table.AddColumn(new TableColumn(title).RightAligned());
+                }
+
+                foreach (var p in values)
+                {
+                    var rule = Scaling.Compound(preset, p, k, given, convention: costModel);
+                    var cells = new List<string> { p.ToString(C), rule.Settings["width"], rule.Settings["depth"], rule.Input.Height.ToString(C), Units.Count(rule.Cost) };
+                    if (p >= 0 && p < EfficientNets.Variants.Length)
+                    {
+                        var v = EfficientNets.Variants[p];
+                        var published = new DesignCost(CostKind.Macs).Measure(EfficientNets.B(p), convention: costModel);
+                        cells.AddRange([$"efficientnet_b{p}", v.Width.ToString(C), v.Depth.ToString(C), v.Resolution.ToString(C), Units.Count(published)]);
+                    }
+                    else
+                    {
+                        cells.AddRange(["-", "-", "-", "-", "-"]);
+                    }
+
+                    table.AddRow([.. cells.Select(Markup.Escape)]);
+                }
+
+                console.Write(table);
+                console.WriteLine($"Rule: depth x {k.Alpha}^phi, width x {k.Beta}^phi, resolution x {k.Gamma}^phi from {preset}'s own values. Published: torchvision's efficientnet_bN coefficients at its evaluation crop.");
+                return;
+            }
+
+            var limit = Budget.Parse(result.GetValue(budget) ?? throw new ArgumentException("Give --budget (macs=2G) or --phi (1:7)."));
+            var scaleMode = Enum.Parse<ScaleMode>(result.GetRequiredValue(mode), ignoreCase: true);
+            var scaled = Scaling.Scale(preset, limit, scaleMode, given, k, costModel);
+            var what = scaleMode == ScaleMode.Compound
+                ? $"phi = {scaled.Phi.ToString("0.###", C)} (alpha {k.Alpha}, beta {k.Beta}, gamma {k.Gamma})"
+                : $"{(scaleMode == ScaleMode.Resolution ? "resolution" : scaleMode.ToString().ToLowerInvariant())} = {scaled.Phi.ToString("R", C)}";
+            var settings = string.Join(", ", scaled.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
+            var amount = limit.Cost.IsBytes ? Units.Bytes(scaled.Cost) : Units.Count(scaled.Cost);
+            console.WriteLine($"{scaled.Preset} scaled by {scaleMode.ToString().ToLowerInvariant()}: {what}; input {scaled.Input}; {limit.Cost.Name} {amount} ({Units.Exact(scaled.Cost)}) within {limit.Cost.Name} <= {(limit.Cost.IsBytes ? Units.Bytes((long)limit.Limit) : Units.Count((long)limit.Limit))}");
+            if (settings.Length > 0)
+            {
+                console.WriteLine($"--set {settings.Replace(", ", " --set ", StringComparison.Ordinal)}");
+            }
+
+            var report = Analyzer.Analyze(scaled.Network, new AnalysisOptions { Input = scaled.Input, Convention = costModel });
+            TableRenderer.Render(report, console, isTerminal, result.GetValue(depth) ?? 2);
+        }));
+        return command;
+    }
+
+    private static int[] ParsePhi(string text)
+    {
+        var bad = new FormatException($"--phi takes whole numbers: a list like 1,2,3 or a range like 1:7; got '{text}'.");
+        int Int(string t) => int.TryParse(t.Trim(), NumberStyles.AllowLeadingSign, C, out var v) && Math.Abs(v) <= 20 ? v : throw bad;
+        var range = text.Split(':');
+        return range.Length switch
+        {
+            1 => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int)],
+            2 when Int(range[0]) <= Int(range[1]) => [.. Enumerable.Range(Int(range[0]), Int(range[1]) - Int(range[0]) + 1)],
+            _ => throw bad,
+        };
     }
 
     internal static Option<string> ConventionOption()

@@ -71,7 +71,7 @@ public static class EqualCostSolver
             throw new ArgumentException($"Parameter '{parameter}' of '{info.Name}' is not numeric (default '{defaultText}').", nameof(parameter));
         }
 
-        var isInteger = byInput || !defaultText.Contains('.', StringComparison.Ordinal);
+        var isInteger = byInput || !AcceptsFraction(info.Name, given, declared!.Name, start);
         var cache = new Dictionary<double, long>();
         long Exact(double value)
         {
@@ -110,7 +110,7 @@ public static class EqualCostSolver
         var root = DesignRules.EqualCost(Relaxed, target, low, high);
         double[] candidates = isInteger
             ? [Math.Max(1, Math.Floor(root)), Math.Max(1, Math.Ceiling(root))]
-            : [Math.Floor(root * 100) / 100, Math.Ceiling(root * 100) / 100];
+            : [Step(Math.Floor(root * 100) / 100, -0.01, v => Exact(v) <= target), Step(Math.Ceiling(root * 100) / 100, 0.01, v => Exact(v) >= target)];
         var neighbours = candidates.Where(v => v > 0).Distinct().Select(v => new SolvedPoint(v, Exact(v), Exact(v) / target)).ToImmutableArray();
         return new EqualCostSolution(info.Name, given, declared?.Name ?? Resolution, cost, target, root, isInteger, neighbours);
     }
@@ -120,6 +120,31 @@ public static class EqualCostSolver
     {
         ArgumentNullException.ThrowIfNull(cost);
         return cost.Measure(Catalog.Create(preset, values), input, convention);
+    }
+
+    // A real parameter's cost is a step function (channels round to multiples of 8): walk the two-decimal grid to the side of the target.
+    private static double Step(double value, double step, Func<double, bool> done)
+    {
+        for (var i = 0; i < 100 && value + step > 0 && !done(value); i++)
+        {
+            value = Math.Round(value + step, 2);
+        }
+
+        return value;
+    }
+
+    // Whether the preset takes a fractional value of the parameter (a width multiplier) or whole numbers only (groups).
+    private static bool AcceptsFraction(string preset, ImmutableDictionary<string, string> given, string parameter, double start)
+    {
+        try
+        {
+            Catalog.Create(preset, given.SetItem(parameter, (start + 0.5).ToString("R", CultureInfo.InvariantCulture)));
+            return true;
+        }
+        catch (ArgumentException ex) when (ex.Message.Contains("whole number", StringComparison.Ordinal))
+        {
+            return false;
+        }
     }
 
     private static (double Low, double High) Bracket(Func<double, double> f, double target, double start, double floor, string parameter, string preset, DesignCost cost)
