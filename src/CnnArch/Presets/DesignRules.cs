@@ -18,7 +18,7 @@ public static class DesignRules
         double Cost(double width) => (9 * g * width * width) + (8 * g * c * width) - (17 * c * c);
 
         // The cost is negative at 0 and positive at C (17C^2 > 0 is outgrown): one root between, found by Brent's method.
-        return EqualCost(Cost, 0, lowerBound: 0, upperBound: c * 2);
+        return Brent.FindRoot(Cost, 0, c * 2, 1e-9);
     }
 
     /// <summary>
