@@ -22,41 +22,58 @@ public sealed record RegNetParameters(int Depth, int W0, double WA, double WM, i
     /// <exception cref="ArgumentException">The parameters break the rule's preconditions (wa &lt; 0, w0 not a positive multiple of 8, wm &lt;= 1).</exception>
     public ImmutableArray<(int Width, int Blocks, int GroupWidth)> Stages()
     {
+        Span<int> widths = stackalloc int[Math.Max(1, Depth)];
+        Span<int> blocks = stackalloc int[Math.Max(1, Depth)];
+        Span<int> groups = stackalloc int[Math.Max(1, Depth)];
+        var n = StagesInto(widths, blocks, groups);
+        var stages = ImmutableArray.CreateBuilder<(int, int, int)>(n);
+        for (var i = 0; i < n; i++)
+        {
+            stages.Add((widths[i], blocks[i], groups[i]));
+        }
+
+        return stages.MoveToImmutable();
+    }
+
+    /// <summary>The rule without allocation: fills the spans (each at least <see cref="Depth"/> long) and returns the number of stages.</summary>
+    internal int StagesInto(Span<int> widths, Span<int> blocks, Span<int> groups)
+    {
         if (WA < 0 || W0 <= 0 || WM <= 1 || W0 % 8 != 0 || Depth <= 0 || GroupWidth <= 0 || !(BottleneckRatio > 0))
         {
             throw new ArgumentException($"RegNet parameters d={Depth} w0={W0} wa={WA} wm={WM} g={GroupWidth} b={BottleneckRatio} break the rule: need d > 0, wa >= 0, w0 a positive multiple of 8, wm > 1, g > 0, b > 0.");
         }
 
         // torchvision computes this in float32; the arithmetic below reproduces it.
-        var widths = new int[Depth];
+        var logWm = (float)Math.Log(WM);
+        var (wa, wm) = ((float)WA, (float)WM);
+        var n = 0;
+        var previous = -1;
         for (var j = 0; j < Depth; j++)
         {
-            var u = (float)(j * (float)WA + W0);
-            var capacity = MathF.Round(MathF.Log(u / W0) / (float)Math.Log(WM), MidpointRounding.ToEven);
-            widths[j] = checked((int)(MathF.Round(W0 * MathF.Pow((float)WM, capacity) / 8f, MidpointRounding.ToEven) * 8));
-        }
+            var u = (float)((j * wa) + W0);
+            var capacity = MathF.Round(MathF.Log(u / W0) / logWm, MidpointRounding.ToEven);
+            var width = checked((int)(MathF.Round(W0 * MathF.Pow(wm, capacity) / 8f, MidpointRounding.ToEven) * 8));
+            if (width != previous)
+            {
+                widths[n] = width;
+                blocks[n] = 0;
+                n++;
+                previous = width;
+            }
 
-        var stages = new List<(int Width, int Blocks, int GroupWidth)>();
-        for (var j = 0; j < Depth; j++)
-        {
-            if (j == 0 || widths[j] != widths[j - 1])
-            {
-                stages.Add((widths[j], 1, GroupWidth));
-            }
-            else
-            {
-                stages[^1] = stages[^1] with { Blocks = stages[^1].Blocks + 1 };
-            }
+            blocks[n - 1]++;
         }
 
         // Make the bottleneck width a multiple of the group width (torchvision's _adjust_widths_groups_compatibilty).
-        return [.. stages.Select(s =>
+        for (var i = 0; i < n; i++)
         {
-            var bottleneck = (int)(s.Width * BottleneckRatio);
-            var g = Math.Min(s.GroupWidth, bottleneck);
-            var adjusted = Channels.MakeDivisible(bottleneck, g);
-            return ((int)(adjusted / BottleneckRatio), s.Blocks, g);
-        })];
+            var bottleneck = (int)(widths[i] * BottleneckRatio);
+            var g = Math.Min(GroupWidth, bottleneck);
+            groups[i] = g;
+            widths[i] = (int)(Channels.MakeDivisible(bottleneck, g) / BottleneckRatio);
+        }
+
+        return n;
     }
 }
 
