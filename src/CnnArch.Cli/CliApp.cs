@@ -51,6 +51,7 @@ internal static class CliApp
         root.Add(ExportCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
         root.Add(DesignCommands.Design(stdout, stderr, isTerminal));
+        root.Add(SearchCommand.Create(stdout, stderr, isTerminal));
         return root;
     }
 

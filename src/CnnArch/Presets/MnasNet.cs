@@ -15,7 +15,7 @@ public static class MnasNets
     private static readonly int[] Depths = [32, 16, 24, 40, 80, 96, 192, 320];
 
     // Kernel, stride, expansion, repeats of the six stacks of inverted residuals.
-    private static readonly (int K, int S, int T, int N)[] Stacks = [(3, 2, 3, 3), (5, 2, 3, 3), (5, 2, 6, 3), (3, 1, 6, 2), (5, 2, 6, 4), (3, 1, 6, 1)];
+    private static readonly (int K, int S, int T, int N)[] StackTable = [(3, 2, 3, 3), (5, 2, 3, 3), (5, 2, 6, 3), (3, 1, 6, 2), (5, 2, 6, 4), (3, 1, 6, 1)];
 
     /// <summary>
     /// MnasNet with depth multiplier <paramref name="alpha"/>: channels rounded to multiples of 8 by
@@ -23,7 +23,13 @@ public static class MnasNets
     /// last conv, a functional mean over H and W, dropout 0.2 and the classifier. Names as torchvision
     /// (<c>layers.8.0.layers.3</c>, <c>classifier.1</c>).
     /// </summary>
-    public static Network Build(double alpha, string? name = null)
+    public static Network Build(double alpha, string? name = null) => Build(alpha, name ?? "mnasnet", Stacks);
+
+    /// <summary>MnasNet's (kernel, stride, expansion, repeats) of its six stacks: the point the search space of <c>mobilenet</c> centres on.</summary>
+    internal static IReadOnlyList<(int K, int S, int T, int N)> Stacks => StackTable;
+
+    /// <summary>The MnasNet skeleton with other stacks: the generator of the MobileNetV2/MnasNet-style search space.</summary>
+    internal static Network Build(double alpha, string name, IReadOnlyList<(int K, int S, int T, int N)> stacks)
     {
         if (!(alpha > 0) || !double.IsFinite(alpha))
         {
@@ -43,9 +49,9 @@ public static class MnasNets
             new BatchNorm2d(),
         };
         var inChannels = d[1];
-        for (var s = 0; s < Stacks.Length; s++)
+        for (var s = 0; s < stacks.Count; s++)
         {
-            var (k, stride, t, n) = Stacks[s];
+            var (k, stride, t, n) = stacks[s];
             var outChannels = d[s + 2];
             var blocks = new List<Module>();
             for (var i = 0; i < n; i++)
@@ -75,6 +81,6 @@ public static class MnasNets
             ("layers", new Sequential(layers)),
             ("mean", new Functional(new ReduceMean { Axes = [1, 2], KeepDims = false })),
             ("classifier", new Sequential(new Dropout { P = 0.2, Inplace = true }, new Linear { OutFeatures = 1000 })));
-        return Network.Create(name ?? "mnasnet", net, TensorShape.Chw(3, 224, 224));
+        return Network.Create(name, net, TensorShape.Chw(3, 224, 224));
     }
 }
