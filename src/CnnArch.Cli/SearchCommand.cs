@@ -148,7 +148,7 @@ internal static class SearchCommand
             default:
                 var console = CliApp.CreateConsole(writer, fancy);
                 var seconds = r.Elapsed.TotalSeconds;
-                var path = s.HasFastPath && r.Costs.All(c => c.Kind != CostKind.TrainMemory) ? "cost-only fast path" : "full build and analysis";
+                var path = !s.HasFastPath ? "full build and analysis" : r.Costs.All(c => c.Kind != CostKind.TrainMemory) ? "cost-only fast path" : "closed-form costs, memory model for training memory";
                 var budgets = r.Options.Budgets.IsEmpty ? "no budget" : string.Join(", ", r.Options.Budgets.Select(b => $"{b.Cost.Name} <= {Amount(b.Cost, (long)b.Limit)}"));
                 console.WriteLine($"Searched {s.Name}: {r.Options.Samples:N0} candidates (seed {r.Options.Seed}) in {seconds:0.###} s ({r.Options.Samples / Math.Max(seconds, 1e-9):N0}/s, {path}); {r.Feasible.Length:N0} within {budgets}.");
                 var objectives = string.Join(", ", r.Options.Maximize.Select(c => "max " + c.Name).Concat(r.Options.Minimize.Select(c => "min " + c.Name)));
@@ -189,7 +189,7 @@ internal static class SearchCommand
                     console.WriteLine($"Spec files of the {r.Frontier.Length} frontier candidates written to {exported} ({s.Name}_INDEX.json).");
                 }
 
-                console.WriteLine("Search predicts cost, not accuracy: top-1 is shown only where a candidate equals a preset with published weights. MACs and memory in torchvision's convention, batch 1.");
+                console.WriteLine("Search predicts cost, not accuracy: top-1 is shown only where a candidate equals a preset with published weights. MACs and memory in torchvision's convention, batch 1; train-memory at its @batch (SGD with momentum, fp32).");
                 break;
         }
     }

@@ -76,9 +76,9 @@ public static class Search
             samples[i] = space.Sample(random);
         }
 
-        var fast = space.HasFastPath && costs.All(c => c.Kind != CostKind.TrainMemory && c.Scope is null);
+        var fast = space.HasFastPath && costs.All(c => c.Scope is null);
         var measured = new long[]?[samples.Length];
-        Parallel.For(0, samples.Length, i => measured[i] = Measure(space, samples[i], costs, fast));
+        Parallel.For(0, samples.Length, i => measured[i] = Measure(space, samples[i], costs, options.Budgets, fast));
         var budgetIndex = options.Budgets.Select(b => costs.IndexOf(b.Cost)).ToArray();
         var feasible = ImmutableArray.CreateBuilder<SearchCandidate>();
         for (var i = 0; i < samples.Length; i++)
@@ -135,25 +135,51 @@ public static class Search
         return [.. frontier.Select(f => f.Candidate)];
     }
 
-    private static long[]? Measure(DesignSpace space, double[] values, ImmutableArray<DesignCost> costs, bool fast)
+    // Costs the analysis gives (closed form for RegNet) come first; a candidate they already rule out is never
+    // given to the memory model, the slow part.
+    private static long[]? Measure(DesignSpace space, double[] values, ImmutableArray<DesignCost> costs, ImmutableArray<Budget> budgets, bool fastPath)
     {
         try
         {
-            if (fast)
+            var result = new long[costs.Length];
+            Graph.Network? network = null;
+            Totals? totals = null;
+            FastCost? fast = null;
+            for (var pass = 0; pass < 2; pass++)
             {
-                var f = space.FastCost(values);
-                return [.. costs.Select(c => c.Kind switch { CostKind.Macs => f.Macs, CostKind.Params => f.Parameters, _ => f.ActivationBytes })];
+                for (var k = 0; k < costs.Length; k++)
+                {
+                    var c = costs[k];
+                    if ((c.Kind == CostKind.TrainMemory) != (pass == 1))
+                    {
+                        continue;
+                    }
+
+                    if (c.Kind == CostKind.TrainMemory)
+                    {
+                        network ??= space.Build(values);
+                        result[k] = MemoryAnalyzer.Analyze(network, new MemoryOptions { Batch = c.Batch }).Training.PeakBytes;
+                    }
+                    else if (fastPath)
+                    {
+                        var f = fast ??= space.FastCost(values);
+                        result[k] = c.Kind switch { CostKind.Macs => f.Macs, CostKind.Params => f.Parameters, _ => f.ActivationBytes };
+                    }
+                    else
+                    {
+                        network ??= space.Build(values);
+                        var t = totals ??= Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.TorchVision }).Totals;
+                        result[k] = c.Kind switch { CostKind.Macs => t.Macs, CostKind.Params => t.Parameters, _ => t.ActivationBytes };
+                    }
+                }
+
+                if (pass == 0 && budgets.Any(b => b.Cost.Kind != CostKind.TrainMemory && !b.Allows(result[costs.IndexOf(b.Cost)])))
+                {
+                    return null;
+                }
             }
 
-            var network = space.Build(values);
-            var totals = Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.TorchVision }).Totals;
-            return [.. costs.Select(c => c.Kind switch
-            {
-                CostKind.Macs => totals.Macs,
-                CostKind.Params => totals.Parameters,
-                CostKind.Memory => totals.ActivationBytes,
-                _ => MemoryAnalyzer.Analyze(network, new MemoryOptions { Batch = c.Batch }).Training.PeakBytes,
-            })];
+            return result;
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidNetworkException)
         {
