@@ -143,4 +143,30 @@ public class SearchTests
 
         act.Should().Throw<FormatException>().WithMessage("Design space parameter 'depth' needs choices, or min <= max*");
     }
+
+    [Theory]
+    [InlineData("search|regnet|--budget|flops<=1G", "error: Unknown cost 'flops'; known: macs, params, memory, train-memory@BATCH.")]
+    [InlineData("search|nowhere.json", "error: No design space 'nowhere.json': give a built-in (regnet, mobilenet) or a JSON file.")]
+    [InlineData("design|scale|resnet50|--budget|macs=2G", "error: Compound scaling needs 'resnet50' to take width and depth multipliers;")]
+    [InlineData("design|solve|resnet50|--vary|groups|--match|resnet50|--target|2G", "error: Give exactly one of --match PRESET and --target AMOUNT.")]
+    public void Should_Answer_A_Usage_Error_With_One_Line_And_Exit_Code_2(string args, string message)
+    {
+        var (code, output, error) = CliTests.Run(args.Split('|'));
+
+        code.Should().Be(2);
+        output.Should().BeEmpty();
+        error.Should().StartWith(message);
+        error.TrimEnd().Should().NotContain("\n");
+    }
+
+    [Fact]
+    public void Should_Print_The_Frontier_And_The_Edf_With_The_Cost_Only_Note()
+    {
+        var (code, output, _) = CliTests.Run("search", "regnet", "--samples", "5000", "--seed", "1", "--budget", "macs<=400M", "--budget", "params<=5M");
+
+        code.Should().Be(0);
+        output.Should().StartWith("Searched regnet: 5,000 candidates (seed 1) in ").And.Contain("cost-only fast path")
+            .And.Contain("Pareto frontier (max macs, min memory)").And.Contain("EDF of feasible")
+            .And.Contain("Search predicts cost, not accuracy");
+    }
 }
