@@ -70,7 +70,7 @@ internal static class Charts
         }
 
         plot.Title("ImageNet top-1 against compute; bubble area by parameters");
-        plot.XLabel($"G MACs at 3x224x224 ({convention.Name}: {convention.Statement})");
+        plot.XLabel($"G MACs at each model's evaluation input: 3x224x224, EfficientNet B1-B7 240-600 ({convention.Name}: {convention.Statement})");
         plot.YLabel("top-1 accuracy (%), torchvision's published weights");
         plot.Axes.Bottom.Label.FontSize = 11;
         var maxG = points.Max(p => p.Report.Totals.Macs) / 1e9;

@@ -50,6 +50,8 @@ internal static class CliApp
         root.Add(PlotCommand(stdout, stderr));
         root.Add(ExportCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
+        root.Add(DesignCommands.Design(stdout, stderr, isTerminal));
+        root.Add(SearchCommand.Create(stdout, stderr, isTerminal));
         return root;
     }
 

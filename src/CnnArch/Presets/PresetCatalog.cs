@@ -111,6 +111,13 @@ public static partial class Catalog
         ["resnext50_32x4d"] = 77.618, ["resnext101_32x8d"] = 79.312, ["resnext101_64x4d"] = 83.246,
         ["wide_resnet50_2"] = 78.468, ["wide_resnet101_2"] = 78.848,
         ["mobilenet_v2"] = 71.878, ["mobilenet_v3_large"] = 74.042, ["mobilenet_v3_small"] = 67.668,
+        ["mnasnet0_5"] = 67.734, ["mnasnet0_75"] = 71.180, ["mnasnet1_0"] = 73.456, ["mnasnet1_3"] = 76.506,
+        ["efficientnet_b0"] = 77.692, ["efficientnet_b1"] = 78.642, ["efficientnet_b2"] = 80.608, ["efficientnet_b3"] = 82.008,
+        ["efficientnet_b4"] = 83.384, ["efficientnet_b5"] = 83.444, ["efficientnet_b6"] = 84.008, ["efficientnet_b7"] = 84.122,
+        ["regnet_x_400mf"] = 72.834, ["regnet_x_800mf"] = 75.212, ["regnet_x_1_6gf"] = 77.040, ["regnet_x_3_2gf"] = 78.364,
+        ["regnet_x_8gf"] = 79.344, ["regnet_x_16gf"] = 80.058, ["regnet_x_32gf"] = 80.622,
+        ["regnet_y_400mf"] = 74.046, ["regnet_y_800mf"] = 76.420, ["regnet_y_1_6gf"] = 77.950, ["regnet_y_3_2gf"] = 78.948,
+        ["regnet_y_8gf"] = 80.032, ["regnet_y_16gf"] = 80.424, ["regnet_y_32gf"] = 80.878,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -132,16 +139,19 @@ public static partial class Catalog
         {
             var family = name.StartsWith("resnext", StringComparison.Ordinal) ? "ResNeXt" : name.StartsWith("wide", StringComparison.Ordinal) ? "Wide ResNet" : name.StartsWith("se_", StringComparison.Ordinal) ? "SE-ResNet" : "ResNet";
             entries.Add(Preset(name, family, description, paper,
-                a => ResNets.Build(options with { SqueezeExcitation = a.Bool("se"), SeReduction = a.Int("se_reduction"), PreActivation = a.Bool("preact") }),
+                a => ResNets.Build(options with { SqueezeExcitation = a.Bool("se"), SeReduction = a.Int("se_reduction"), PreActivation = a.Bool("preact"), Groups = a.Int("groups"), WidthPerGroup = a.Int("width_per_group") }),
                 new PresetParameter("se", "Squeeze-and-excitation after every block's last BN (Hu et al. 2017)", options.SqueezeExcitation ? "true" : "false"),
                 new PresetParameter("se_reduction", "SE reduction ratio r (squeeze to C / r channels)", "16"),
-                new PresetParameter("preact", "Pre-activation blocks: BN and ReLU before each conv (He et al. 2016)", "false")));
+                new PresetParameter("preact", "Pre-activation blocks: BN and ReLU before each conv (He et al. 2016)", "false"),
+                new PresetParameter("groups", "Cardinality G of the bottleneck's 3x3 conv (ResNeXt)", options.Groups.ToString(CultureInfo.InvariantCulture)),
+                new PresetParameter("width_per_group", "Width per group at the first stage (64 for ResNet, 4 for ResNeXt 32x4d)", options.WidthPerGroup.ToString(CultureInfo.InvariantCulture))));
         }
 
         entries.Add(Preset("mobilenet_v1", "MobileNet", "MobileNet v1 (paper Table 1), any width and resolution", MobileNets.V1Paper, a => MobileNets.V1(a.Double("width")), Width));
         entries.Add(Preset("mobilenet_v2", "MobileNet", "MobileNetV2 as torchvision (inverted residuals, linear bottlenecks)", MobileNets.V2Paper, a => MobileNets.V2(a.Double("width")), Width));
         entries.Add(Preset("mobilenet_v3_large", "MobileNet", "MobileNetV3-Large as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: true, a.Double("width")), Width));
         entries.Add(Preset("mobilenet_v3_small", "MobileNet", "MobileNetV3-Small as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: false, a.Double("width")), Width));
+        entries.AddRange(NasEntries());
         return entries;
     }
 

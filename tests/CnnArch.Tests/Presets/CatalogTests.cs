@@ -17,6 +17,11 @@ public class CatalogTests
             "wide_resnet50_2", "wide_resnet101_2",
             "resnext50_32x4d", "resnext101_32x4d", "resnext101_32x8d", "resnext101_64x4d", "resnext50_32x4d_v1",
             "se_resnet50", "mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+            "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
+            "efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3",
+            "efficientnet_b4", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7",
+            "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf",
+            "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
         ]);
     }
 

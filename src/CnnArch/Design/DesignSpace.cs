@@ -1,0 +1,257 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using CnnArch.Graph;
+using CnnArch.Presets;
+
+namespace CnnArch.Design;
+
+/// <summary>
+/// One searched dimension of a design space: a list of choices, or a range (whole numbers, multiples
+/// of a step, or reals, uniform or log-uniform, rounded to some decimals).
+/// </summary>
+/// <param name="Name">The parameter's name (<c>w0</c>, <c>stage3.kernel</c>).</param>
+/// <param name="Min">Smallest value of a range.</param>
+/// <param name="Max">Largest value of a range.</param>
+/// <param name="Step">Values are multiples of it (w0: 8); 0 for none.</param>
+/// <param name="Integer">Whole numbers only.</param>
+/// <param name="Log">Log-uniform rather than uniform.</param>
+/// <param name="Decimals">Reals are rounded to this many decimals (-1: not rounded).</param>
+/// <param name="Choices">The values to choose among; empty for a range.</param>
+public sealed record SpaceParameter(string Name, double Min, double Max, double Step, bool Integer, bool Log, int Decimals, ImmutableArray<double> Choices)
+{
+    /// <summary>One value drawn with <paramref name="random"/>.</summary>
+    public double Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (!Choices.IsDefaultOrEmpty)
+        {
+            return Choices[random.Next(Choices.Length)];
+        }
+
+        if (Step > 0)
+        {
+            var steps = (int)Math.Floor((Max - Min) / Step);
+            return Min + (Step * random.Next(steps + 1));
+        }
+
+        if (Integer)
+        {
+            return random.Next((int)Min, (int)Max + 1);
+        }
+
+        var u = random.NextDouble();
+        var v = Log ? Math.Exp(Math.Log(Min) + (u * (Math.Log(Max) - Math.Log(Min)))) : Min + (u * (Max - Min));
+        return Decimals >= 0 ? Math.Round(v, Decimals, MidpointRounding.ToEven) : v;
+    }
+}
+
+/// <summary>
+/// A design space as data (a JSON file): a family that turns values into a network, and the
+/// parameters sampled. Built in: <c>regnet</c> (RegNet's AnyNet space under the quantized linear rule)
+/// and <c>mobilenet</c> (MnasNet-B1's skeleton with per-stage expansion, kernel and repeats).
+/// </summary>
+public sealed class DesignSpace
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    private readonly int[] _regnetIndex;
+    private readonly Lazy<ImmutableArray<(string Name, string Key)>> _presetKeys;
+
+    private DesignSpace(string name, string description, string family, int resolution, ImmutableArray<SpaceParameter> parameters)
+    {
+        (Name, Description, Family, Resolution, Parameters) = (name, description, family, resolution, parameters);
+        int Index(string p) => parameters.Select((q, i) => (q, i)).FirstOrDefault(x => x.q.Name == p, (null!, -1)).Item2;
+        switch (family)
+        {
+            case "regnet":
+                string[] needed = ["depth", "w0", "wa", "wm", "group_width"];
+                if (needed.FirstOrDefault(n => Index(n) < 0) is { } missing)
+                {
+                    throw new FormatException($"Design space '{name}': family regnet needs parameter '{missing}'.");
+                }
+
+                _regnetIndex = [.. needed.Select(Index), Index("bottleneck_ratio"), Index("se_ratio")];
+                _presetKeys = new(() => [.. RegNets.Table.Select(t => (t.Name, Key(t.Parameters)))]);
+                break;
+            case "mbconv":
+                if (Index("width") < 0 || Enumerable.Range(1, 6).Any(s => Index($"stage{s}.expansion") < 0 || Index($"stage{s}.kernel") < 0 || Index($"stage{s}.repeats") < 0))
+                {
+                    throw new FormatException($"Design space '{name}': family mbconv needs width and stage1..stage6 .expansion, .kernel and .repeats.");
+                }
+
+                _regnetIndex = [];
+                _presetKeys = new(() => [.. Catalog.All.Where(p => p.Family == "MnasNet").Select(p => (p.Name, MnasKey(double.Parse(p.Parameters[0].Default, C), MnasNets.Stacks)))]);
+                break;
+            default:
+                throw new FormatException($"Design space '{name}': unknown family '{family}'; known: regnet, mbconv.");
+        }
+    }
+
+    /// <summary>The space's name.</summary>
+    public string Name { get; }
+
+    /// <summary>What it is.</summary>
+    public string Description { get; }
+
+    /// <summary>The generator: <c>regnet</c> or <c>mbconv</c>.</summary>
+    public string Family { get; }
+
+    /// <summary>Input height and width.</summary>
+    public int Resolution { get; }
+
+    /// <summary>The sampled parameters, in order.</summary>
+    public ImmutableArray<SpaceParameter> Parameters { get; }
+
+    /// <summary>Whether costs other than training memory come from the closed-form fast path (RegNet).</summary>
+    public bool HasFastPath => Family == "regnet";
+
+    /// <summary>The built-in spaces' names.</summary>
+    public static ImmutableArray<string> BuiltIn { get; } = ["regnet", "mobilenet"];
+
+    /// <summary>A built-in space by name, or a JSON file by path.</summary>
+    /// <exception cref="ArgumentException">Neither a built-in name nor an existing file.</exception>
+    /// <exception cref="FormatException">The JSON is not a design space; the message names what is wrong.</exception>
+    public static DesignSpace Load(string nameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        if (BuiltIn.Contains(nameOrPath))
+        {
+            using var stream = typeof(DesignSpace).Assembly.GetManifestResourceStream($"CnnArch.Design.Spaces.{nameOrPath}.json")
+                ?? throw new InvalidOperationException($"The built-in space '{nameOrPath}' is missing from the assembly.");
+            using var reader = new StreamReader(stream);
+            return Parse(reader.ReadToEnd());
+        }
+
+        return File.Exists(nameOrPath)
+            ? Parse(File.ReadAllText(nameOrPath))
+            : throw new ArgumentException($"No design space '{nameOrPath}': give a built-in ({string.Join(", ", BuiltIn)}) or a JSON file.");
+    }
+
+    /// <summary>Reads a design space from JSON: name, description, family, resolution, parameters (name to {choices} or {min, max, integer, step, log, decimals}).</summary>
+    /// <exception cref="FormatException">Malformed; the message names the field.</exception>
+    public static DesignSpace Parse(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            string Text(string field) => root.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new FormatException($"A design space needs a string '{field}'.");
+            var parameters = ImmutableArray.CreateBuilder<SpaceParameter>();
+            if (!root.TryGetProperty("parameters", out var ps) || ps.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("A design space needs an object 'parameters'.");
+            }
+
+            foreach (var p in ps.EnumerateObject())
+            {
+                var o = p.Value;
+                double Num(string f, double fallback) => o.TryGetProperty(f, out var v) ? v.GetDouble() : fallback;
+                bool Flag(string f) => o.TryGetProperty(f, out var v) && v.GetBoolean();
+                var choices = o.TryGetProperty("choices", out var cs) ? cs.EnumerateArray().Select(c => c.GetDouble()).ToImmutableArray() : [];
+                var (min, max) = (Num("min", double.NaN), Num("max", double.NaN));
+                if (choices.IsEmpty && (!(min <= max) || (Flag("log") && !(min > 0))))
+                {
+                    throw new FormatException($"Design space parameter '{p.Name}' needs choices, or min <= max (min > 0 when log).");
+                }
+
+                parameters.Add(new SpaceParameter(p.Name, min, max, Num("step", 0), Flag("integer"), Flag("log"), (int)Num("decimals", -1), choices));
+            }
+
+            var resolution = root.TryGetProperty("resolution", out var r) ? r.GetInt32() : 224;
+            return new DesignSpace(Text("name"), Text("description"), Text("family"), resolution, parameters.ToImmutable());
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"Not a design space: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>One candidate's values, in <see cref="Parameters"/> order.</summary>
+    public double[] Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var values = new double[Parameters.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Parameters[i].Sample(random);
+        }
+
+        return values;
+    }
+
+    /// <summary>The RegNet rule's parameters of a candidate of a <c>regnet</c> space.</summary>
+    public RegNetParameters RegNet(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var ix = _regnetIndex;
+        return new RegNetParameters((int)values[ix[0]], (int)values[ix[1]], values[ix[2]], values[ix[3]], (int)values[ix[4]],
+            ix[5] >= 0 ? values[ix[5]] : 1.0, ix[6] >= 0 ? values[ix[6]] : 0);
+    }
+
+    /// <summary>The costs of a candidate without building it (<c>regnet</c> spaces).</summary>
+    public FastCost FastCost(IReadOnlyList<double> values) =>
+        HasFastPath ? RegNetCost.Compute(RegNet(values), Resolution) : throw new InvalidOperationException($"Space '{Name}' has no fast path.");
+
+    /// <summary>The network a candidate describes.</summary>
+    public Network Build(IReadOnlyList<double> values, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        name ??= Name + "_candidate";
+        if (Family == "regnet")
+        {
+            return RegNets.Build(name, RegNet(values), Resolution);
+        }
+
+        var (width, stacks) = MbConv(values);
+        return MnasNets.Build(width, name, stacks).WithDefaultInput(TensorShape.Chw(3, Resolution, Resolution));
+    }
+
+    /// <summary>The preset a candidate equals (same generated layers), if any: its published top-1 applies.</summary>
+    public string? MatchingPreset(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        string key;
+        try
+        {
+            key = Family == "regnet" ? Key(RegNet(values)) : MbConvKey(values);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return _presetKeys.Value.FirstOrDefault(p => p.Key == key).Name;
+    }
+
+    /// <summary>"name=value" pairs of a candidate, space separated; an mbconv candidate as width and expansion/kernel/repeats per stage (e6k5x4).</summary>
+    public string Describe(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (Family == "mbconv")
+        {
+            var (width, stacks) = MbConv(values);
+            return $"width={width.ToString("0.##", C)} stages={string.Join(',', stacks.Select(s => $"e{s.T}k{s.K}x{s.N}"))}";
+        }
+
+        return string.Join(' ', Parameters.Select((p, i) => $"{p.Name}={values[i].ToString("0.####", C)}"));
+    }
+
+    private (double Width, (int K, int S, int T, int N)[] Stacks) MbConv(IReadOnlyList<double> values)
+    {
+        double V(string n) => values[Parameters.IndexOf(Parameters.First(p => p.Name == n))];
+        var strides = MnasNets.Stacks.Select(s => s.S).ToArray();
+        return (V("width"), [.. Enumerable.Range(1, 6).Select(s => ((int)V($"stage{s}.kernel"), strides[s - 1], (int)V($"stage{s}.expansion"), (int)V($"stage{s}.repeats")))]);
+    }
+
+    private string MbConvKey(IReadOnlyList<double> values)
+    {
+        var (width, stacks) = MbConv(values);
+        return MnasKey(width, stacks);
+    }
+
+    private static string MnasKey(double width, IReadOnlyList<(int K, int S, int T, int N)> stacks) =>
+        width.ToString("R", C) + "|" + string.Join(";", stacks.Select(s => $"{s.K},{s.S},{s.T},{s.N}"));
+
+    private static string Key(RegNetParameters p) =>
+        string.Join(";", p.Stages().Select(s => $"{s.Width},{s.Blocks},{s.GroupWidth}")) + $"|{p.BottleneckRatio.ToString("R", C)}|{p.SeRatio.ToString("R", C)}";
+}

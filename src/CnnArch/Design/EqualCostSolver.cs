@@ -1,0 +1,181 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CnnArch.Analysis;
+using CnnArch.Graph;
+using CnnArch.Presets;
+
+namespace CnnArch.Design;
+
+/// <summary>One value of the varied parameter with its exact cost.</summary>
+/// <param name="Value">The parameter's value.</param>
+/// <param name="Cost">The network's exact cost there.</param>
+/// <param name="Ratio">Cost over the target.</param>
+public sealed record SolvedPoint(double Value, long Cost, double Ratio);
+
+/// <summary>Where a preset parameter makes a cost equal a target.</summary>
+/// <param name="Preset">The preset varied.</param>
+/// <param name="Fixed">The other parameters given (--set).</param>
+/// <param name="Parameter">The parameter varied (or <c>resolution</c>, the input's height and width).</param>
+/// <param name="Cost">The cost matched.</param>
+/// <param name="Target">The cost to reach.</param>
+/// <param name="Continuous">The root of the continuous relaxation.</param>
+/// <param name="IsInteger">Whether the parameter takes whole numbers only.</param>
+/// <param name="Neighbours">The admissible values either side of the root, with their exact costs.</param>
+public sealed record EqualCostSolution(
+    string Preset, ImmutableDictionary<string, string> Fixed, string Parameter, DesignCost Cost, double Target, double Continuous, bool IsInteger, ImmutableArray<SolvedPoint> Neighbours)
+{
+    /// <summary>The neighbour whose cost is nearest the target.</summary>
+    public SolvedPoint Nearest => Neighbours.MinBy(n => Math.Abs(n.Ratio - 1))!;
+}
+
+/// <summary>
+/// The lecture's equal-cost arithmetic for any preset: find the value of one numeric parameter (anything
+/// <c>--set</c> takes, or <c>resolution</c>) at which a cost equals a target. Integer parameters are relaxed
+/// to a continuous one by interpolating the exact costs of neighbouring integers; the root is found with
+/// Brent's method (MathNet.Numerics) and the integers either side are reported with their exact costs.
+/// The cost must grow with the parameter.
+/// </summary>
+public static class EqualCostSolver
+{
+    /// <summary>The pseudo-parameter that varies the input's height and width.</summary>
+    public const string Resolution = "resolution";
+
+    /// <summary>Solves cost(<paramref name="preset"/> with <paramref name="parameter"/> = x) = <paramref name="target"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown preset or parameter, or no value reaches the target.</exception>
+    public static EqualCostSolution Solve(string preset, string parameter, double target, DesignCost cost, IReadOnlyDictionary<string, string>? fixedValues = null, CostModel? convention = null)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(cost);
+        if (!(target > 0) || !double.IsFinite(target))
+        {
+            throw new ArgumentException($"The target {cost.Name} must be a positive number, got {target}.", nameof(target));
+        }
+
+        var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
+        var info = Catalog.All.FirstOrDefault(p => string.Equals(p.Name, preset, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No preset named '{preset}'.", nameof(preset));
+        var declared = info.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase));
+        var byInput = declared is null && string.Equals(parameter, Resolution, StringComparison.OrdinalIgnoreCase);
+        if (declared is null && !byInput)
+        {
+            var numeric = info.Parameters.Where(p => double.TryParse(p.Default, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).Select(p => p.Name).Append(Resolution);
+            throw new ArgumentException($"Preset '{info.Name}' has no numeric parameter '{parameter}'; known: {string.Join(", ", numeric)}.", nameof(parameter));
+        }
+
+        var baseNetwork = Catalog.Create(info.Name, given);
+        var baseInput = baseNetwork.DefaultInput ?? TensorShape.Chw(3, 224, 224);
+        var defaultText = byInput ? baseInput.Height.ToString(CultureInfo.InvariantCulture) : given.GetValueOrDefault(declared!.Name, declared.Default);
+        if (!double.TryParse(defaultText, NumberStyles.Float, CultureInfo.InvariantCulture, out var start) || !(start > 0))
+        {
+            throw new ArgumentException($"Parameter '{parameter}' of '{info.Name}' is not numeric (default '{defaultText}').", nameof(parameter));
+        }
+
+        var isInteger = byInput || !AcceptsFraction(info.Name, given, declared!.Name, start);
+        var cache = new Dictionary<double, long>();
+        long Exact(double value)
+        {
+            if (cache.TryGetValue(value, out var c))
+            {
+                return c;
+            }
+
+            Network network;
+            TensorShape? input = null;
+            if (byInput)
+            {
+                network = baseNetwork;
+                input = TensorShape.Chw(baseInput.Channels, (int)value, (int)value);
+            }
+            else
+            {
+                network = Catalog.Create(info.Name, given.SetItem(declared!.Name, value.ToString("R", CultureInfo.InvariantCulture)));
+            }
+
+            return cache[value] = cost.Measure(network, input, convention);
+        }
+
+        double Relaxed(double x)
+        {
+            if (!isInteger)
+            {
+                return Exact(x);
+            }
+
+            var (lo, hi) = (Math.Floor(x), Math.Ceiling(x));
+            return lo == hi ? Exact(lo) : Exact(lo) + ((x - lo) * (Exact(hi) - Exact(lo)));
+        }
+
+        var (low, high) = Bracket(Relaxed, target, start, isInteger ? 1 : 1e-3, parameter, info.Name, cost);
+        var root = DesignRules.EqualCost(Relaxed, target, low, high);
+        double[] candidates = isInteger
+            ? [Math.Max(1, Math.Floor(root)), Math.Max(1, Math.Ceiling(root))]
+            : [Step(Math.Floor(root * 100) / 100, -0.01, v => Exact(v) <= target), Step(Math.Ceiling(root * 100) / 100, 0.01, v => Exact(v) >= target)];
+        var neighbours = candidates.Where(v => v > 0).Distinct().Select(v => new SolvedPoint(v, Exact(v), Exact(v) / target)).ToImmutableArray();
+        return new EqualCostSolution(info.Name, given, declared?.Name ?? Resolution, cost, target, root, isInteger, neighbours);
+    }
+
+    /// <summary>The exact cost of a preset as given (the reference of <c>--match</c>).</summary>
+    public static long CostOf(string preset, DesignCost cost, IReadOnlyDictionary<string, string>? values = null, TensorShape? input = null, CostModel? convention = null)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        return cost.Measure(Catalog.Create(preset, values), input, convention);
+    }
+
+    // A real parameter's cost is a step function (channels round to multiples of 8): walk the two-decimal grid to the side of the target.
+    private static double Step(double value, double step, Func<double, bool> done)
+    {
+        for (var i = 0; i < 100 && value + step > 0 && !done(value); i++)
+        {
+            value = Math.Round(value + step, 2);
+        }
+
+        return value;
+    }
+
+    // Whether the preset takes a fractional value of the parameter (a width multiplier) or whole numbers only (groups).
+    private static bool AcceptsFraction(string preset, ImmutableDictionary<string, string> given, string parameter, double start)
+    {
+        try
+        {
+            Catalog.Create(preset, given.SetItem(parameter, (start + 0.5).ToString("R", CultureInfo.InvariantCulture)));
+            return true;
+        }
+        catch (ArgumentException ex) when (ex.Message.Contains("whole number", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
+    private static (double Low, double High) Bracket(Func<double, double> f, double target, double start, double floor, string parameter, string preset, DesignCost cost)
+    {
+        double lo = start, hi = start;
+        if (f(start) < target)
+        {
+            for (var i = 0; f(hi) < target; i++)
+            {
+                lo = hi;
+                hi *= 2;
+                if (i > 24)
+                {
+                    throw new ArgumentException($"'{preset}' does not reach {cost.Name} {target:G6} for any {parameter} up to {hi:G6}.");
+                }
+            }
+        }
+        else
+        {
+            while (f(lo) > target)
+            {
+                if (lo <= floor)
+                {
+                    throw new ArgumentException($"'{preset}' costs more than {cost.Name} {target:G6} even at {parameter} = {lo:G6}.");
+                }
+
+                hi = lo;
+                lo = Math.Max(floor, floor >= 1 ? Math.Floor(lo / 2) : lo / 2);
+            }
+        }
+
+        return (lo, hi);
+    }
+}

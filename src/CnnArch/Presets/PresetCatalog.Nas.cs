@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace CnnArch.Presets;
+
+/// <summary>The NAS and design-space presets: MnasNet, EfficientNet B0-B7, RegNetX and RegNetY.</summary>
+public static partial class Catalog
+{
+    private static IEnumerable<Entry> NasEntries()
+    {
+        static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);
+        foreach (var alpha in new[] { 0.5, 0.75, 1.0, 1.3 })
+        {
+            var name = "mnasnet" + Text(alpha).Replace('.', '_') + (alpha == 1.0 ? "_0" : string.Empty);
+            yield return Preset(name, "MnasNet", $"MnasNet-B1 with depth multiplier {Text(alpha)}, as torchvision (NAS under a latency budget)", MnasNets.Paper,
+                a => MnasNets.Build(a.Double("width"), name),
+                new PresetParameter("width", "Depth (channel) multiplier alpha, channels rounded to multiples of 8", Text(alpha)));
+        }
+
+        for (var b = 0; b < EfficientNets.Variants.Length; b++)
+        {
+            var v = EfficientNets.Variants[b];
+            var name = $"efficientnet_b{b}";
+            yield return Preset(name, "EfficientNet", $"EfficientNet-B{b} as torchvision: B0's stage table scaled by width {Text(v.Width)}, depth {Text(v.Depth)}, resolution {v.Resolution}", EfficientNets.Paper,
+                a => EfficientNets.Build(name, a.Double("width"), a.Double("depth"), a.Int("resolution"), v.Dropout),
+                new PresetParameter("width", "Width multiplier: every stage's channels times it, rounded to multiples of 8", Text(v.Width)),
+                new PresetParameter("depth", "Depth multiplier: every stage's repeats times it, rounded up", Text(v.Depth)),
+                new PresetParameter("resolution", "Input height and width (torchvision's evaluation crop)", v.Resolution.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        foreach (var (name, p) in RegNets.Table)
+        {
+            var y = p.SeRatio > 0;
+            var parameters = new List<PresetParameter>
+            {
+                new("depth", "Total blocks d of the quantized linear rule", p.Depth.ToString(CultureInfo.InvariantCulture)),
+                new("w0", "Initial width w0 (a multiple of 8)", p.W0.ToString(CultureInfo.InvariantCulture)),
+                new("wa", "Width slope wa", Text(p.WA)),
+                new("wm", "Width multiplier wm between stages (> 1)", Text(p.WM)),
+                new("group_width", "Channels per group of the 3x3 conv", p.GroupWidth.ToString(CultureInfo.InvariantCulture)),
+                new("bottleneck_ratio", "Bottleneck ratio b", Text(p.BottleneckRatio)),
+            };
+            if (y)
+            {
+                parameters.Add(new("se_ratio", "Squeeze-and-excitation ratio of the block's input width", Text(p.SeRatio)));
+            }
+
+            yield return Preset(name, y ? "RegNetY" : "RegNetX", $"RegNet{(y ? "Y" : "X")} generated from d={p.Depth}, w0={p.W0}, wa={Text(p.WA)}, wm={Text(p.WM)}, g={p.GroupWidth}, as torchvision", RegNets.Paper,
+                a => RegNets.Build(name, new RegNetParameters(a.Int("depth"), a.Int("w0"), a.Double("wa"), a.Double("wm"), a.Int("group_width"), a.Double("bottleneck_ratio"), y ? a.Double("se_ratio") : 0)),
+                [.. parameters]);
+        }
+    }
+}
