@@ -50,6 +50,7 @@ internal static class CliApp
         root.Add(PlotCommand(stdout, stderr));
         root.Add(ExportCommand(stdout, stderr, isTerminal));
         root.Add(ListCommand(stdout, stderr, isTerminal));
+        root.Add(LatencyCommand.Create(stdout, stderr, isTerminal));
         return root;
     }
 
