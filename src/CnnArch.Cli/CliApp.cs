@@ -52,6 +52,7 @@ internal static class CliApp
         root.Add(ListCommand(stdout, stderr, isTerminal));
         root.Add(DesignCommands.Design(stdout, stderr, isTerminal));
         root.Add(SearchCommand.Create(stdout, stderr, isTerminal));
+        root.Add(LatencyCommand.Create(stdout, stderr, isTerminal));
         return root;
     }
 

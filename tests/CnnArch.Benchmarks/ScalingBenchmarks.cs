@@ -129,3 +129,14 @@ public class ScalingBenchmarks
         return model.ToByteArray();
     }
 }
+
+/// <summary>Latency prediction is analytic: ResNet-152 at batch 64 on the H200.</summary>
+[MemoryDiagnoser]
+public class LatencyBenchmarks
+{
+    private readonly Network _resnet152 = CnnArch.Presets.Catalog.Create("resnet152");
+
+    [Benchmark]
+    public CnnArch.Performance.LatencyReport PredictResNet152() =>
+        CnnArch.Performance.LatencyModel.Predict(_resnet152, new CnnArch.Performance.LatencyOptions { Batch = 64, Precision = CnnArch.Performance.Precision.Bf16 });
+}

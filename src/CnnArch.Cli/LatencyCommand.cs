@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using CnnArch.Performance;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary><c>cnnarch latency</c>: the predicted time of a forward pass on a named device, per layer.</summary>
+internal static class LatencyCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create(TextWriter stdout, TextWriter stderr, bool isTerminal)
+    {
+        var model = CliOptions.Model();
+        var input = CliOptions.Input();
+        var batch = CliOptions.Batch();
+        var device = new Option<string>("--device") { Description = $"A device ({string.Join(", ", DeviceProfile.Known.Select(p => p.Name))}) or a profile file (.json).", DefaultValueFactory = _ => "h200" };
+        var dtype = new Option<string>("--dtype") { Description = "Precision as PyTorch runs it: fp32 (convs in TF32, matmuls in FP32), tf32, bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        dtype.AcceptOnlyFromAmong("fp32", "tf32", "bf16", "fp16");
+        var overhead = new Option<int>("--overhead") { Description = "1: eager PyTorch's per-kernel host and launch costs count; 0: the fused, launch-free bound.", DefaultValueFactory = _ => 1 };
+        overhead.AcceptOnlyFromAmong("0", "1");
+        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var output = CliOptions.Output();
+        var set = CliOptions.Set();
+        var command = new Command("latency",
+            "Predicted time of one forward pass on a GPU, per layer: FLOPs, bytes, arithmetic intensity, what bounds it, time and share.\n" +
+            "Example: cnnarch latency resnet50 --device h200 --dtype bf16 --batch 64")
+        {
+            model, input, batch, device, dtype, overhead, format, output, set,
+        };
+        command.SetAction(result => CliApp.Guarded(stderr, () =>
+        {
+            var shape = result.Shape(input);
+            var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], shape).Network;
+            var report = LatencyModel.Predict(network, new LatencyOptions
+            {
+                Device = DeviceProfile.Get(result.GetRequiredValue(device)),
+                Precision = Precisions.Parse(result.GetRequiredValue(dtype)),
+                Batch = result.GetValue(batch),
+                Input = shape,
+                Overhead = result.GetValue(overhead) == 1,
+            });
+            CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
+            {
+                switch (result.GetValue(format))
+                {
+                    case "json":
+                        writer.Write(Json(report));
+                        break;
+                    case "csv":
+                        writer.Write(Csv(report));
+                        break;
+                    default:
+                        Table(report, CliApp.CreateConsole(writer, fancy), fancy);
+                        break;
+                }
+            });
+        }));
+        return command;
+    }
+
+    private static string Ms(double ms) => ms.ToString(ms >= 10 ? "0.0" : ms >= 1 ? "0.00" : "0.000", Invariant);
+
+    private static void Table(LatencyReport r, IAnsiConsole console, bool fancy)
+    {
+        var o = r.Options;
+        console.WriteLine($"{r.Model}: input {r.Input}, batch {o.Batch}, {o.Precision.Name()} on {o.Device.Name} ({o.Device.Description}, {(o.Device.Calibrated ? "calibrated" : "datasheet peaks")}){(o.Overhead ? "" : ", no launch overhead")}");
+        var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
+        foreach (var (title, right) in new[] { ("Layer", false), ("Kind", false), ("FLOPs", true), ("Bytes", true), ("FLOP/B", true), ("Bound", false), ("ms", true), ("Share", true) })
+        {
+            table.AddColumn(new TableColumn(title) { Alignment = right ? Justify.Right : Justify.Left });
+        }
+
+        foreach (var l in r.Layers.Where(l => l.Class != KernelClass.View))
+        {
+            table.AddRow(Markup.Escape(l.Path), Markup.Escape(l.Kind), Units.Count(l.Flops), Units.Bytes(l.Bytes), l.Intensity.ToString("0.#", Invariant), l.Bound,
+                Ms(l.Milliseconds), r.Milliseconds > 0 ? (l.Milliseconds / r.Milliseconds).ToString("0.0%", Invariant) : "-");
+        }
+
+        console.Write(table);
+        console.WriteLine($"Predicted {Ms(r.Milliseconds)} ms per forward pass of {o.Batch} ({r.ImagesPerSecond.ToString("N0", Invariant)} images/s), {r.Kernels} kernels; ideal roofline bound {Ms(r.RooflineMilliseconds)} ms.");
+        if (r.Uncounted.Length > 0)
+        {
+            console.WriteLine($"No latency rule for {r.Uncounted.Length} layer(s), not in the total: {string.Join(", ", r.Uncounted)}.");
+        }
+
+        console.WriteLine("Model: per layer max(FLOPs / (peak x efficiency x wave fill), bytes / (bandwidth x efficiency)) + kernel cost, at least the eager host cost per kernel; see docs/latency.md for its measured error.");
+    }
+
+    private static string Csv(LatencyReport r)
+    {
+        var text = new StringBuilder("path,kind,class,flops,weight_bytes,input_bytes,output_bytes,intensity,bound,latency_ms\n");
+        foreach (var l in r.Layers)
+        {
+            text.Append(Invariant, $"{l.Path},{l.Kind},{l.Class?.ToString() ?? ""},{l.Flops},{l.WeightBytes},{l.InputBytes},{l.OutputBytes},{l.Intensity:0.###},{l.Bound},{l.Milliseconds:0.######}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Json(LatencyReport r) => JsonText.Object(w =>
+    {
+        w.WriteString("model", r.Model);
+        w.WriteString("device", r.Options.Device.Name);
+        w.WriteBoolean("calibrated", r.Options.Device.Calibrated);
+        w.WriteString("dtype", r.Options.Precision.Name());
+        w.WriteNumber("batch", r.Options.Batch);
+        w.WriteBoolean("overhead", r.Options.Overhead);
+        w.WriteStartArray("layers");
+        foreach (var l in r.Layers)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", l.Path);
+            w.WriteString("kind", l.Kind);
+            w.WriteString("class", l.Class?.ToString());
+            w.WriteNumber("flops", l.Flops);
+            w.WriteNumber("weightBytes", l.WeightBytes);
+            w.WriteNumber("inputBytes", l.InputBytes);
+            w.WriteNumber("outputBytes", l.OutputBytes);
+            w.WriteNumber("intensity", Math.Round(l.Intensity, 3));
+            w.WriteString("bound", l.Bound);
+            w.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("totals");
+        w.WriteNumber("latencyMs", Math.Round(r.Milliseconds, 6));
+        w.WriteNumber("imagesPerSecond", Math.Round(r.ImagesPerSecond, 1));
+        w.WriteNumber("rooflineMs", Math.Round(r.RooflineMilliseconds, 6));
+        w.WriteNumber("kernels", r.Kernels);
+        w.WriteEndObject();
+        w.WriteStartArray("uncounted");
+        foreach (var u in r.Uncounted)
+        {
+            w.WriteStringValue(u);
+        }
+
+        w.WriteEndArray();
+    }) + "\n";
+}

@@ -1,0 +1,240 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CnnArch.Performance;
+
+/// <summary>
+/// The precision a forward pass runs in, as PyTorch runs it: <see cref="Fp32"/> is PyTorch's default
+/// (convolutions on TF32 tensor cores, matrix products in full FP32 on CUDA cores); <see cref="Tf32"/>
+/// also runs matrix products in TF32; <see cref="Bf16"/> and <see cref="Fp16"/> run both on tensor cores.
+/// </summary>
+public enum Precision
+{
+    /// <summary>PyTorch's fp32 default: convolutions in TF32, matmuls in FP32. 4 bytes per element.</summary>
+    Fp32,
+
+    /// <summary>fp32 storage with TF32 for convolutions and matmuls (allow_tf32 on). 4 bytes per element.</summary>
+    Tf32,
+
+    /// <summary>bfloat16 storage and tensor-core math. 2 bytes per element.</summary>
+    Bf16,
+
+    /// <summary>fp16 storage and tensor-core math. 2 bytes per element.</summary>
+    Fp16,
+}
+
+/// <summary>Names and sizes of <see cref="Precision"/>.</summary>
+public static class Precisions
+{
+    /// <summary>Bytes per stored element.</summary>
+    public static int BytesPerElement(this Precision precision) => precision is Precision.Fp32 or Precision.Tf32 ? 4 : 2;
+
+    /// <summary>The lower-case name (fp32, tf32, bf16, fp16).</summary>
+    public static string Name(this Precision precision) => precision.ToString().ToLowerInvariant();
+
+    /// <summary>The precision named <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No such precision.</exception>
+    public static Precision Parse(string name) =>
+        Enum.TryParse<Precision>(name, ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(name, out _)
+            ? p
+            : throw new ArgumentException($"No precision '{name}'. Known: fp32, tf32, bf16, fp16.", nameof(name));
+
+    // The two calibrated regimes: 4-byte storage (fp32, tf32) and 2-byte tensor-core storage (bf16, fp16).
+    internal static bool IsHalf(this Precision precision) => precision is Precision.Bf16 or Precision.Fp16;
+}
+
+/// <summary>
+/// How well a device runs each kind of kernel, as fractions of its peaks, and what an eager framework
+/// costs per kernel. Fitted for a calibrated device; for a datasheet-only device, the calibrated
+/// device's values stand in (architecture-level efficiencies carry over better than nothing).
+/// A pair holds the value for 4-byte precisions (fp32, tf32) then for 2-byte ones (bf16, fp16).
+/// </summary>
+public sealed record LatencyParameters
+{
+    /// <summary>Dense convolutions: fraction of the tensor-core peak.</summary>
+    public required ImmutableArray<double> Convolution { get; init; }
+
+    /// <summary>Grouped convolutions (1 &lt; groups &lt; channels): fraction of the CUDA-core peak.</summary>
+    public required ImmutableArray<double> GroupedConvolution { get; init; }
+
+    /// <summary>Depthwise convolutions: fraction of the CUDA-core peak.</summary>
+    public required ImmutableArray<double> DepthwiseConvolution { get; init; }
+
+    /// <summary>Linear layers and matrix products: fraction of the peak of their path (FP32 CUDA cores in fp32, tensor cores otherwise).</summary>
+    public required ImmutableArray<double> MatrixMultiply { get; init; }
+
+    /// <summary>Fraction of the memory bandwidth a kernel reaches.</summary>
+    public required double Memory { get; init; }
+
+    /// <summary>Fixed device time of one kernel, in microseconds.</summary>
+    public required double KernelMicroseconds { get; init; }
+
+    /// <summary>Host time an eager framework spends issuing one convolution, in microseconds (4-byte, 2-byte).</summary>
+    public required ImmutableArray<double> HostConvolutionMicroseconds { get; init; }
+
+    /// <summary>Host time an eager framework spends issuing one normalisation (batch norm at inference), in microseconds (4-byte, 2-byte).</summary>
+    public required ImmutableArray<double> HostNormalizationMicroseconds { get; init; }
+
+    /// <summary>Host time an eager framework spends issuing any other kernel, in microseconds (4-byte, 2-byte).</summary>
+    public required ImmutableArray<double> HostOtherMicroseconds { get; init; }
+}
+
+/// <summary>
+/// A GPU as the latency model sees it: peak throughput per path and precision, memory bandwidth, SM
+/// count, and the fitted <see cref="LatencyParameters"/>. Profiles are data (JSON): the built-in ones
+/// ship in the library (<see cref="Known"/>), and a user's file loads with <see cref="Load"/>.
+/// </summary>
+public sealed record DeviceProfile
+{
+    /// <summary>Short name (h200).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the device is.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>Whether <see cref="Parameters"/> were fitted on measurements of this device (else datasheet peaks with another device's efficiencies).</summary>
+    public required bool Calibrated { get; init; }
+
+    /// <summary>Where the numbers come from.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Streaming multiprocessors (for wave quantisation).</summary>
+    public required int StreamingMultiprocessors { get; init; }
+
+    /// <summary>Memory bandwidth in GB/s (10^9 bytes).</summary>
+    public required double MemoryBandwidthGBps { get; init; }
+
+    /// <summary>Dense peak on CUDA cores in FP32, TFLOP/s.</summary>
+    public required double Fp32Tflops { get; init; }
+
+    /// <summary>Dense tensor-core peak in TF32, TFLOP/s.</summary>
+    public required double Tf32Tflops { get; init; }
+
+    /// <summary>Dense tensor-core peak in BF16, TFLOP/s.</summary>
+    public required double Bf16Tflops { get; init; }
+
+    /// <summary>Dense tensor-core peak in FP16, TFLOP/s.</summary>
+    public required double Fp16Tflops { get; init; }
+
+    /// <summary>The fitted efficiencies and overheads; a profile without them borrows the calibrated H200's.</summary>
+    public LatencyParameters? Parameters { get; init; }
+
+    internal LatencyParameters Fitted => Parameters ?? Calibrated200.Value;
+
+    private static readonly Lazy<LatencyParameters> Calibrated200 = new(() => Known.First(p => p.Name == "h200").Parameters!);
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>The built-in profiles: h200 (calibrated), and a100, h100, l4, rtx4090, t4 (datasheet peaks, the H200's efficiencies).</summary>
+    public static ImmutableArray<DeviceProfile> Known => KnownProfiles.Value;
+
+    private static readonly Lazy<ImmutableArray<DeviceProfile>> KnownProfiles = new(() =>
+    {
+        var assembly = typeof(DeviceProfile).Assembly;
+        return [.. assembly.GetManifestResourceNames().Where(n => n.EndsWith(".device.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(n => Parse(new StreamReader(assembly.GetManifestResourceStream(n)!).ReadToEnd(), n))
+            .OrderBy(p => p.Calibrated ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal)];
+    });
+
+    /// <summary>A built-in profile by name (case-insensitive), or a profile file when <paramref name="nameOrPath"/> ends in .json.</summary>
+    /// <exception cref="ArgumentException">No such device; the message lists the known ones.</exception>
+    /// <exception cref="FormatException">The file is not a valid profile.</exception>
+    public static DeviceProfile Get(string nameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        if (nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Load(nameOrPath);
+        }
+
+        return Known.FirstOrDefault(p => string.Equals(p.Name, nameOrPath, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"No device '{nameOrPath}'. Known: {string.Join(", ", Known.Select(p => p.Name))}, or a profile file (.json).", nameof(nameOrPath));
+    }
+
+    /// <summary>Reads a profile file.</summary>
+    /// <exception cref="FormatException">The file is not a valid profile; the message says what is wrong.</exception>
+    public static DeviceProfile Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads a profile from JSON text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="FormatException">The text is not a valid profile.</exception>
+    public static DeviceProfile Parse(string json, string source = "profile")
+    {
+        DeviceProfile? profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<DeviceProfile>(json, Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"'{source}' is not a device profile: {ex.Message.Split(" Path:", 2)[0]} (at {ex.Path}, line {(ex.LineNumber ?? 0) + 1})", ex);
+        }
+
+        return profile?.Validated(source) ?? throw new FormatException($"'{source}' is not a device profile: it is empty.");
+    }
+
+    /// <summary>The profile as JSON, as <see cref="Parse"/> reads it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+
+    private DeviceProfile Validated(string source)
+    {
+        void Positive(double value, string what)
+        {
+            if (!(value > 0) || double.IsInfinity(value))
+            {
+                throw new FormatException($"'{source}': {what} must be a positive number, got {value}.");
+            }
+        }
+
+        void Pair(ImmutableArray<double> values, string what, bool fraction)
+        {
+            if (values.IsDefault || values.Length != 2)
+            {
+                throw new FormatException($"'{source}': parameters.{what} holds two values (4-byte, then 2-byte precisions).");
+            }
+
+            foreach (var v in values)
+            {
+                Positive(v, $"parameters.{what}");
+                if (fraction && v > 1)
+                {
+                    throw new FormatException($"'{source}': parameters.{what} is a fraction of a peak, at most 1, got {v}.");
+                }
+            }
+        }
+
+        Positive(StreamingMultiprocessors, "streamingMultiprocessors");
+        Positive(MemoryBandwidthGBps, "memoryBandwidthGBps");
+        Positive(Fp32Tflops, "fp32Tflops");
+        Positive(Tf32Tflops, "tf32Tflops");
+        Positive(Bf16Tflops, "bf16Tflops");
+        Positive(Fp16Tflops, "fp16Tflops");
+        if (Parameters is not { } p)
+        {
+            return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
+        }
+
+        Pair(p.Convolution, "convolution", fraction: true);
+        Pair(p.GroupedConvolution, "groupedConvolution", fraction: true);
+        Pair(p.DepthwiseConvolution, "depthwiseConvolution", fraction: true);
+        Pair(p.MatrixMultiply, "matrixMultiply", fraction: true);
+        Pair(p.HostConvolutionMicroseconds, "hostConvolutionMicroseconds", fraction: false);
+        Pair(p.HostNormalizationMicroseconds, "hostNormalizationMicroseconds", fraction: false);
+        Pair(p.HostOtherMicroseconds, "hostOtherMicroseconds", fraction: false);
+        Positive(p.Memory, "parameters.memory");
+        Positive(p.KernelMicroseconds, "parameters.kernelMicroseconds");
+        return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using CnnArch.Graph;
+using CnnArch.Layers;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace CnnArch.Performance;
+
+/// <summary>A convolution timed alone on a device: its configuration, batch, precision and milliseconds per call.</summary>
+public sealed record ConvMeasurement(int InChannels, int Height, int Width, int OutChannels, Size2D Kernel, Size2D Stride, Padding2D Padding, int Groups, bool Bias, int Batch, Precision Precision, double Milliseconds)
+{
+    /// <summary>The convolution as a one-layer network.</summary>
+    public Network Network() => Graph.Network.Create(
+        "conv",
+        new Sequential(new Conv2d { OutChannels = OutChannels, Kernel = Kernel, Stride = Stride, Padding = Padding, Groups = Groups, HasBias = Bias }),
+        TensorShape.Chw(InChannels, Height, Width));
+}
+
+/// <summary>A whole model timed on a device: its network, its family (for cross-validation), batch, precision and milliseconds per forward pass.</summary>
+public sealed record ModelMeasurement(string Name, string Family, Network Network, int Batch, Precision Precision, double Milliseconds);
+
+/// <summary>
+/// Fits a device's <see cref="LatencyParameters"/> to measurements: the Nelder-Mead simplex of
+/// MathNet.Numerics minimises the squared log ratio of predicted to measured time over timed
+/// convolutions and timed models (models weigh more: they are what users ask about). Deterministic:
+/// the same data give the same parameters.
+/// </summary>
+public static class LatencyCalibration
+{
+    /// <summary>How much one model measurement weighs against one convolution.</summary>
+    public const double ModelWeight = 5;
+
+    /// <summary>Fits the parameters of <paramref name="device"/> (its peaks stay) to the measurements.</summary>
+    public static LatencyParameters Fit(DeviceProfile device, IEnumerable<ConvMeasurement> convs, IEnumerable<ModelMeasurement> models)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(convs);
+        ArgumentNullException.ThrowIfNull(models);
+        var samples = convs.Select(c => (Features: LatencyModel.Features(c.Network(), null, c.Batch, out _), c.Precision, c.Milliseconds, Weight: 1.0))
+            .Concat(models.Select(m => (Features: LatencyModel.Features(m.Network, null, m.Batch, out _), m.Precision, m.Milliseconds, Weight: ModelWeight)))
+            .ToArray();
+
+        double Objective(Vector<double> x)
+        {
+            var parameters = FromVector(x);
+            var sum = 0.0;
+            foreach (var (features, precision, measured, weight) in samples)
+            {
+                var predicted = 0.0;
+                foreach (var f in features)
+                {
+                    predicted += f.Class is null ? 0 : LatencyModel.Time(f, device, parameters, precision, overhead: true).Milliseconds;
+                }
+
+                var error = Math.Log(predicted / measured);
+                sum += weight * error * error;
+            }
+
+            return sum;
+        }
+
+        var start = Vector<double>.Build.DenseOfArray([.. Initial.Select(v => Math.Log(v))]);
+        var step = Vector<double>.Build.Dense(start.Count, 0.5);
+        var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(Objective), start, step, convergenceTolerance: 1e-7, maximumIterations: 40_000);
+        return FromVector(result.MinimizingPoint);
+    }
+
+    /// <summary>The predicted time of a model measurement's pass with <paramref name="device"/>.</summary>
+    public static double Predict(DeviceProfile device, ModelMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        return LatencyModel.Predict(measurement.Network, new LatencyOptions { Device = device, Batch = measurement.Batch, Precision = measurement.Precision }).Milliseconds;
+    }
+
+    /// <summary>The predicted time of a timed convolution with <paramref name="device"/>.</summary>
+    public static double Predict(DeviceProfile device, ConvMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        return LatencyModel.Predict(measurement.Network(), new LatencyOptions { Device = device, Batch = measurement.Batch, Precision = measurement.Precision }).Milliseconds;
+    }
+
+    // Start: efficiencies (conv, grouped, depthwise, matmul; 4-byte then 2-byte), memory, kernel us, host us (conv, other, normalisation; 4-byte then 2-byte).
+    private static readonly double[] Initial = [0.5, 0.5, 0.3, 0.3, 0.1, 0.1, 0.6, 0.6, 0.7, 3, 20, 20, 10, 10, 10, 10];
+
+    private static LatencyParameters FromVector(Vector<double> x)
+    {
+        double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
+        double Positive(int i) => Math.Exp(x[i]);
+        return new LatencyParameters
+        {
+            Convolution = [Fraction(0), Fraction(1)],
+            GroupedConvolution = [Fraction(2), Fraction(3)],
+            DepthwiseConvolution = [Fraction(4), Fraction(5)],
+            MatrixMultiply = [Fraction(6), Fraction(7)],
+            Memory = Fraction(8),
+            KernelMicroseconds = Positive(9),
+            HostConvolutionMicroseconds = [Positive(10), Positive(11)],
+            HostOtherMicroseconds = [Positive(12), Positive(13)],
+            HostNormalizationMicroseconds = [Positive(14), Positive(15)],
+        };
+    }
+}

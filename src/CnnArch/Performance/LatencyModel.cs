@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using CnnArch.Analysis;
+using CnnArch.Graph;
+using CnnArch.Layers;
+
+namespace CnnArch.Performance;
+
+/// <summary>How a layer runs on a GPU, which decides its peak, its efficiency and whether it launches a kernel.</summary>
+public enum KernelClass
+{
+    /// <summary>A dense convolution (groups = 1) or a transposed one: implicit GEMM on tensor cores.</summary>
+    Convolution,
+
+    /// <summary>A grouped convolution (1 &lt; groups &lt; channels), as ResNeXt's.</summary>
+    GroupedConvolution,
+
+    /// <summary>A depthwise convolution (groups = channels), as MobileNet's.</summary>
+    DepthwiseConvolution,
+
+    /// <summary>A linear layer or a matrix product.</summary>
+    MatrixMultiply,
+
+    /// <summary>An element-wise kernel: activations, additions, scales.</summary>
+    Elementwise,
+
+    /// <summary>A normalisation kernel: batch norm at inference, instance, layer and local response norms.</summary>
+    Normalization,
+
+    /// <summary>A pooling or reduction kernel.</summary>
+    Reduction,
+
+    /// <summary>A copy: concatenation, padding, resizing, transposition.</summary>
+    Copy,
+
+    /// <summary>A view of its input (flatten, reshape, slice, identity, dropout at inference): no kernel, no time.</summary>
+    View,
+}
+
+/// <summary>What to predict: a device, a precision, a batch, and whether an eager framework's per-kernel costs count.</summary>
+public sealed record LatencyOptions
+{
+    /// <summary>The device; default the calibrated H200.</summary>
+    public DeviceProfile Device { get; init; } = DeviceProfile.Get("h200");
+
+    /// <summary>The precision; default PyTorch's fp32.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Samples per forward pass; default 1.</summary>
+    public int Batch { get; init => field = Guard.Positive(value, nameof(Batch)); } = 1;
+
+    /// <summary>One sample's input (C x H x W); null takes the network's default.</summary>
+    public TensorShape? Input { get; init; }
+
+    /// <summary>
+    /// Whether the host costs of an eager framework (issuing one kernel after another) and each
+    /// kernel's fixed cost count; false gives the fused, launch-free bound.
+    /// </summary>
+    public bool Overhead { get; init; } = true;
+}
+
+/// <summary>One layer's predicted time.</summary>
+/// <param name="Path">The layer's path.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Class">How it runs; null when no rule covers its kind (then it is listed in <see cref="LatencyReport.Uncounted"/>).</param>
+/// <param name="Flops">Operations for the batch (the <c>full</c> convention).</param>
+/// <param name="WeightBytes">Parameter bytes read.</param>
+/// <param name="InputBytes">Input bytes read (the batch).</param>
+/// <param name="OutputBytes">Output bytes written (the batch).</param>
+/// <param name="Bound">What limits it: compute, memory, host (the eager framework issuing kernels), or none (a view).</param>
+/// <param name="Milliseconds">Its predicted wall time.</param>
+public sealed record LayerLatency(string Path, string Kind, KernelClass? Class, long Flops, long WeightBytes, long InputBytes, long OutputBytes, string Bound, double Milliseconds)
+{
+    /// <summary>FLOPs per byte moved.</summary>
+    public double Intensity => Bytes == 0 ? 0 : (double)Flops / Bytes;
+
+    /// <summary>All bytes moved: weights and inputs read, output written.</summary>
+    public long Bytes => WeightBytes + InputBytes + OutputBytes;
+}
+
+/// <summary>A predicted forward pass: per layer and in total.</summary>
+public sealed record LatencyReport
+{
+    /// <summary>The model's name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The options predicted for.</summary>
+    public required LatencyOptions Options { get; init; }
+
+    /// <summary>One sample's input.</summary>
+    public required TensorShape Input { get; init; }
+
+    /// <summary>Every layer, in execution order.</summary>
+    public required ImmutableArray<LayerLatency> Layers { get; init; }
+
+    /// <summary>Predicted wall time of one forward pass of the whole batch.</summary>
+    public required double Milliseconds { get; init; }
+
+    /// <summary>The ideal roofline bound: every layer at the device's peaks, no launch costs.</summary>
+    public required double RooflineMilliseconds { get; init; }
+
+    /// <summary>Kernels launched.</summary>
+    public required int Kernels { get; init; }
+
+    /// <summary>Layers of a kind no rule covers: their time is unknown and not in the total.</summary>
+    public required ImmutableArray<string> Uncounted { get; init; }
+
+    /// <summary>Images per second at the predicted latency.</summary>
+    public double ImagesPerSecond => Milliseconds <= 0 ? 0 : Options.Batch * 1000.0 / Milliseconds;
+}
+
+/// <summary>
+/// Predicts latency from the architecture alone: per layer, time = max(FLOPs / (peak x efficiency x
+/// wave fill), bytes / (bandwidth x efficiency)) + a fixed kernel cost, and in eager mode at least the
+/// host time of issuing the kernel (the CPU issues kernels while the GPU runs earlier ones, so the
+/// slower of the two sets the pace). docs/latency.md describes the model and its measured error.
+/// </summary>
+public static class LatencyModel
+{
+    /// <summary>Predicts one forward pass of <paramref name="network"/>.</summary>
+    /// <exception cref="InvalidNetworkException">The network does not fit its input.</exception>
+    public static LatencyReport Predict(Network network, LatencyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new LatencyOptions();
+        var features = Features(network, options.Input, options.Batch, out var input);
+        var device = options.Device;
+        var bytes = options.Precision.BytesPerElement();
+        var rows = ImmutableArray.CreateBuilder<LayerLatency>(features.Length);
+        double total = 0, roofline = 0;
+        var kernels = 0;
+        var uncounted = ImmutableArray.CreateBuilder<string>();
+        foreach (var f in features)
+        {
+            if (f.Class is not { } kind)
+            {
+                uncounted.Add(f.Path);
+                rows.Add(new LayerLatency(f.Path, f.Kind, null, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, "no rule", 0));
+                continue;
+            }
+
+            var (ms, bound) = Time(f, device, device.Fitted, options.Precision, options.Overhead);
+            roofline += Ideal(f, device, options.Precision);
+            total += ms;
+            kernels += kind == KernelClass.View ? 0 : 1;
+            rows.Add(new LayerLatency(f.Path, f.Kind, kind, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, bound, ms));
+        }
+
+        return new LatencyReport
+        {
+            Model = network.Name,
+            Options = options,
+            Input = input,
+            Layers = rows.MoveToImmutable(),
+            Milliseconds = total,
+            RooflineMilliseconds = roofline,
+            Kernels = kernels,
+            Uncounted = uncounted.ToImmutable(),
+        };
+    }
+
+    /// <summary>The class of a layer, or null when no rule covers its kind.</summary>
+    public static KernelClass? Classify(Layer layer, TensorShape input) => layer switch
+    {
+        Conv2d c when c.Groups == 1 => KernelClass.Convolution,
+        Conv2d c when input.IsFeatureMap && c.Groups == input.Channels => KernelClass.DepthwiseConvolution,
+        Conv2d => KernelClass.GroupedConvolution,
+        ConvTranspose2d => KernelClass.Convolution,
+        Linear or MatMul => KernelClass.MatrixMultiply,
+        BatchNorm2d or InstanceNorm2d or LayerNorm or LocalResponseNorm => KernelClass.Normalization,
+        Activation or Add or Scale or Elementwise or Softmax => KernelClass.Elementwise,
+        Pool2d or AdaptiveAvgPool2d or GlobalMaxPool2d or ReduceMean => KernelClass.Reduction,
+        Concat or Pad or Resize or Transpose => KernelClass.Copy,
+        Flatten or Reshape or Identity or Dropout or Slice => KernelClass.View,
+        _ => null,
+    };
+
+    // A layer reduced to what the model needs, computed once per network and batch.
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN);
+
+    internal static Feature[] Features(Network network, TensorShape? given, int batch, out TensorShape input)
+    {
+        var report = Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.Full, Batch = batch, Input = given });
+        input = report.Input;
+        var features = new Feature[report.Layers.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            var row = report.Layers[i];
+            var layer = network.Nodes[i].Layer;
+            var first = row.Inputs.Length > 0 ? row.Inputs[0] : report.Input;
+            var kind = Classify(layer, first);
+            var inputs = checked(row.Inputs.Sum(s => s.Elements) * batch);
+            var output = checked(row.Output.Elements * batch);
+            // The GEMM a convolution or a linear layer runs: M rows (batch x positions) by N columns (outputs).
+            var n = layer switch
+            {
+                Conv2d c => c.OutChannels,
+                ConvTranspose2d t => t.OutChannels,
+                Linear l => l.OutFeatures,
+                _ => row.Output.Rank > 0 ? row.Output.Dims[^1] : 1,
+            };
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n);
+        }
+
+        return features;
+    }
+
+    internal static (double Milliseconds, string Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, Precision precision, bool overhead)
+    {
+        if (f.Class == KernelClass.View)
+        {
+            return (0, "none");
+        }
+
+        var half = precision.IsHalf() ? 1 : 0;
+        var bytes = precision.BytesPerElement();
+        var (peak, efficiency, fill) = f.Class switch
+        {
+            KernelClass.Convolution => (TensorPeak(device, precision), p.Convolution[half], Fill(f, device)),
+            KernelClass.GroupedConvolution => (device.Fp32Tflops, p.GroupedConvolution[half], 1.0),
+            KernelClass.DepthwiseConvolution => (device.Fp32Tflops, p.DepthwiseConvolution[half], 1.0),
+            KernelClass.MatrixMultiply => (precision == Precision.Fp32 ? device.Fp32Tflops : TensorPeak(device, precision), p.MatrixMultiply[half], Fill(f, device)),
+            _ => (device.Fp32Tflops, 1.0, 1.0),
+        };
+        var compute = f.Flops / (peak * 1e12 * efficiency * fill);
+        var memory = (double)(f.WeightElements + f.InputElements + f.OutputElements) * bytes / (device.MemoryBandwidthGBps * 1e9 * p.Memory);
+        if (!overhead)
+        {
+            return (Math.Max(compute, memory) * 1e3, compute >= memory ? "compute" : "memory");
+        }
+
+        var gpu = Math.Max(compute, memory) + (p.KernelMicroseconds * 1e-6);
+        var host = (f.Class switch
+        {
+            KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution => p.HostConvolutionMicroseconds[half],
+            KernelClass.Normalization => p.HostNormalizationMicroseconds[half],
+            _ => p.HostOtherMicroseconds[half],
+        }) * 1e-6;
+        var bound = host >= gpu ? "host" : compute >= memory ? "compute" : "memory";
+        return (Math.Max(gpu, host) * 1e3, bound);
+    }
+
+    // The bound at the device's peaks: no efficiency, no fill, no launch cost.
+    private static double Ideal(in Feature f, DeviceProfile device, Precision precision)
+    {
+        if (f.Class == KernelClass.View)
+        {
+            return 0;
+        }
+
+        var peak = f.Class is KernelClass.Convolution or KernelClass.MatrixMultiply ? TensorPeak(device, precision == Precision.Fp32 && f.Class == KernelClass.MatrixMultiply ? Precision.Tf32 : precision) : device.Fp32Tflops;
+        var compute = f.Flops / (peak * 1e12);
+        var memory = (double)(f.WeightElements + f.InputElements + f.OutputElements) * precision.BytesPerElement() / (device.MemoryBandwidthGBps * 1e9);
+        return Math.Max(compute, memory) * 1e3;
+    }
+
+    private static double TensorPeak(DeviceProfile device, Precision precision) => precision switch
+    {
+        Precision.Bf16 => device.Bf16Tflops,
+        Precision.Fp16 => device.Fp16Tflops,
+        _ => device.Tf32Tflops,
+    };
+
+    // Wave quantisation: a GEMM of M x N runs as 128 x 128 tiles, SM-many at a time; a last, partial
+    // wave leaves SMs idle. The fill is the fraction of SM time doing work.
+    private static double Fill(in Feature f, DeviceProfile device)
+    {
+        const long Tile = 128;
+        var tiles = ((f.GemmM + Tile - 1) / Tile) * ((f.GemmN + Tile - 1) / Tile);
+        var waves = (tiles + device.StreamingMultiprocessors - 1) / device.StreamingMultiprocessors;
+        return (double)tiles / (waves * device.StreamingMultiprocessors);
+    }
+}

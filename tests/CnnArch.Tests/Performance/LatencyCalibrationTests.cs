@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using CnnArch.Performance;
+using MathNet.Numerics.Statistics;
+
+namespace CnnArch.Tests.Performance;
+
+/// <summary>
+/// The H200 profile is the fit of the H200 measurements (Reference/gpu); the model's errors on them,
+/// in-sample and held out by model family, are the acceptance of the latency model and the table of
+/// docs/latency.md. CNNARCH_UPDATE_GOLDEN=1 rewrites the shipped profile and the doc from the data.
+/// </summary>
+public class LatencyCalibrationTests
+{
+    private static readonly Lazy<DeviceProfile> Fitted = new(() =>
+    {
+        var device = DeviceProfile.Get("h200");
+        return device with { Parameters = LatencyCalibration.Fit(device, H200Measurements.Convs.Value, H200Measurements.Models.Value) };
+    });
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CnnArch.sln")))
+            {
+                return Path.Combine([dir.FullName, .. parts]);
+            }
+        }
+
+        throw new InvalidOperationException("No CnnArch.sln above the test binaries.");
+    }
+
+    private static bool Updating => Environment.GetEnvironmentVariable("CNNARCH_UPDATE_GOLDEN") == "1";
+
+    [Fact]
+    public void The_Shipped_H200_Profile_Is_The_Fit_Of_The_Measurements()
+    {
+        var json = Fitted.Value.ToJson();
+        if (Updating)
+        {
+            File.WriteAllText(RepositoryFile("src", "CnnArch", "Performance", "Devices", "h200.device.json"), json);
+            return;
+        }
+
+        DeviceProfile.Get("h200").ToJson().Should().Be(json, "the shipped profile is regenerated from the data with CNNARCH_UPDATE_GOLDEN=1");
+    }
+
+    private static double Ratio(ModelMeasurement m) => LatencyCalibration.Predict(DeviceProfile.Get("h200"), m) / m.Milliseconds;
+
+    [Fact]
+    public void At_Batch_64_Four_In_Five_Model_And_Dtype_Pairs_Are_Within_30_Percent()
+    {
+        var pairs = H200Measurements.Models.Value.Where(m => m.Batch == 64).ToList();
+
+        pairs.Count(m => Math.Abs(Ratio(m) - 1) <= 0.30).Should().BeGreaterThanOrEqualTo((int)Math.Ceiling(0.8 * pairs.Count));
+    }
+
+    [Theory]
+    [InlineData(Precision.Fp32)]
+    [InlineData(Precision.Bf16)]
+    public void At_Batch_64_Models_Are_Ranked_As_Measured(Precision precision)
+    {
+        var models = H200Measurements.Models.Value.Where(m => m.Batch == 64 && m.Precision == precision).ToList();
+
+        Correlation.Spearman(models.Select(m => LatencyCalibration.Predict(DeviceProfile.Get("h200"), m)), models.Select(m => m.Milliseconds)).Should().BeGreaterThanOrEqualTo(0.9);
+    }
+
+    [Fact]
+    public void At_Batch_1_Most_Models_Are_Within_40_Percent()
+    {
+        var models = H200Measurements.Models.Value.Where(m => m.Batch == 1).ToList();
+
+        models.Count(m => Math.Abs(Ratio(m) - 1) <= 0.40).Should().BeGreaterThanOrEqualTo((int)Math.Ceiling(0.6 * models.Count));
+    }
+
+    [Fact]
+    public void The_Latency_Document_Holds_The_Measured_Errors()
+    {
+        var doc = LatencyDocument();
+        var path = RepositoryFile("docs", "latency-table.md");
+        if (Updating)
+        {
+            File.WriteAllText(path, doc);
+            return;
+        }
+
+        File.ReadAllText(path).Should().Be(doc, "docs/latency-table.md is regenerated from the data with CNNARCH_UPDATE_GOLDEN=1");
+    }
+
+    // The per-model table (in-sample, and held out by family) and the convolution errors.
+    private static string LatencyDocument()
+    {
+        var convs = H200Measurements.Convs.Value;
+        var models = H200Measurements.Models.Value;
+        var families = models.Select(m => m.Family).Distinct().Order(StringComparer.Ordinal).ToList();
+        var heldOut = new Dictionary<ModelMeasurement, double>();
+        var heldOutConvs = new List<double>();
+        foreach (var family in families)
+        {
+            var keep = convs.Select((c, i) => (c, i)).Where(x => !H200Measurements.ConvFamilies.Value[x.i].Contains(family)).Select(x => x.c).ToList();
+            var device = DeviceProfile.Get("h200");
+            var fold = device with { Parameters = LatencyCalibration.Fit(device, keep, models.Where(m => m.Family != family)) };
+            foreach (var m in models.Where(m => m.Family == family))
+            {
+                heldOut[m] = LatencyCalibration.Predict(fold, m);
+            }
+
+            heldOutConvs.AddRange(convs.Where((c, i) => H200Measurements.ConvFamilies.Value[i].All(f => f == family)).Select(c => Math.Abs((LatencyCalibration.Predict(fold, c) / c.Milliseconds) - 1)));
+        }
+
+        static string P(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        static string Pct(double v) => (100 * v).ToString("0", CultureInfo.InvariantCulture) + "%";
+        var h200 = DeviceProfile.Get("h200");
+        var text = new StringBuilder();
+        text.AppendLine("<!-- Generated by LatencyCalibrationTests from tests/CnnArch.Tests/Reference/gpu (CNNARCH_UPDATE_GOLDEN=1). -->");
+        text.AppendLine("| model | batch | dtype | measured ms | predicted ms | error | held out: predicted ms | held-out error |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var m in models.OrderBy(m => m.Batch).ThenBy(m => m.Precision).ThenBy(m => m.Name, StringComparer.Ordinal))
+        {
+            var p = LatencyCalibration.Predict(h200, m);
+            text.AppendLine($"| {m.Name} | {m.Batch} | {m.Precision.Name()} | {P(m.Milliseconds)} | {P(p)} | {Pct((p / m.Milliseconds) - 1)} | {P(heldOut[m])} | {Pct((heldOut[m] / m.Milliseconds) - 1)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| set | within 30% | within 40% | median error | Spearman |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (batch, precision) in new[] { (64, Precision.Fp32), (64, Precision.Bf16), (1, Precision.Fp32), (1, Precision.Bf16) })
+        {
+            foreach (var (label, predict) in new (string, Func<ModelMeasurement, double>)[] { ("fitted", m => LatencyCalibration.Predict(h200, m)), ("held out", m => heldOut[m]) })
+            {
+                var set = models.Where(m => m.Batch == batch && m.Precision == precision).ToList();
+                var errors = set.Select(m => Math.Abs((predict(m) / m.Milliseconds) - 1)).Order().ToArray();
+                var rho = Correlation.Spearman(set.Select(predict), set.Select(m => m.Milliseconds));
+                text.AppendLine($"| batch {batch} {precision.Name()}, {label} | {errors.Count(e => e <= 0.3)}/{set.Count} | {errors.Count(e => e <= 0.4)}/{set.Count} | {Pct(errors[errors.Length / 2])} | {P(rho)} |");
+            }
+        }
+
+        var fittedConvs = convs.Select(c => Math.Abs((LatencyCalibration.Predict(h200, c) / c.Milliseconds) - 1)).Order().ToArray();
+        var held = heldOutConvs.Order().ToArray();
+        text.AppendLine();
+        text.AppendLine("| convolutions (batch 32, fp32 and bf16) | count | median error | 90th percentile |");
+        text.AppendLine("|---|---:|---:|---:|");
+        text.AppendLine($"| fitted | {fittedConvs.Length} | {Pct(fittedConvs[fittedConvs.Length / 2])} | {Pct(fittedConvs[(int)(0.9 * (fittedConvs.Length - 1))])} |");
+        text.AppendLine($"| held out (convolutions of one family only, fitted without that family) | {held.Length} | {Pct(held[held.Length / 2])} | {Pct(held[(int)(0.9 * (held.Length - 1))])} |");
+        return text.ToString();
+    }
+}
