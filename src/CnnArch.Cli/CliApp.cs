@@ -186,8 +186,13 @@ internal static class CliApp
     private static Command PlotCommand(TextWriter stdout, TextWriter stderr)
     {
         var model = new Argument<string?>("model") { Description = "A preset, an .onnx file or a spec file (for --kind accuracy: a preset to highlight, optional).", Arity = ArgumentArity.ZeroOrOne };
-        var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; accuracy: presets' top-1 against GMACs.", DefaultValueFactory = _ => "layers" };
-        kind.AcceptOnlyFromAmong("layers", "accuracy");
+        var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; accuracy: presets' top-1 against GMACs (or latency with --x latency); roofline: each layer on the device's roofline.", DefaultValueFactory = _ => "layers" };
+        kind.AcceptOnlyFromAmong("layers", "accuracy", "roofline");
+        var x = new Option<string>("--x") { Description = "The accuracy chart's x axis: macs, or latency (predicted on --device).", DefaultValueFactory = _ => "macs" };
+        x.AcceptOnlyFromAmong("macs", "latency");
+        var device = LatencyCommand.Device("The device for --kind roofline and --x latency.", "h200");
+        var dtype = LatencyCommand.Precision();
+        var batch = CliOptions.Batch();
         var output = new Option<string>("--output", "-o") { Description = "The chart file: .png or .svg.", HelpName = "file", Required = true };
         var input = CliOptions.Input();
         var convention = CliOptions.Convention();
@@ -198,7 +203,7 @@ internal static class CliApp
             "Charts: where a network's costs go by layer, or accuracy against compute.\n" +
             "Example: cnnarch plot alexnet --input 3x227x227 --output alexnet.png    or    cnnarch plot --kind accuracy --output models.svg")
         {
-            model, kind, output, input, convention, depth, size, set,
+            model, kind, output, input, convention, depth, size, set, x, device, dtype, batch,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -211,9 +216,22 @@ internal static class CliApp
 
             var conventionModel = Conventions.Get(result.GetRequiredValue(convention));
             ScottPlot.Plot chart;
+            Performance.LatencyOptions Latency(TensorShape? shape) => new()
+            {
+                Device = Performance.DeviceProfile.Get(result.GetValue(device)!),
+                Precision = Performance.Precisions.Parse(result.GetRequiredValue(dtype)),
+                Batch = result.GetValue(batch),
+                Input = shape,
+            };
             if (result.GetValue(kind) == "accuracy")
             {
-                chart = Charts.Accuracy(conventionModel, result.GetValue(model));
+                chart = Charts.Accuracy(conventionModel, result.GetValue(model), result.GetValue(x) == "latency" ? Latency(null) : null);
+            }
+            else if (result.GetValue(kind) == "roofline")
+            {
+                var name = result.GetValue(model) ?? throw new ArgumentException("plot --kind roofline needs a model.");
+                var inputShape = result.Shape(input);
+                chart = Charts.Roofline(Performance.LatencyModel.Predict(ModelSource.Load(name, result.GetValue(set) ?? [], inputShape).Network, Latency(inputShape)));
             }
             else
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CnnArch.Analysis;
+using CnnArch.Performance;
 using CnnArch.Presets;
 using Spectre.Console;
 
@@ -19,11 +20,14 @@ internal static class CompareSweepCommands
         var convention = CliOptions.Convention();
         var format = CliOptions.Format("Output format.", "table", "json", "csv");
         var output = CliOptions.Output();
+        var device = LatencyCommand.Device("Also predict each model's latency and throughput on this device (h200, a100, ... or a profile file); see 'cnnarch latency'.");
+        var dtype = LatencyCommand.Precision();
+        var batch = CliOptions.Batch();
         var command = new Command("compare",
-            "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first.\n" +
-            "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2")
+            "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first; latency with --device.\n" +
+            "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2 --device h200 --batch 64")
         {
-            models, input, convention, format, output,
+            models, input, convention, format, output, device, dtype, batch,
         };
         command.SetAction(result => CliApp.Guarded(stderr, () =>
         {
@@ -33,6 +37,7 @@ internal static class CompareSweepCommands
                 .ToList();
             var options = new AnalysisOptions { Input = inputShape, Convention = Conventions.Get(result.GetRequiredValue(convention)) };
             var rows = Comparison.Compare(loaded, options);
+            var latency = LatencyCommand.Predict(result, device, dtype, result.GetValue(batch), inputShape, loaded.Select(l => l.Network));
             CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
                 switch (result.GetValue(format))
@@ -41,8 +46,15 @@ internal static class CompareSweepCommands
                         writer.WriteLine(JsonText.Object(w =>
                         {
                             w.WriteString("convention", options.Convention.Name);
+                            if (latency is not null)
+                            {
+                                w.WriteString("device", latency[0].Options.Device.Name);
+                                w.WriteString("dtype", latency[0].Options.Precision.Name());
+                                w.WriteNumber("batch", latency[0].Options.Batch);
+                            }
+
                             w.WriteStartArray("models");
-                            foreach (var r in rows)
+                            foreach (var (r, i) in rows.Select((r, i) => (r, i)))
                             {
                                 w.WriteStartObject();
                                 w.WriteString("model", r.Model);
@@ -59,6 +71,12 @@ internal static class CompareSweepCommands
                                 w.WriteNumber("paramsRatio", r.ParametersRatio);
                                 w.WriteNumber("macsRatio", r.MacsRatio);
                                 w.WriteNumber("memoryRatio", r.MemoryRatio);
+                                if (latency is not null)
+                                {
+                                    w.WriteNumber("latencyMs", Math.Round(latency[i].Milliseconds, 6));
+                                    w.WriteNumber("imagesPerSecond", Math.Round(latency[i].ImagesPerSecond, 1));
+                                }
+
                                 w.WriteEndObject();
                             }
 
@@ -66,30 +84,39 @@ internal static class CompareSweepCommands
                         }));
                         break;
                     case "csv":
-                        writer.Write("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio\n");
-                        foreach (var r in rows)
+                        writer.Write("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio" + (latency is null ? "\n" : ",latency_ms,images_per_second\n"));
+                        foreach (var (r, i) in rows.Select((r, i) => (r, i)))
                         {
-                            writer.Write(string.Create(C, $"{r.Model},{r.Input},{r.Parameters},{r.Macs},{r.ActivationBytes},{r.InferencePeakBytes},{r.Top1},{r.ParametersRatio:0.####},{r.MacsRatio:0.####},{r.MemoryRatio:0.####}\n"));
+                            writer.Write(string.Create(C, $"{r.Model},{r.Input},{r.Parameters},{r.Macs},{r.ActivationBytes},{r.InferencePeakBytes},{r.Top1},{r.ParametersRatio:0.####},{r.MacsRatio:0.####},{r.MemoryRatio:0.####}"));
+                            writer.Write(latency is null ? "\n" : string.Create(C, $",{latency[i].Milliseconds:0.######},{latency[i].ImagesPerSecond:0.#}\n"));
                         }
 
                         break;
                     default:
                         var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
-                        foreach (var (title, right) in new[] { ("Model", false), ("Params", true), ("x", true), ("MACs", true), ("x", true), ("Activations", true), ("x", true), ("Peak (inference)", true), ("Top-1 %", true) })
+                        var columns = new[] { ("Model", false), ("Params", true), ("x", true), ("MACs", true), ("x", true), ("Activations", true), ("x", true), ("Peak (inference)", true), ("Top-1 %", true) };
+                        foreach (var (title, right) in latency is null ? columns : [.. columns, ("ms", true), ("Images/s", true)])
                         {
                             table.AddColumn(right ? new TableColumn(title).RightAligned() : new TableColumn(title));
                         }
 
-                        foreach (var r in rows)
+                        foreach (var (r, i) in rows.Select((r, i) => (r, i)))
                         {
-                            table.AddRow(Markup.Escape(r.Model), Units.Count(r.Parameters), Ratio(r.ParametersRatio), Units.Count(r.Macs), Ratio(r.MacsRatio),
-                                Units.Bytes(r.ActivationBytes), Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes), r.Top1?.ToString("0.00", C) ?? "-");
+                            string[] cells = [Markup.Escape(r.Model), Units.Count(r.Parameters), Ratio(r.ParametersRatio), Units.Count(r.Macs), Ratio(r.MacsRatio),
+                                Units.Bytes(r.ActivationBytes), Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes), r.Top1?.ToString("0.00", C) ?? "-"];
+                            table.AddRow(latency is null ? cells : [.. cells, LatencyCommand.Ms(latency[i].Milliseconds), latency[i].ImagesPerSecond.ToString("N0", C)]);
                         }
 
                         var console = CliApp.CreateConsole(writer, fancy);
                         console.Write(table);
                         console.WriteLine($"Ratios (x) against {rows[0].Model}. Activations: the sum of every layer's output, batch 1. Top-1: torchvision's published ImageNet accuracy.");
                         console.WriteLine($"Convention {options.Convention.Name}: {options.Convention.Describe()}");
+                        if (latency is not null)
+                        {
+                            var o = latency[0].Options;
+                            console.WriteLine($"Latency: predicted for one forward pass of batch {o.Batch} in {o.Precision.Name()} on {o.Device.Name} ({(o.Device.Calibrated ? "calibrated" : "datasheet peaks")}), eager PyTorch; see docs/latency.md.");
+                        }
+
                         break;
                 }
             });
@@ -105,11 +132,13 @@ internal static class CompareSweepCommands
         var convention = CliOptions.Convention();
         var format = CliOptions.Format("Output format.", "table", "json", "csv");
         var output = CliOptions.Output();
+        var device = LatencyCommand.Device("Also predict latency and throughput at each point on this device (h200, a100, ... or a profile file).");
+        var dtype = LatencyCommand.Precision();
         var command = new Command("sweep",
-            "MACs and memory against batch size or input resolution.\n" +
-            "Example: cnnarch sweep resnet50 --batch 1,8,32,128    or    cnnarch sweep mobilenet_v2 --resolution 128:512:32")
+            "MACs and memory (and latency with --device) against batch size or input resolution.\n" +
+            "Example: cnnarch sweep resnet50 --batch 1,8,32,128 --device h200    or    cnnarch sweep mobilenet_v2 --resolution 128:512:32")
         {
-            model, batches, resolutions, convention, format, output,
+            model, batches, resolutions, convention, format, output, device, dtype,
         };
         command.SetAction(result => CliApp.Guarded(stderr, () =>
         {
@@ -131,6 +160,8 @@ internal static class CompareSweepCommands
                 })
                 : Sweep.Run(network, points, options);
             var over = batchText is not null ? "batch" : "resolution";
+            var latency = result.GetValue(device) is null ? null
+                : rows.Select(p => LatencyCommand.Predict(result, device, dtype, p.Batch, p.Input, [network])![0]).ToList();
             CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
                 switch (result.GetValue(format))
@@ -141,8 +172,14 @@ internal static class CompareSweepCommands
                             w.WriteString("model", network.Name);
                             w.WriteString("over", over);
                             w.WriteString("convention", options.Convention.Name);
+                            if (latency is not null)
+                            {
+                                w.WriteString("device", latency[0].Options.Device.Name);
+                                w.WriteString("dtype", latency[0].Options.Precision.Name());
+                            }
+
                             w.WriteStartArray("points");
-                            foreach (var p in rows)
+                            foreach (var (p, i) in rows.Select((p, i) => (p, i)))
                             {
                                 w.WriteStartObject();
                                 w.WriteNumber("batch", p.Batch);
@@ -151,6 +188,12 @@ internal static class CompareSweepCommands
                                 w.WriteNumber("activationBytes", p.ActivationBytes);
                                 w.WriteNumber("inferencePeakBytes", p.InferencePeakBytes);
                                 w.WriteNumber("trainingPeakBytes", p.TrainingPeakBytes);
+                                if (latency is not null)
+                                {
+                                    w.WriteNumber("latencyMs", Math.Round(latency[i].Milliseconds, 6));
+                                    w.WriteNumber("imagesPerSecond", Math.Round(latency[i].ImagesPerSecond, 1));
+                                }
+
                                 w.WriteEndObject();
                             }
 
@@ -158,23 +201,26 @@ internal static class CompareSweepCommands
                         }));
                         break;
                     case "csv":
-                        writer.Write("batch,input,macs,activation_bytes,inference_peak_bytes,training_peak_bytes\n");
-                        foreach (var p in rows)
+                        writer.Write("batch,input,macs,activation_bytes,inference_peak_bytes,training_peak_bytes" + (latency is null ? "\n" : ",latency_ms,images_per_second\n"));
+                        foreach (var (p, i) in rows.Select((p, i) => (p, i)))
                         {
-                            writer.Write(string.Create(C, $"{p.Batch},{p.Input},{p.Macs},{p.ActivationBytes},{p.InferencePeakBytes},{p.TrainingPeakBytes}\n"));
+                            writer.Write(string.Create(C, $"{p.Batch},{p.Input},{p.Macs},{p.ActivationBytes},{p.InferencePeakBytes},{p.TrainingPeakBytes}"));
+                            writer.Write(latency is null ? "\n" : string.Create(C, $",{latency[i].Milliseconds:0.######},{latency[i].ImagesPerSecond:0.#}\n"));
                         }
 
                         break;
                     default:
                         var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
-                        foreach (var title in new[] { "Batch", "Input", "MACs", "Activations (sum)", "Inference peak", "Training peak (SGD+momentum)" })
+                        string[] titles = ["Batch", "Input", "MACs", "Activations (sum)", "Inference peak", "Training peak (SGD+momentum)"];
+                        foreach (var title in latency is null ? titles : [.. titles, "ms", "Images/s"])
                         {
                             table.AddColumn(new TableColumn(title).RightAligned());
                         }
 
-                        foreach (var p in rows)
+                        foreach (var (p, i) in rows.Select((p, i) => (p, i)))
                         {
-                            table.AddRow(p.Batch.ToString(C), p.Input.ToString(), Units.Count(p.Macs), Units.Bytes(p.ActivationBytes), Units.Bytes(p.InferencePeakBytes), Units.Bytes(p.TrainingPeakBytes));
+                            string[] cells = [p.Batch.ToString(C), p.Input.ToString(), Units.Count(p.Macs), Units.Bytes(p.ActivationBytes), Units.Bytes(p.InferencePeakBytes), Units.Bytes(p.TrainingPeakBytes)];
+                            table.AddRow(latency is null ? cells : [.. cells, LatencyCommand.Ms(latency[i].Milliseconds), latency[i].ImagesPerSecond.ToString("N0", C)]);
                         }
 
                         var console = CliApp.CreateConsole(writer, fancy);

@@ -16,9 +16,8 @@ internal static class LatencyCommand
         var model = CliOptions.Model();
         var input = CliOptions.Input();
         var batch = CliOptions.Batch();
-        var device = new Option<string>("--device") { Description = $"A device ({string.Join(", ", DeviceProfile.Known.Select(p => p.Name))}) or a profile file (.json).", DefaultValueFactory = _ => "h200" };
-        var dtype = new Option<string>("--dtype") { Description = "Precision as PyTorch runs it: fp32 (convs in TF32, matmuls in FP32), tf32, bf16, fp16.", DefaultValueFactory = _ => "fp32" };
-        dtype.AcceptOnlyFromAmong("fp32", "tf32", "bf16", "fp16");
+        var device = Device(DeviceDescription, "h200");
+        var dtype = Precision();
         var overhead = new Option<int>("--overhead") { Description = "1: eager PyTorch's per-kernel host and launch costs count; 0: the fused, launch-free bound.", DefaultValueFactory = _ => 1 };
         overhead.AcceptOnlyFromAmong("0", "1");
         var format = CliOptions.Format("Output format.", "table", "json", "csv");
@@ -36,7 +35,7 @@ internal static class LatencyCommand
             var network = ModelSource.Load(result.GetRequiredValue(model), result.GetValue(set) ?? [], shape).Network;
             var report = LatencyModel.Predict(network, new LatencyOptions
             {
-                Device = DeviceProfile.Get(result.GetRequiredValue(device)),
+                Device = DeviceProfile.Get(result.GetValue(device)!),
                 Precision = Precisions.Parse(result.GetRequiredValue(dtype)),
                 Batch = result.GetValue(batch),
                 Input = shape,
@@ -61,7 +60,27 @@ internal static class LatencyCommand
         return command;
     }
 
-    private static string Ms(double ms) => ms.ToString(ms >= 10 ? "0.0" : ms >= 1 ? "0.00" : "0.000", Invariant);
+    private static readonly string DeviceDescription = $"A device ({string.Join(", ", DeviceProfile.Known.Select(p => p.Name))}) or a profile file (.json).";
+
+    /// <summary>--device: a built-in device or a profile file; with no fallback it is optional.</summary>
+    public static Option<string?> Device(string description, string? fallback = null) =>
+        fallback is null ? new("--device") { Description = description } : new("--device") { Description = description, DefaultValueFactory = _ => fallback };
+
+    /// <summary>--dtype for latency: the precision as PyTorch runs it.</summary>
+    public static Option<string> Precision(string name = "--dtype")
+    {
+        var dtype = new Option<string>(name) { Description = "Precision as PyTorch runs it: fp32 (convs in TF32, matmuls in FP32), tf32, bf16, fp16.", DefaultValueFactory = _ => "fp32" };
+        dtype.AcceptOnlyFromAmong("fp32", "tf32", "bf16", "fp16");
+        return dtype;
+    }
+
+    /// <summary>The latency of each network when --device names one, else null.</summary>
+    public static List<LatencyReport>? Predict(ParseResult result, Option<string?> device, Option<string> dtype, int batch, TensorShape? input, IEnumerable<Graph.Network> networks) =>
+        result.GetValue(device) is { } name
+            ? [.. networks.Select(n => LatencyModel.Predict(n, new LatencyOptions { Device = DeviceProfile.Get(name), Precision = Precisions.Parse(result.GetRequiredValue(dtype)), Batch = batch, Input = input }))]
+            : null;
+
+    internal static string Ms(double ms) => ms.ToString(ms >= 10 ? "0.0" : ms >= 1 ? "0.00" : "0.000", Invariant);
 
     private static void Table(LatencyReport r, IAnsiConsole console, bool fancy)
     {

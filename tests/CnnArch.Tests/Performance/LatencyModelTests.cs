@@ -123,3 +123,53 @@ public class LatencyModelTests
         imported.Uncounted.Should().BeEmpty();
     }
 }
+
+public class LatencyInOtherCommandsTests
+{
+    [Fact]
+    public void Compare_Gains_Latency_And_Throughput_With_A_Device()
+    {
+        var (code, output, error) = CliTests.Run("compare", "resnet18", "mobilenet_v2", "--device", "h200", "--batch", "64", "--format", "json");
+
+        error.Should().BeEmpty();
+        code.Should().Be(0);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        doc.RootElement.GetProperty("device").GetString().Should().Be("h200");
+        var models = doc.RootElement.GetProperty("models").EnumerateArray().ToList();
+        var expected = LatencyModel.Predict(Catalog.Create("resnet18"), new LatencyOptions { Batch = 64 }).Milliseconds;
+        models[0].GetProperty("latencyMs").GetDouble().Should().BeApproximately(expected, 1e-5);
+        models.Should().OnlyContain(m => m.GetProperty("imagesPerSecond").GetDouble() > 0);
+
+        CliTests.Run("compare", "resnet18", "mobilenet_v2").Out.Should().NotContain("Images/s", "latency is shown only when a device is named");
+    }
+
+    [Fact]
+    public void Sweep_Shows_Throughput_Growing_With_The_Batch()
+    {
+        var (code, output, _) = CliTests.Run("sweep", "resnet50", "--batch", "1,16,128", "--device", "h200", "--format", "json");
+
+        code.Should().Be(0);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var throughput = doc.RootElement.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("imagesPerSecond").GetDouble()).ToList();
+        throughput.Should().BeInAscendingOrder().And.HaveCount(3);
+    }
+
+    [Fact]
+    public void Plot_Draws_The_Roofline_And_Accuracy_Against_Latency()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            CliTests.Run("plot", "resnet18", "--kind", "roofline", "--output", Path.Combine(dir, "roofline.png")).Code.Should().Be(0);
+            CliTests.Run("plot", "--kind", "accuracy", "--x", "latency", "--batch", "64", "--output", Path.Combine(dir, "accuracy.svg")).Code.Should().Be(0);
+
+            new FileInfo(Path.Combine(dir, "roofline.png")).Length.Should().BeGreaterThan(10_000);
+            File.ReadAllText(Path.Combine(dir, "accuracy.svg")).Should().Contain("predicted ms per forward pass of batch 64");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
