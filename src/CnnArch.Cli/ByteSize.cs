@@ -14,6 +14,11 @@ internal static partial class ByteSize
             throw new FormatException($"'{text}' is not a memory size: expected a positive number and a unit, like 24GB or 512MiB.");
         }
 
+        if (m.Groups["u"].Value.Length == 0)
+        {
+            throw new FormatException($"'{text}' needs a unit: {text}GB, {text}GiB or {text}MB (KB, MB, GB and TB are powers of 1024; B for bytes).");
+        }
+
         var unit = m.Groups["u"].Value.ToUpperInvariant().Replace("I", "", StringComparison.Ordinal);
         var power = unit switch { "" or "B" => 0, "K" or "KB" => 1, "M" or "MB" => 2, "G" or "GB" => 3, "T" or "TB" => 4, _ => -1 };
         var bytes = n * Math.Pow(1024, power);

@@ -11,22 +11,38 @@ namespace CnnArch.Cli;
 /// <summary>The <c>cnnarch</c> command line: a thin shell over the library.</summary>
 internal static class CliApp
 {
+    // Options whose values are names from a closed set: matched whatever their case (--format JSON, -c FULL).
+    private static readonly HashSet<string> NamedValues = new(StringComparer.Ordinal)
+    {
+        "--format", "-f", "--convention", "-c", "--dtype", "--weights-dtype", "--optimizer", "--kind", "-k", "--x",
+    };
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
         var root = BuildRoot(stdout, stderr, isTerminal);
-        var parsed = root.Parse(args);
+        // Bare 'cnnarch' shows what it can do.
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : CaseInsensitiveValues(args));
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command;
             var help = command == root ? "cnnarch --help" : $"cnnarch {command.Name} --help";
             // The unknown token is what the user typed wrong; later errors ("command not provided") follow from it.
             var error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal))) ?? parsed.Errors[0];
-            stderr.WriteLine($"error: {OneLine(error.Message)} (see '{help}')");
+            stderr.WriteLine($"error: {Plain(OneLine(error.Message))} (see '{help}')");
             return ExitCodes.UsageOrInput;
         }
 
         try
         {
+            if (parsed.Action is System.CommandLine.Help.HelpAction)
+            {
+                // The usage line names the process (CnnArch.Cli, dotnet, testhost); users type cnnarch.
+                using var help = new StringWriter();
+                var code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false });
+                stdout.Write(help.ToString().Replace($"  {RootCommand.ExecutableName} ", "  cnnarch ", StringComparison.Ordinal));
+                return code;
+            }
+
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
 #pragma warning disable CA1031 // The last line of defence: a bug still gets one line, never a stack trace.
@@ -38,11 +54,50 @@ internal static class CliApp
         }
     }
 
+    private static string[] CaseInsensitiveValues(string[] args)
+    {
+        var result = (string[])args.Clone();
+        for (var i = 0; i < result.Length; i++)
+        {
+            var eq = result[i].IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && NamedValues.Contains(result[i][..eq]))
+            {
+                result[i] = result[i][..(eq + 1)] + result[i][(eq + 1)..].ToLowerInvariant();
+            }
+            else if (NamedValues.Contains(result[i]) && i + 1 < result.Length)
+            {
+                result[i + 1] = result[i + 1].ToLowerInvariant();
+                i++;
+            }
+        }
+
+        return result;
+    }
+
+    // System.CommandLine names .NET types ("as expected type 'System.Int32'"); a user needs the kind of value.
+    private static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'");
+        if (!m.Success)
+        {
+            return message;
+        }
+
+        var kind = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.Double" or "System.Nullable`1[System.Double]" => "a number",
+            "System.Boolean" => "true or false",
+            _ => "a value of another kind",
+        };
+        return $"{m.Groups["option"].Value} takes {kind}, got '{m.Groups["value"].Value}'.";
+    }
+
     private static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
         var root = new RootCommand(
             "cnnarch: what a convolutional network costs, layer by layer, without running it.\n" +
-            "Exit codes: 0 success, 1 invalid network, 2 usage or input-file error.");
+            "Exit codes: 0 success, 1 invalid network, 2 usage or input-file error, 3 a bug in cnnarch (please report it).");
         root.Add(AnalyzeCommand(stdout, stderr, isTerminal));
         root.Add(MemoryCommand(stdout, stderr, isTerminal));
         root.Add(CompareSweepCommands.Compare(stdout, stderr, isTerminal));
@@ -145,12 +200,13 @@ internal static class CliApp
         var fits = new Option<string?>("--fits") { Description = "Also answer the largest batch that fits in this much memory (24GB, 80GiB, 16000MB; powers of 1024).", HelpName = "size" };
         var format = CliOptions.Format("Output format.", "table", "json");
         var set = CliOptions.Set();
+        var memoryOutput = CliOptions.Output();
 
         var command = new Command("memory",
             "Memory for inference and training: weights, activations alive at the peak, what backward keeps, gradients, optimizer state.\n" +
             "Example: cnnarch memory resnet50 --batch 32 --optimizer sgd-momentum --training --fits 24GB")
         {
-            model, input, batch, dtype, weights, optimizer, training, fits, format, set,
+            model, input, batch, dtype, weights, optimizer, training, fits, format, set, memoryOutput,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -170,15 +226,18 @@ internal static class CliApp
             int? largest = result.GetValue(fits) is { } budget
                 ? MemoryAnalyzer.LargestBatch(network, ByteSize.Parse(budget), options, isTraining)
                 : null;
-            if (result.GetValue(format) == "json")
+            Write(stdout, isTerminal, result.GetValue(memoryOutput), (writer, fancy) =>
             {
-                stdout.Write(MemoryJson.Write(report, largest, result.GetValue(fits), isTraining));
-                stdout.WriteLine();
-            }
-            else
-            {
-                MemoryRenderer.Render(report, isTraining, largest, result.GetValue(fits), CreateConsole(stdout, isTerminal), isTerminal);
-            }
+                if (result.GetValue(format) == "json")
+                {
+                    writer.Write(MemoryJson.Write(report, largest, result.GetValue(fits), isTraining));
+                    writer.WriteLine();
+                }
+                else
+                {
+                    MemoryRenderer.Render(report, isTraining, largest, result.GetValue(fits), CreateConsole(writer, fancy), fancy);
+                }
+            });
         }));
         return command;
     }

@@ -63,6 +63,12 @@ internal static class CliOptions
         }
 
         var shape = TensorShape.Parse(text);
+        if (shape.Rank == 3 && shape.Dims[2] <= 4 && shape.Dims[0] > 4)
+        {
+            // Keras and TensorFlow write H x W x C; CnnArch, as PyTorch, C x H x W.
+            throw new FormatException($"--input {text} looks like height x width x channels (Keras order); write channels first: {shape.Dims[2]}x{shape.Dims[0]}x{shape.Dims[1]}.");
+        }
+
         return shape.Rank == 3 ? shape : throw new FormatException($"--input takes C x H x W like 3x224x224, got '{text}'.");
     }
 

@@ -15,7 +15,8 @@ internal static class CompareSweepCommands
 
     public static Command Compare(TextWriter stdout, TextWriter stderr, bool isTerminal)
     {
-        var models = new Argument<string[]>("models") { Description = "Presets or .onnx files; ratios are against the first.", Arity = ArgumentArity.OneOrMore };
+        var models = new Argument<string[]>("models") { Description = "Presets, .onnx or spec files, each optionally labelled (label=model: wide=resnet50); ratios are against the first.", Arity = ArgumentArity.OneOrMore };
+        var set = new Option<string[]>("--set") { Description = "A preset parameter for every preset (repeatable), or for one: label:name=value (w75:width=0.75).", HelpName = "name=value" };
         var input = CliOptions.Input("One input for every model (default: each model's own).");
         var convention = CliOptions.Convention();
         var format = CliOptions.Format("Output format.", "table", "json", "csv");
@@ -27,14 +28,26 @@ internal static class CompareSweepCommands
             "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first; latency with --device.\n" +
             "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2 --device h200 --batch 64")
         {
-            models, input, convention, format, output, device, dtype, batch,
+            models, input, convention, format, output, device, dtype, batch, set,
         };
         command.SetAction(result => CliApp.Guarded(stderr, () =>
         {
             var inputShape = result.Shape(input);
-            var loaded = result.GetRequiredValue(models)
-                .Select(m => (ModelSource.Load(m, [], inputShape).Network, Catalog.All.FirstOrDefault(p => p.Name == m)?.Top1))
-                .ToList();
+            var settings = result.GetValue(set) ?? [];
+            var loaded = result.GetRequiredValue(models).Select(entry =>
+            {
+                // label=model names a row, so two variants of one preset can stand side by side.
+                var eq = entry.IndexOf('=', StringComparison.Ordinal);
+                var (label, model) = eq > 0 && !File.Exists(entry) ? (entry[..eq], entry[(eq + 1)..]) : (null, entry);
+                var own = settings.Where(x => label is not null && x.StartsWith(label + ":", StringComparison.Ordinal)).Select(x => x[(label!.Length + 1)..]);
+                var shared = settings.Where(x => !x.Contains(':', StringComparison.Ordinal));
+                var preset = Catalog.Contains(model);
+                string[] applied = preset ? [.. shared, .. own] : [];
+                var network = ModelSource.Load(model, applied, inputShape).Network;
+                // A published top-1 belongs to the preset as published, not to a variant of it.
+                var top1 = applied.Length == 0 ? Catalog.All.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))?.Top1 : null;
+                return (Network: label is null ? network : network.WithName(label), Top1: top1);
+            }).ToList();
             var options = new AnalysisOptions { Input = inputShape, Convention = Conventions.Get(result.GetRequiredValue(convention)) };
             var rows = Comparison.Compare(loaded, options);
             var latency = LatencyCommand.Predict(result, device, dtype, result.GetValue(batch), inputShape, loaded.Select(l => l.Network));

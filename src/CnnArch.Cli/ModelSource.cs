@@ -34,6 +34,11 @@ internal sealed record ModelSource(Network Network, OnnxImport? Onnx)
             return new ModelSource(SpecReader.Load(model), null);
         }
 
+        if (File.Exists(model) && !Catalog.Contains(model) && Path.GetExtension(model) is { Length: > 0 } extension && !extension.Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"'{model}' is a {extension} file; cnnarch reads ONNX models (.onnx) and spec files (.json), or a preset name ('cnnarch list').");
+        }
+
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || (File.Exists(model) && !Catalog.Contains(model)))
         {
             if (settings.Length > 0)

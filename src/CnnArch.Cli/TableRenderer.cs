@@ -25,7 +25,7 @@ internal static class TableRenderer
                 Markup.Escape(row.Kind),
                 row.Output.ToString(),
                 Units.Bytes(row.ActivationBytes),
-                Units.Count(row.Parameters),
+                Units.Exact(row.Parameters),
                 macs);
         }
 
@@ -36,7 +36,7 @@ internal static class TableRenderer
             string.Empty,
             report.Output.ToString(),
             Units.Bytes(t.ActivationBytes),
-            Units.Count(t.Parameters),
+            Units.Exact(t.Parameters),
             Units.Count(t.Macs));
         console.Write(table);
         console.WriteLine($"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).");

@@ -22,7 +22,7 @@ public class CliTests
 
             code.Should().Be(0);
             error.Should().BeEmpty();
-            output.Should().Contain("features.0").And.Contain("64x56x56").And.Contain("784 KB").And.Contain("23.3 K").And.Contain("72.9 M");
+            output.Should().Contain("features.0").And.Contain("64x56x56").And.Contain("784 KB").And.Contain("23,296").And.Contain("72.9 M");
             output.Should().Contain("Params 61,100,840");
             output.Should().Contain("Convention lecture: MACs: one multiply-add = 1");
             output.Should().NotContain("\u001b[", "redirected output has no colour codes");
@@ -74,7 +74,7 @@ public class CliTests
     public class Errors
     {
         [Theory]
-        [InlineData(new[] { "analyze", "resnet5" }, "No preset named 'resnet5'. Known: alexnet")]
+        [InlineData(new[] { "analyze", "resnet5" }, "No preset named 'resnet5'. Did you mean resnet50?")]
         [InlineData(new[] { "analyze", "alexnet", "--bogus" }, "'--bogus'")]
         [InlineData(new[] { "analyze", "alexnet", "--dtype", "fp64" }, "'fp64'")]
         [InlineData(new[] { "analyze", "alexnet", "--input", "3x0x2" }, "'3x0x2' is not a shape")]

@@ -61,7 +61,7 @@ public class CatalogTests
     {
         var act = () => Catalog.Create("resnet5");
 
-        act.Should().Throw<ArgumentException>().WithMessage("No preset named 'resnet5'. Known: alexnet, alexnet_original, *");
+        act.Should().Throw<ArgumentException>().WithMessage("No preset named 'resnet5'. Did you mean resnet50? Close: resnet50, resnet152, resnet18 *");
     }
 
     [Fact]

@@ -1,0 +1,135 @@
+namespace CnnArch.Tests.Cli;
+
+/// <summary>What a new user ran into (issue 12's usability list), each with the CLI's answer.</summary>
+public class UsabilityTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliTests.Run(args);
+
+    [Fact]
+    public void A_Typo_In_A_Preset_Name_Gets_Did_You_Mean_And_A_Short_List()
+    {
+        var (code, _, error) = Run("analyze", "resnet5");
+
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: No preset named 'resnet5'. Did you mean resnet50? Close: resnet50, resnet152, resnet18 ('cnnarch list' shows all " + Catalog.All.Length + ").");
+    }
+
+    [Fact]
+    public void Bare_Cnnarch_Prints_Help_Naming_Cnnarch()
+    {
+        var (code, output, error) = Run();
+
+        code.Should().Be(0);
+        error.Should().BeEmpty();
+        output.Should().Contain("Usage:\n  cnnarch [command] [options]").And.Contain("analyze").And.Contain("latency");
+        Run("analyze", "--help").Out.Should().Contain("  cnnarch analyze <model> [options]");
+    }
+
+    [Fact]
+    public void A_Command_Typo_Keeps_The_Suggestions()
+    {
+        var (code, _, error) = Run("analyse", "resnet18");
+
+        code.Should().Be(2);
+        error.Should().Contain("analyse").And.Contain("(see 'cnnarch --help')");
+    }
+
+    [Theory]
+    [InlineData("224x224x3", "3x224x224")]
+    [InlineData("32x32x1", "1x32x32")]
+    public void An_Input_In_Keras_Order_Stops_With_A_Hint(string given, string hint)
+    {
+        var (code, _, error) = Run("analyze", "resnet18", "--input", given);
+
+        code.Should().Be(2);
+        error.Should().Contain("Keras order").And.Contain($"write channels first: {hint}");
+    }
+
+    [Fact]
+    public void Option_Values_Are_Case_Insensitive()
+    {
+        Run("analyze", "resnet18", "--format", "JSON").Out.Should().StartWith("{");
+        Run("analyze", "resnet18", "-c", "FULL", "--dtype", "FP16").Out.Should().Contain("Convention full").And.Contain("fp16");
+        Run("analyze", "resnet18", "--format=CSV").Out.Should().StartWith("path,kind");
+    }
+
+    [Fact]
+    public void Compare_Finds_Published_Top1_Whatever_The_Case_Of_The_Names()
+    {
+        var output = Run("compare", "AlexNet", "ResNet50").Out;
+
+        output.Should().Contain("56.52").And.Contain("76.13");
+    }
+
+    [Fact]
+    public void A_Memory_Size_Without_A_Unit_Asks_For_One()
+    {
+        var (code, _, error) = Run("memory", "resnet18", "--fits", "24");
+
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: '24' needs a unit: 24GB, 24GiB or 24MB (KB, MB, GB and TB are powers of 1024; B for bytes).");
+    }
+
+    [Fact]
+    public void A_Bad_Number_Names_No_Dotnet_Type()
+    {
+        var (code, _, error) = Run("analyze", "resnet18", "--batch", "abc");
+
+        code.Should().Be(2);
+        error.Trim().Should().Be("error: --batch takes a whole number, got 'abc'. (see 'cnnarch analyze --help')");
+    }
+
+    [Fact]
+    public void A_File_Of_Another_Kind_Says_What_Is_Understood()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, "not a model");
+        try
+        {
+            var (code, _, error) = Run("analyze", path);
+
+            code.Should().Be(2);
+            error.Should().Contain("is a .txt file; cnnarch reads ONNX models (.onnx) and spec files (.json), or a preset name");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Memory_Writes_To_A_File_With_Output()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}.json");
+        try
+        {
+            Run("memory", "resnet18", "--format", "json", "--output", path).Code.Should().Be(0);
+
+            File.ReadAllText(path).Should().Contain("\"model\": \"resnet18\"");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Compare_Puts_Two_Variants_Of_One_Preset_Side_By_Side()
+    {
+        var (code, output, _) = Run("compare", "mobilenet_v2", "half=mobilenet_v2", "--set", "half:width=0.5", "-c", "torchvision", "--format", "csv");
+
+        code.Should().Be(0);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        rows[1].Should().StartWith("mobilenet_v2,3x224x224,3504872,300774272,");
+        rows[2].Should().StartWith("half,3x224x224,");
+        long.Parse(rows[2].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(3504872);
+    }
+
+    [Fact]
+    public void The_Table_Shows_Exact_Parameter_Counts()
+    {
+        var output = Run("analyze", "alexnet", "--input", "3x227x227").Out;
+
+        output.Should().Contain("|     23,296 |").And.Contain("61,100,840");
+    }
+}
