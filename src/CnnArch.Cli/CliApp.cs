@@ -14,7 +14,7 @@ internal static class CliApp
     // Options whose values are names from a closed set: matched whatever their case (--format JSON, -c FULL).
     private static readonly HashSet<string> NamedValues = new(StringComparer.Ordinal)
     {
-        "--format", "-f", "--convention", "-c", "--dtype", "--weights-dtype", "--optimizer", "--kind", "-k", "--x",
+        "--format", "-f", "--convention", "-c", "--dtype", "--weights-dtype", "--optimizer", "--kind", "-k", "--x", "--names",
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool isTerminal)
@@ -123,12 +123,15 @@ internal static class CliApp
         var depth = CliOptions.Depth("Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).");
         var set = CliOptions.Set();
         var ignore = new Option<string[]>("--ignore") { Description = "Count nothing for this layer kind (repeatable), e.g. --ignore BatchNorm2d for BN folded into the conv.", HelpName = "kind" };
+        var names = new Option<string>("--names") { Description = "Layer names: torch (module paths) or lecture (conv1 ... pool5, fc6 ... fc8, as the lecture's AlexNet table).", DefaultValueFactory = _ => "torch" };
+        names.AcceptOnlyFromAmong("torch", "lecture");
+        var batchDim = new Option<bool>("--batch-dim") { Description = "Show shapes with the batch first, as torchinfo: [1, 64, 56, 56]." };
 
         var command = new Command("analyze",
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, output, depth, set, ignore,
+            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -144,6 +147,11 @@ internal static class CliApp
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
             var report = Analyzer.Analyze(source.Network, options);
+            if (result.GetValue(names) == "lecture")
+            {
+                report = report.WithLectureNames();
+            }
+
             var levels = result.GetValue(depth);
             Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
@@ -161,7 +169,7 @@ internal static class CliApp
                         break;
                     default:
                         var console = CreateConsole(writer, fancy);
-                        TableRenderer.Render(report, console, fancy, levels);
+                        TableRenderer.Render(report, console, fancy, levels, result.GetValue(batchDim));
                         source.WriteNotes(console, report);
                         break;
                 }

@@ -6,9 +6,11 @@ namespace CnnArch.Cli;
 /// <summary>The lecture's table: layer, kind, output volume, memory, parameters, multiply-adds; totals; the convention.</summary>
 internal static class TableRenderer
 {
-    public static void Render(AnalysisReport report, IAnsiConsole console, bool fancy, int? depth = null)
+    public static void Render(AnalysisReport report, IAnsiConsole console, bool fancy, int? depth = null, bool batchDim = false)
     {
-        console.WriteLine($"{report.Model}: input {report.Input}, batch {report.Batch}, {report.DataType.Name()}");
+        // torchinfo's shapes: the batch first, [1, 64, 56, 56].
+        string Shape(TensorShape s) => batchDim ? Markup.Escape($"[{string.Join(", ", s.Dims.Prepend(report.Batch))}]") : s.ToString();
+        console.WriteLine($"{report.Model}: input {(batchDim ? $"[{string.Join(", ", report.Input.Dims.Prepend(report.Batch))}]" : report.Input.ToString())}, batch {report.Batch}, {report.DataType.Name()}");
         var table = new Table().Border(fancy ? TableBorder.Rounded : TableBorder.Ascii);
         table.AddColumn("Layer");
         table.AddColumn("Kind");
@@ -23,7 +25,7 @@ internal static class TableRenderer
             table.AddRow(
                 Markup.Escape(path),
                 Markup.Escape(row.Kind),
-                row.Output.ToString(),
+                Shape(row.Output),
                 Units.Bytes(row.ActivationBytes),
                 Units.Exact(row.Parameters),
                 macs);
@@ -34,7 +36,7 @@ internal static class TableRenderer
         table.AddRow(
             fancy ? "[bold]Total[/]" : "Total",
             string.Empty,
-            report.Output.ToString(),
+            Shape(report.Output),
             Units.Bytes(t.ActivationBytes),
             Units.Exact(t.Parameters),
             Units.Count(t.Macs));

@@ -125,6 +125,47 @@ public sealed record AnalysisReport
     public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
 
     /// <summary>
+    /// The report with the lecture's layer names (conv1 ... conv5, pool1, pool2, pool5, fc6, fc7, fc8,
+    /// and relu, norm and dropout named after the layer they follow), as the lecture's AlexNet table
+    /// writes them. Convolutions are numbered in order, pools after the convolution before them, and
+    /// fully connected layers after the last convolution. Blocks are dropped: the names are flat.
+    /// </summary>
+    public AnalysisReport WithLectureNames()
+    {
+        var (convs, fcs, last) = (0, 0, "input");
+        var names = new List<string>(Layers.Length);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in Layers)
+        {
+            var name = row.Kind switch
+            {
+                "Conv2d" or "ConvTranspose2d" => last = $"conv{++convs}",
+                "Linear" => last = $"fc{convs + ++fcs}",
+                "MaxPool2d" or "AvgPool2d" or "AdaptiveAvgPool2d" => $"pool{Number(last)}",
+                "LocalResponseNorm" or "BatchNorm2d" => $"norm{Number(last)}",
+                "Dropout" => $"drop{convs + fcs + 1}",
+                "Flatten" => "flatten",
+                _ => $"{row.Kind.ToLowerInvariant()}{Number(last)}",
+            };
+            // A second row of the same name (two pools after conv5) keeps its own.
+            var unique = name;
+            for (var k = 2; !used.Add(unique); k++)
+            {
+                unique = $"{name}_{k}";
+            }
+
+            names.Add(unique);
+        }
+
+        static string Number(string layer) => string.Concat(layer.Where(char.IsDigit));
+        return this with
+        {
+            Layers = [.. Layers.Select((row, i) => row with { Path = names[i] })],
+            Scopes = [],
+        };
+    }
+
+    /// <summary>
     /// The rows with every block nested deeper than <paramref name="depth"/> collapsed into one row of
     /// its sums, as torchinfo's depth: depth 1 shows the top-level layers and blocks. The block's row
     /// has its path, its kind (Residual, Inception ...), its output, and the sums of its layers; rows

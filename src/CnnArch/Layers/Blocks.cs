@@ -59,6 +59,9 @@ public sealed record Sequential : Block
 /// <param name="Layer">The layer applied.</param>
 public sealed record Functional(Layer Layer) : Block
 {
+    /// <summary><c>torch.flatten(x, 1)</c>: flattening as a function call, as torchvision's models write it.</summary>
+    public static Functional Flatten { get; } = new(Layers.Flatten.Instance);
+
     internal override Tensor Expand(NetworkBuilder builder, string path, Tensor input) =>
         builder.AddNode(path, Layer, isModule: false, input);
 }

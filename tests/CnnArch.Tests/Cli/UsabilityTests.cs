@@ -133,3 +133,35 @@ public class UsabilityTests
         output.Should().Contain("|     23,296 |").And.Contain("61,100,840");
     }
 }
+
+public class LectureTableTests
+{
+    [Fact]
+    public void AlexNet_Takes_The_Lectures_Names()
+    {
+        var report = Analyzer.Analyze(Catalog.Create("alexnet"), new AnalysisOptions { Input = TensorShape.Chw(3, 227, 227) }).WithLectureNames();
+
+        report.Layers.Where(l => l.Kind is "Conv2d" or "MaxPool2d" or "Linear").Select(l => l.Path)
+            .Should().Equal("conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5", "fc6", "fc7", "fc8");
+        report.Layers.Single(l => l.Path == "conv1").Parameters.Should().Be(23_296);
+        report.Scopes.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_Cli_Shows_Lecture_Names_And_The_Batch_Dimension()
+    {
+        var (code, output, _) = CliTests.Run("analyze", "alexnet", "--input", "3x227x227", "--names", "lecture", "--batch-dim", "--batch", "2");
+
+        code.Should().Be(0);
+        output.Should().Contain("input [2, 3, 227, 227], batch 2").And.Contain("| conv1   | Conv2d            |  [2, 64, 56, 56] |").And.Contain("| fc8     | Linear            |");
+    }
+
+    [Fact]
+    public void Functional_Flatten_Is_Torch_Flatten()
+    {
+        var network = Network.Create("f", Sequential.Of(("conv", new Conv2d { OutChannels = 4 }), ("flatten", Functional.Flatten)), TensorShape.Chw(3, 8, 8));
+
+        network.Nodes[1].IsModule.Should().BeFalse();
+        network.Nodes[1].Layer.Should().Be(Flatten.Instance);
+    }
+}
