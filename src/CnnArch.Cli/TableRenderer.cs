@@ -48,6 +48,10 @@ internal static class TableRenderer
             console.WriteLine($"Auxiliary (training only, not in the totals): params {Units.Exact(a.Parameters)}, MACs {Units.Exact(a.Macs)}.");
         }
 
+        var z = report.Sizes();
+        static string Mb(long bytes) => (bytes / 1e6).ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+        console.WriteLine($"Total params: {Units.Exact(z.TotalParameters)}; trainable: {Units.Exact(z.TrainableParameters)}; non-trainable: {Units.Exact(z.NonTrainableParameters)} (buffers are not parameters: {Units.Exact(z.Buffers)}, which Keras counts as non-trainable).");
+        console.WriteLine($"Input size (MB): {Mb(z.InputBytes)}; Forward/backward pass size (MB): {Mb(z.ForwardBackwardBytes)}; Params size (MB): {Mb(z.ParameterBytes)}; Estimated total size (MB): {Mb(z.TotalBytes)} (torchinfo's definitions, MB = 10^6 bytes).");
         console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Describe()}");
         foreach (var d in report.Diagnostics)
         {

@@ -83,6 +83,22 @@ public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops
     public double MemoryKB => ActivationBytes / 1024.0;
 }
 
+/// <summary>The sizes of torchinfo's footer (see <see cref="AnalysisReport.Sizes"/>).</summary>
+/// <param name="TotalParameters">Every parameter.</param>
+/// <param name="TrainableParameters">The parameters that get gradients.</param>
+/// <param name="Buffers">State that is not a parameter (BatchNorm's running statistics); Keras counts it as non-trainable parameters.</param>
+/// <param name="InputBytes">The input batch.</param>
+/// <param name="ForwardBackwardBytes">Twice the outputs of the layers with parameters (torchinfo's forward/backward pass size).</param>
+/// <param name="ParameterBytes">The parameters.</param>
+public sealed record SummarySizes(long TotalParameters, long TrainableParameters, long Buffers, long InputBytes, long ForwardBackwardBytes, long ParameterBytes)
+{
+    /// <summary>Parameters that get no gradient (frozen).</summary>
+    public long NonTrainableParameters => TotalParameters - TrainableParameters;
+
+    /// <summary>torchinfo's estimated total size: input, forward/backward pass and parameters.</summary>
+    public long TotalBytes => InputBytes + ForwardBackwardBytes + ParameterBytes;
+}
+
 /// <summary>Something the analysis noticed but did not stop for: a kind with no rule, say.</summary>
 /// <param name="Path">The node concerned.</param>
 /// <param name="Message">What was noticed.</param>
@@ -123,6 +139,22 @@ public sealed record AnalysisReport
 
     /// <summary>The blocks of the network, as node ranges into <see cref="Layers"/>.</summary>
     public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
+
+    /// <summary>
+    /// The sizes of torchinfo's footer, by its definitions: input size (the batch's input), the
+    /// forward/backward pass size (twice the outputs of the layers that have parameters, for their
+    /// gradients), the parameter size, and their sum; in bytes of the report's element type.
+    /// Frozen layers do not exist yet: every parameter is trainable, and buffers (BatchNorm's running
+    /// statistics) are not parameters, where Keras counts them as non-trainable.
+    /// </summary>
+    public SummarySizes Sizes()
+    {
+        var bytes = DataType.BytesPerElement();
+        var forwardBackward = Layers.Where(l => !l.IsAuxiliary && l.Parameters > 0).Sum(l => checked(2 * l.ActivationBytes));
+        var input = checked(Input.Elements * Batch * bytes);
+        var parameters = checked(Totals.Parameters * bytes);
+        return new SummarySizes(Totals.Parameters, Totals.Parameters, Totals.Buffers, input, forwardBackward, parameters);
+    }
 
     /// <summary>
     /// The report with the lecture's layer names (conv1 ... conv5, pool1, pool2, pool5, fc6, fc7, fc8,

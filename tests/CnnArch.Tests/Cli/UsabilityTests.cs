@@ -165,3 +165,39 @@ public class LectureTableTests
         network.Nodes[1].Layer.Should().Be(Flatten.Instance);
     }
 }
+
+public class FooterTests
+{
+    [Fact]
+    public void ResNet50_At_Batch_1_Has_Torchinfos_Sizes()
+    {
+        var sizes = Analyzer.Analyze(Catalog.Create("resnet50")).Sizes();
+
+        (sizes.InputBytes / 1e6).Should().BeApproximately(0.60, 0.005);
+        (sizes.ParameterBytes / 1e6).Should().BeApproximately(102.23, 0.005);
+        sizes.TotalParameters.Should().Be(25_557_032);
+        sizes.NonTrainableParameters.Should().Be(0);
+        sizes.Buffers.Should().Be(53_173);
+    }
+
+    [Fact]
+    public void The_Forward_Backward_Size_Is_Twice_The_Outputs_Of_Layers_With_Parameters()
+    {
+        var report = Analyzer.Analyze(Catalog.Create("alexnet"), new AnalysisOptions { Input = TensorShape.Chw(3, 227, 227), Batch = 4 });
+
+        // conv1..conv5 and fc6..fc8: the rows with parameters.
+        var expected = 2 * report.Layers.Where(l => l.Kind is "Conv2d" or "Linear").Sum(l => l.ActivationBytes);
+        report.Sizes().ForwardBackwardBytes.Should().Be(expected);
+        report.Sizes().InputBytes.Should().Be(4L * 3 * 227 * 227 * 4);
+        report.Sizes().TotalBytes.Should().Be(report.Sizes().InputBytes + expected + (61_100_840L * 4));
+    }
+
+    [Fact]
+    public void The_Table_Ends_With_The_Footer_And_Its_Definitions()
+    {
+        var output = CliTests.Run("analyze", "resnet50").Out;
+
+        output.Should().Contain("Total params: 25,557,032; trainable: 25,557,032; non-trainable: 0 (buffers are not parameters: 53,173, which Keras counts as non-trainable).")
+            .And.Contain("Input size (MB): 0.60; Forward/backward pass size (MB): 177.83; Params size (MB): 102.23; Estimated total size (MB): 280.66 (torchinfo's definitions, MB = 10^6 bytes).");
+    }
+}
