@@ -41,21 +41,9 @@ internal static class TableRenderer
             Units.Exact(t.Parameters),
             Units.Count(t.Macs));
         console.Write(table);
-        console.WriteLine($"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).");
-        if (report.AuxiliaryTotals.Parameters + report.AuxiliaryTotals.Macs > 0)
+        foreach (var line in TextReport.Footer(report))
         {
-            var a = report.AuxiliaryTotals;
-            console.WriteLine($"Auxiliary (training only, not in the totals): params {Units.Exact(a.Parameters)}, MACs {Units.Exact(a.Macs)}.");
-        }
-
-        var z = report.Sizes();
-        static string Mb(long bytes) => (bytes / 1e6).ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
-        console.WriteLine($"Total params: {Units.Exact(z.TotalParameters)}; trainable: {Units.Exact(z.TrainableParameters)}; non-trainable: {Units.Exact(z.NonTrainableParameters)} (buffers are not parameters: {Units.Exact(z.Buffers)}, which Keras counts as non-trainable).");
-        console.WriteLine($"Input size (MB): {Mb(z.InputBytes)}; Forward/backward pass size (MB): {Mb(z.ForwardBackwardBytes)}; Params size (MB): {Mb(z.ParameterBytes)}; Estimated total size (MB): {Mb(z.TotalBytes)} (torchinfo's definitions, MB = 10^6 bytes).");
-        console.WriteLine($"Convention {report.Convention.Name}: {report.Convention.Describe()}");
-        foreach (var d in report.Diagnostics)
-        {
-            console.WriteLine($"warning: {d.Path}: {d.Message}");
+            console.WriteLine(line);
         }
     }
 }

@@ -140,6 +140,12 @@ public sealed record AnalysisReport
     /// <summary>The blocks of the network, as node ranges into <see cref="Layers"/>.</summary>
     public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
 
+    /// <summary>The table the command line prints, as plain text (<see cref="Reporting.TextReport"/>).</summary>
+    public string ToTable(int? depth = null) => Reporting.TextReport.Write(this, depth);
+
+    /// <summary>The table the command line prints (<see cref="ToTable"/>).</summary>
+    public override string ToString() => ToTable();
+
     /// <summary>
     /// The sizes of torchinfo's footer, by its definitions: input size (the batch's input), the
     /// forward/backward pass size (twice the outputs of the layers that have parameters, for their

@@ -201,3 +201,19 @@ public class FooterTests
             .And.Contain("Input size (MB): 0.60; Forward/backward pass size (MB): 177.83; Params size (MB): 102.23; Estimated total size (MB): 280.66 (torchinfo's definitions, MB = 10^6 bytes).");
     }
 }
+
+public class LibraryTableTests
+{
+    [Theory]
+    [InlineData("alexnet", null)]
+    [InlineData("resnet50", 1)]
+    [InlineData("googlenet", null)]
+    public void The_Library_Prints_The_Same_Table_As_The_Cli(string preset, int? depth)
+    {
+        var report = Analyzer.Analyze(Catalog.Create(preset));
+        string[] args = depth is { } d ? ["analyze", preset, "--depth", d.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["analyze", preset];
+
+        report.ToTable(depth).Should().Be(CliTests.Run(args).Out);
+        report.ToString().Should().Be(report.ToTable());
+    }
+}

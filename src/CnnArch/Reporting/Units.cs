@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CnnArch.Cli;
+namespace CnnArch.Reporting;
 
 /// <summary>Human-readable numbers for tables: 23.3 K, 72.9 M, 784 KB. JSON and CSV stay exact.</summary>
 internal static class Units
