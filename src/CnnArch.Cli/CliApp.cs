@@ -126,12 +126,14 @@ internal static class CliApp
         var names = new Option<string>("--names") { Description = "Layer names: torch (module paths) or lecture (conv1 ... pool5, fc6 ... fc8, as the lecture's AlexNet table).", DefaultValueFactory = _ => "torch" };
         names.AcceptOnlyFromAmong("torch", "lecture");
         var batchDim = new Option<bool>("--batch-dim") { Description = "Show shapes with the batch first, as torchinfo: [1, 64, 56, 56]." };
+        var from = new Option<string?>("--from") { Description = "Analyse only a contiguous part: from this layer or block (as the table names it).", HelpName = "path" };
+        var until = new Option<string?>("--until") { Description = "Analyse only a contiguous part: up to and including this layer or block.", HelpName = "path" };
 
         var command = new Command("analyze",
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim,
+            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim, from, until,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -146,7 +148,10 @@ internal static class CliApp
                     Conventions.Get(result.GetRequiredValue(convention)),
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
             };
-            var report = Analyzer.Analyze(source.Network, options);
+            var network = result.GetValue(from) is null && result.GetValue(until) is null
+                ? source.Network
+                : NetworkPart.Between(source.Network, result.GetValue(from), result.GetValue(until), inputShape);
+            var report = Analyzer.Analyze(network, network == source.Network ? options : options with { Input = network.DefaultInput });
             if (result.GetValue(names) == "lecture")
             {
                 report = report.WithLectureNames();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CnnArch.Analysis;
+using CnnArch.Graph;
 using CnnArch.Performance;
 using CnnArch.Presets;
 using Spectre.Console;
@@ -39,13 +40,24 @@ internal static class CompareSweepCommands
                 // label=model names a row, so two variants of one preset can stand side by side.
                 var eq = entry.IndexOf('=', StringComparison.Ordinal);
                 var (label, model) = eq > 0 && !File.Exists(entry) ? (entry[..eq], entry[(eq + 1)..]) : (null, entry);
+                // model@from..until compares a part: googlenet@..maxpool2 is GoogLeNet's stem.
+                var at = model.LastIndexOf('@');
+                var part = at > 0 && !File.Exists(model) ? model[(at + 1)..] : null;
+                model = part is null ? model : model[..at];
                 var own = settings.Where(x => label is not null && x.StartsWith(label + ":", StringComparison.Ordinal)).Select(x => x[(label!.Length + 1)..]);
                 var shared = settings.Where(x => !x.Contains(':', StringComparison.Ordinal));
                 var preset = Catalog.Contains(model);
                 string[] applied = preset ? [.. shared, .. own] : [];
                 var network = ModelSource.Load(model, applied, inputShape).Network;
+                if (part is not null)
+                {
+                    var range = part.Split("..", 2);
+                    network = NetworkPart.Between(network, range[0].Length > 0 ? range[0] : null, range.Length > 1 && range[1].Length > 0 ? range[1] : null, inputShape);
+                    label ??= entry;
+                }
+
                 // A published top-1 belongs to the preset as published, not to a variant of it.
-                var top1 = applied.Length == 0 ? Catalog.All.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))?.Top1 : null;
+                var top1 = applied.Length == 0 && part is null ? Catalog.All.FirstOrDefault(p => string.Equals(p.Name, model, StringComparison.OrdinalIgnoreCase))?.Top1 : null;
                 return (Network: label is null ? network : network.WithName(label), Top1: top1);
             }).ToList();
             var options = new AnalysisOptions { Input = inputShape, Convention = Conventions.Get(result.GetRequiredValue(convention)) };

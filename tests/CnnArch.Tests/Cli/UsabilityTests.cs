@@ -217,3 +217,50 @@ public class LibraryTableTests
         report.ToString().Should().Be(report.ToTable());
     }
 }
+
+public class NetworkPartTests
+{
+    [Fact]
+    public void GoogLeNets_Stem_Reaches_28x28_At_About_One_Eighteenth_Of_Vggs_Compute()
+    {
+        var options = new AnalysisOptions { Convention = Conventions.TorchVision };
+        var stem = Analyzer.Analyze(NetworkPart.Between(Catalog.Create("googlenet"), null, "maxpool2"), options);
+        var vgg = Analyzer.Analyze(NetworkPart.Between(Catalog.Create("vgg16"), null, "features.16"), options);
+
+        stem.Output.Should().Be(TensorShape.Chw(192, 28, 28));
+        vgg.Output.Should().Be(TensorShape.Chw(256, 28, 28));
+        // conv1 7x7/2 (118 M), conv2 1x1 (12.8 M), conv3 3x3 (347 M) against VGG-16's seven convs at 224-56.
+        stem.Totals.Macs.Should().Be(118_013_952 + 12_845_056 + 346_816_512);
+        ((double)vgg.Totals.Macs / stem.Totals.Macs).Should().BeInRange(17, 21);
+    }
+
+    [Fact]
+    public void A_Block_Analysed_Alone_Reads_Its_Input_At_Its_Shape_In_The_Whole_Network()
+    {
+        var whole = Analyzer.Analyze(Catalog.Create("resnet50"));
+        var block = Analyzer.Analyze(NetworkPart.Between(Catalog.Create("resnet50"), "layer2.0", "layer2.0"));
+
+        block.Input.Should().Be(TensorShape.Chw(256, 56, 56));
+        block.Totals.Macs.Should().Be(whole.Layers.Where(l => l.Path.StartsWith("layer2.0.", StringComparison.Ordinal)).Sum(l => l.Macs));
+        block.Scopes.Should().ContainSingle(s => s.Path == "layer2.0");
+    }
+
+    [Fact]
+    public void A_Part_With_Two_Inputs_From_Before_It_Is_Refused()
+    {
+        // layer1.0.conv2 .. layer1.0.add reads the block's input (the shortcut) and conv1's output.
+        var act = () => NetworkPart.Between(Catalog.Create("resnet18"), "layer1.0.conv2", "layer1.0.add");
+
+        act.Should().Throw<InvalidNetworkException>().WithMessage("*reads 2 tensors from before it; a part has one input.");
+    }
+
+    [Fact]
+    public void The_Cli_Compares_Parts_And_Names_A_Missing_Path()
+    {
+        var (code, output, _) = CliTests.Run("compare", "googlenet@..maxpool2", "vgg16@..features.16", "-c", "torchvision", "--format", "csv");
+
+        code.Should().Be(0);
+        output.Should().Contain("googlenet@..maxpool2,3x224x224,").And.Contain("vgg16@..features.16,3x224x224,");
+        CliTests.Run("analyze", "resnet18", "--until", "layer9").Err.Should().Contain("No layer or block 'layer9' in resnet18");
+    }
+}
