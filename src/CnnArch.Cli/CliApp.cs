@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using CnnArch.Analysis;
 using CnnArch.Graph;
@@ -126,6 +127,21 @@ internal static class CliApp
         var names = new Option<string>("--names") { Description = "Layer names: torch (module paths) or lecture (conv1 ... pool5, fc6 ... fc8, as the lecture's AlexNet table).", DefaultValueFactory = _ => "torch" };
         names.AcceptOnlyFromAmong("torch", "lecture");
         var batchDim = new Option<bool>("--batch-dim") { Description = "Show shapes with the batch first, as torchinfo: [1, 64, 56, 56]." };
+        var columns = new Option<string?>("--columns")
+        {
+            Description = $"Table and Markdown columns, comma-separated: {string.Join(", ", ReportColumn.All.Select(c => c.Name))}; or default, wide (the lecture's full table), all; '+name' adds to the default. Default: wide on a terminal of 160 columns or more, else default; Markdown: all. CSV and JSON carry every column.",
+            HelpName = "list",
+        };
+        var tree = new Option<bool>("--tree") { Description = "Show blocks as a tree with their own totals and children indented (├─ └─), as torchinfo; --depth N cuts the tree at depth N." };
+        var freeze = CliOptions.Freeze();
+        var dataset = new Option<long?>("--dataset") { Description = "Samples in the training set: the footer adds the training compute of one epoch (forward + backward).", HelpName = "N" };
+        dataset.Validators.Add(r =>
+        {
+            if (r.GetValue(dataset) is <= 0)
+            {
+                r.AddError("--dataset must be a positive number of samples.");
+            }
+        });
         var from = new Option<string?>("--from") { Description = "Analyse only a contiguous part: from this layer or block (as the table names it).", HelpName = "path" };
         var until = new Option<string?>("--until") { Description = "Analyse only a contiguous part: up to and including this layer or block.", HelpName = "path" };
 
@@ -133,7 +149,7 @@ internal static class CliApp
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim, from, until,
+            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim, from, until, columns, tree, freeze, dataset,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -147,6 +163,7 @@ internal static class CliApp
                 Convention = (result.GetValue(ignore) ?? []).Aggregate(
                     Conventions.Get(result.GetRequiredValue(convention)),
                     (c, kind) => c.Ignoring(Conventions.LayerType(kind))),
+                Frozen = [.. result.GetValue(freeze) ?? []],
             };
             var network = result.GetValue(from) is null && result.GetValue(until) is null
                 ? source.Network
@@ -158,29 +175,46 @@ internal static class CliApp
             }
 
             var levels = result.GetValue(depth);
+            var chosen = result.GetValue(columns) is { } list ? ReportColumn.Parse(list) : (ImmutableArray<ReportColumn>?)null;
+            var table = new TableOptions { Depth = levels, BatchDim = result.GetValue(batchDim), Tree = result.GetValue(tree), DatasetSize = result.GetValue(dataset) };
             Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
                 switch (result.GetValue(format))
                 {
                     case "json":
-                        writer.Write(JsonReport.Write(report, source.WriteJson, levels));
+                        writer.Write(JsonReport.Write(report, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }, levels));
                         writer.WriteLine();
                         break;
                     case "csv":
                         writer.Write(CsvReport.Write(report, levels));
                         break;
                     case "markdown":
-                        writer.Write(MarkdownReport.Write(report, levels));
+                        writer.Write(MarkdownReport.Write(report, table with { Columns = chosen ?? ReportColumn.All }));
                         break;
                     default:
                         var console = CreateConsole(writer, fancy);
-                        TableRenderer.Render(report, console, fancy, levels, result.GetValue(batchDim));
+                        TableRenderer.Render(report, console, fancy, table with { Columns = chosen ?? (fancy && TerminalWidth() >= 160 ? ReportColumn.Wide : ReportColumn.Default) });
                         source.WriteNotes(console, report);
                         break;
                 }
             });
         }));
         return command;
+    }
+
+    private static void WriteEpoch(System.Text.Json.Utf8JsonWriter w, AnalysisReport report, long? samples)
+    {
+        if (samples is not { } n)
+        {
+            return;
+        }
+
+        var training = report.Training();
+        w.WriteStartObject("epoch");
+        w.WriteNumber("samples", n);
+        w.WriteNumber("macs", training.EpochMacs(n));
+        w.WriteNumber("flops", training.EpochFlops(n));
+        w.WriteEndObject();
     }
 
     // Writes to the terminal, or to a file (plain text, no colours) when --output names one.
@@ -214,12 +248,13 @@ internal static class CliApp
         var format = CliOptions.Format("Output format.", "table", "json");
         var set = CliOptions.Set();
         var memoryOutput = CliOptions.Output();
+        var memoryFreeze = CliOptions.Freeze();
 
         var command = new Command("memory",
             "Memory for inference and training: weights, activations alive at the peak, what backward keeps, gradients, optimizer state.\n" +
             "Example: cnnarch memory resnet50 --batch 32 --optimizer sgd-momentum --training --fits 24GB")
         {
-            model, input, batch, dtype, weights, optimizer, training, fits, format, set, memoryOutput,
+            model, input, batch, dtype, weights, optimizer, training, fits, format, set, memoryOutput, memoryFreeze,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -233,6 +268,7 @@ internal static class CliApp
                 Activations = activations,
                 Weights = result.GetValue(weights) is { } w ? DataTypes.Parse(w) : activations,
                 Optimizer = Optimizers.Parse(result.GetRequiredValue(optimizer)),
+                Frozen = [.. result.GetValue(memoryFreeze) ?? []],
             };
             var report = MemoryAnalyzer.Analyze(network, options);
             var isTraining = result.GetValue(training);
@@ -360,6 +396,18 @@ internal static class CliApp
             console.Write(table);
         }));
         return command;
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     internal static IAnsiConsole CreateConsole(TextWriter stdout, bool isTerminal)

@@ -20,6 +20,12 @@ internal static class CliOptions
         return batch;
     }
 
+    public static Option<string[]> Freeze() => new("--freeze")
+    {
+        Description = "Freeze the parameters of this layer or block and everything under it (repeatable): no gradient, no optimizer state; trainable counts and backward compute follow.",
+        HelpName = "path",
+    };
+
     public static Option<int?> Depth(string description)
     {
         var depth = new Option<int?>("--depth", "-d") { Description = description, HelpName = "N" };

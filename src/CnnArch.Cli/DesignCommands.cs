@@ -322,7 +322,7 @@ internal static class DesignCommands
             }
 
             var report = Analyzer.Analyze(scaled.Network, new AnalysisOptions { Input = scaled.Input, Convention = costModel });
-            TableRenderer.Render(report, console, isTerminal, result.GetValue(depth) ?? 2);
+            TableRenderer.Render(report, console, isTerminal, new TableOptions { Depth = result.GetValue(depth) ?? 2 });
         }));
         return command;
     }

@@ -6,6 +6,9 @@ internal static class Guard
     public static int Positive(int value, string what) =>
         value > 0 ? value : throw new ArgumentOutOfRangeException(what, value, $"{what} must be positive, got {value}.");
 
+    public static long Positive(long value, string what) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(what, value, $"{what} must be positive, got {value}.");
+
     public static int NonNegative(int value, string what) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(what, value, $"{what} must not be negative, got {value}.");
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace CnnArch.Analysis;
 
 /// <summary>
@@ -17,6 +19,12 @@ public sealed record AnalysisOptions
 
     /// <summary>Element type of activations; default fp32 (4 bytes, as the lecture).</summary>
     public DataType DataType { get; init; } = DataType.Fp32;
+
+    /// <summary>
+    /// Paths of layers or blocks whose parameters are frozen (get no gradient): <c>layer1</c> freezes
+    /// every layer under it. Trainable counts and the backward pass follow. Default none.
+    /// </summary>
+    public ImmutableArray<string> Frozen { get; init; } = [];
 
     /// <summary>The counting convention; default <see cref="Conventions.Lecture"/>.</summary>
     public CostModel Convention { get; init => field = value ?? throw new ArgumentNullException(nameof(Convention)); } = Conventions.Lecture;

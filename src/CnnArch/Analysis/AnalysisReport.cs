@@ -17,6 +17,16 @@ public sealed record LayerReport
     /// <summary>Output shape of one sample (C x H x W, or [N]).</summary>
     public required TensorShape Output { get; init; }
 
+    /// <summary>
+    /// The rows this one reads, as indices into <see cref="AnalysisReport.Layers"/>, in input order;
+    /// -1 is the network's input. In <see cref="AnalysisReport.Collapsed"/> rows they index the
+    /// collapsed rows, and a block lists what it reads from outside itself.
+    /// </summary>
+    public ImmutableArray<int> Sources { get; init; } = [];
+
+    /// <summary>Kernel, stride, padding, dilation and groups for convolutions and pools; null for other kinds.</summary>
+    public LayerWindow? Window { get; init; }
+
     /// <summary>Trainable parameters of this layer.</summary>
     public required long Parameters { get; init; }
 
@@ -49,6 +59,18 @@ public sealed record LayerReport
 
     /// <summary>Output memory in KB, bytes / 1024 as the lecture.</summary>
     public double MemoryKB => ActivationBytes / 1024.0;
+
+    /// <summary>True when the layer has parameters and they are frozen (<see cref="AnalysisOptions.Frozen"/>): they get no gradient.</summary>
+    public bool IsFrozen { get; init; }
+
+    /// <summary>Multiply-adds of this layer's backward pass for the batch, by its kind's <see cref="BackwardRule"/> (0 when uncounted).</summary>
+    public long BackwardMacs { get; init; }
+
+    /// <summary>FLOPs of this layer's backward pass for the batch, by its kind's <see cref="BackwardRule"/> (0 when uncounted).</summary>
+    public long BackwardFlops { get; init; }
+
+    /// <summary>The parameters that get a gradient: all of them unless frozen.</summary>
+    public long TrainableParameters => IsFrozen ? 0 : Parameters;
 }
 
 /// <summary>Sums over every row of a report.</summary>
@@ -62,13 +84,25 @@ public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops
     /// <summary>Nothing.</summary>
     public static Totals Zero { get; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>Parameters that get a gradient (not frozen).</summary>
+    public long TrainableParameters { get; init; }
+
+    /// <summary>Multiply-adds of the backward pass for the batch.</summary>
+    public long BackwardMacs { get; init; }
+
+    /// <summary>FLOPs of the backward pass for the batch.</summary>
+    public long BackwardFlops { get; init; }
+
     /// <summary>The sums over <paramref name="rows"/>, in checked arithmetic.</summary>
     public static Totals Of(IEnumerable<LayerReport> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        long parameters = 0, buffers = 0, macs = 0, flops = 0, bytes = 0;
+        long parameters = 0, buffers = 0, macs = 0, flops = 0, bytes = 0, trainable = 0, backwardMacs = 0, backwardFlops = 0;
         foreach (var r in rows)
         {
+            trainable = checked(trainable + r.TrainableParameters);
+            backwardMacs = checked(backwardMacs + r.BackwardMacs);
+            backwardFlops = checked(backwardFlops + r.BackwardFlops);
             parameters = checked(parameters + r.Parameters);
             buffers = checked(buffers + r.Buffers);
             macs = checked(macs + r.Macs);
@@ -76,7 +110,7 @@ public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops
             bytes = checked(bytes + r.ActivationBytes);
         }
 
-        return new(parameters, buffers, macs, flops, bytes);
+        return new(parameters, buffers, macs, flops, bytes) { TrainableParameters = trainable, BackwardMacs = backwardMacs, BackwardFlops = backwardFlops };
     }
 
     /// <summary>Summed output memory in KB (bytes / 1024).</summary>
@@ -150,8 +184,8 @@ public sealed record AnalysisReport
     /// The sizes of torchinfo's footer, by its definitions: input size (the batch's input), the
     /// forward/backward pass size (twice the outputs of the layers that have parameters, for their
     /// gradients), the parameter size, and their sum; in bytes of the report's element type.
-    /// Frozen layers do not exist yet: every parameter is trainable, and buffers (BatchNorm's running
-    /// statistics) are not parameters, where Keras counts them as non-trainable.
+    /// Frozen parameters (<see cref="AnalysisOptions.Frozen"/>) are non-trainable; buffers (BatchNorm's
+    /// running statistics) are not parameters, where Keras counts them as non-trainable.
     /// </summary>
     public SummarySizes Sizes()
     {
@@ -159,7 +193,7 @@ public sealed record AnalysisReport
         var forwardBackward = Layers.Where(l => !l.IsAuxiliary && l.Parameters > 0).Sum(l => checked(2 * l.ActivationBytes));
         var input = checked(Input.Elements * Batch * bytes);
         var parameters = checked(Totals.Parameters * bytes);
-        return new SummarySizes(Totals.Parameters, Totals.Parameters, Totals.Buffers, input, forwardBackward, parameters);
+        return new SummarySizes(Totals.Parameters, Totals.TrainableParameters, Totals.Buffers, input, forwardBackward, parameters);
     }
 
     /// <summary>
@@ -226,39 +260,79 @@ public sealed record AnalysisReport
             }
         }
 
-        var rows = ImmutableArray.CreateBuilder<LayerReport>();
+        // Which collapsed row each node falls in, so that sources can point at rows.
+        var rowOf = new int[Layers.Length];
+        var count = 0;
+        for (var n = 0; n < Layers.Length; count++)
+        {
+            var end = blocks.TryGetValue(n, out var b) ? b.LastNode + 1 : n + 1;
+            for (; n < end; n++)
+            {
+                rowOf[n] = count;
+            }
+        }
+
+        int Row(int source) => source < 0 ? source : rowOf[source];
+        var rows = ImmutableArray.CreateBuilder<LayerReport>(count);
         var i = 0;
         while (i < Layers.Length)
         {
             if (!blocks.TryGetValue(i, out var block))
             {
-                rows.Add(Layers[i++]);
+                var row = Layers[i++];
+                rows.Add(row with { Sources = [.. row.Sources.Select(Row)] });
                 continue;
             }
 
-            var members = Layers[block.FirstNode..(block.LastNode + 1)];
-            var last = members[^1];
-            // A block's row sums what the totals sum: its layers that feed the output, or, for a block
-            // that is all auxiliary (a training-only head), all of them. So the rows add up to the totals.
-            var auxiliary = members.All(m => m.IsAuxiliary);
-            var sums = Totals.Of(auxiliary ? members : members.Where(m => !m.IsAuxiliary));
-            rows.Add(last with
+            var self = rows.Count;
+            var blockRow = BlockRow(block);
+            rows.Add(blockRow with
             {
-                Path = block.Path,
-                Kind = block.Kind,
-                Inputs = Layers[block.FirstNode].Inputs,
-                Parameters = sums.Parameters,
-                Buffers = sums.Buffers,
-                Macs = sums.Macs,
-                Flops = sums.Flops,
-                ActivationBytes = sums.ActivationBytes,
-                IsModule = true,
-                IsCounted = members.All(m => m.IsCounted),
-                IsAuxiliary = auxiliary,
+                Sources = [.. Layers[block.FirstNode..(block.LastNode + 1)].SelectMany(m => m.Sources).Select(Row).Where(r => r != self).Distinct()],
             });
             i = block.LastNode + 1;
         }
 
         return rows.ToImmutable();
     }
+
+    /// <summary>
+    /// One row for a whole block: its path, its kind (Residual, Inception ...), its first layer's inputs,
+    /// its last layer's output, and the sums of its layers. It sums what the totals sum: its layers that
+    /// feed the output, or, for a block that is all auxiliary (a training-only head), all of them.
+    /// </summary>
+    public LayerReport BlockRow(Graph.Scope block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var members = Layers[block.FirstNode..(block.LastNode + 1)];
+        var auxiliary = members.All(m => m.IsAuxiliary);
+        var sums = Totals.Of(auxiliary ? members : members.Where(m => !m.IsAuxiliary));
+        return members[^1] with
+        {
+            Path = block.Path,
+            Kind = block.Kind,
+            Inputs = members[0].Inputs,
+            Sources = [],
+            Window = null,
+            Parameters = sums.Parameters,
+            Buffers = sums.Buffers,
+            Macs = sums.Macs,
+            Flops = sums.Flops,
+            ActivationBytes = sums.ActivationBytes,
+            IsModule = true,
+            IsCounted = members.All(m => m.IsCounted),
+            IsAuxiliary = auxiliary,
+            IsFrozen = sums.Parameters > 0 && sums.TrainableParameters == 0,
+            BackwardMacs = sums.BackwardMacs,
+            BackwardFlops = sums.BackwardFlops,
+        };
+    }
+
+    /// <summary>What one training step costs: forward and backward, auxiliary heads included (<see cref="TrainingCompute"/>).</summary>
+    public TrainingCompute Training() => new(
+        Batch,
+        checked(Totals.Macs + AuxiliaryTotals.Macs),
+        checked(Totals.Flops + AuxiliaryTotals.Flops),
+        checked(Totals.BackwardMacs + AuxiliaryTotals.BackwardMacs),
+        checked(Totals.BackwardFlops + AuxiliaryTotals.BackwardFlops));
 }

@@ -21,6 +21,11 @@ public static class Analyzer
         var rows = ImmutableArray.CreateBuilder<LayerReport>(network.Nodes.Length);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var feedsOutput = FeedsOutput(network);
+        var frozen = Backward.FrozenNodes(network, options.Frozen);
+
+        // A value needs a gradient when it comes from a trainable layer or from a value that needs one;
+        // the network's input does not, so the first layer computes no input gradient.
+        var needsGradient = new bool[network.Nodes.Length];
 
         foreach (var node in network.Nodes)
         {
@@ -34,13 +39,23 @@ public static class Analyzer
                     diagnostics.Add(new Diagnostic(node.Path, $"No rule for {node.Layer.Kind} in the '{options.Convention.Name}' convention: its operations are not counted."));
                 }
 
+                var parameters = node.Layer.Parameters(inputs);
+                var trainable = parameters > 0 && !frozen[node.Index];
+                var gradientInputs = node.Inputs.Where(t => !t.IsNetworkInput && needsGradient[t.Id]).Distinct().Count();
+                needsGradient[node.Index] = trainable || gradientInputs > 0;
+                var rule = Backward.RuleFor(node.Layer);
                 var row = new LayerReport
                 {
                     Path = node.Path,
                     Kind = node.Layer.Kind,
                     Inputs = inputs,
                     Output = output,
-                    Parameters = node.Layer.Parameters(inputs),
+                    Sources = [.. node.Inputs.Select(t => t.Id)],
+                    Window = LayerWindow.Of(node.Layer),
+                    Parameters = parameters,
+                    IsFrozen = parameters > 0 && frozen[node.Index],
+                    BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * options.Batch),
+                    BackwardFlops = checked(Backward.Count(rule, cost?.Flops ?? 0, gradientInputs, trainable) * options.Batch),
                     Buffers = node.Layer.Buffers(inputs),
                     Macs = checked((cost?.Macs ?? 0) * options.Batch),
                     Flops = checked((cost?.Flops ?? 0) * options.Batch),

@@ -112,14 +112,17 @@ public static class MemoryAnalyzer
             bufferBytes[i] = checked(nodes[i].Layer.Buffers(ins) * 4);
         }
 
+        // Frozen parameters get no gradient and no optimizer state.
+        var frozen = Analysis.Backward.FrozenNodes(network, o.Frozen);
+        var trainableBytes = parameterBytes.Select((b, i) => frozen[i] ? 0 : b).ToArray();
         long Workspace(int i) => Round(checked(SavedTensors.WorkspaceElements(nodes[i].Layer, shapeOf[inputsOf[i][0]], shapes[i].Elements) * o.Batch * actBytes));
         var inference = Inference(network, inputsOf, outputValue, shapeOf, TensorBytes, Workspace);
-        var (training, saved) = Training(network, inputsOf, outputValue, shapeOf, parameterBytes, TensorBytes, Round, actBytes, o.Batch, Workspace);
+        var (training, saved) = Training(network, inputsOf, outputValue, shapeOf, trainableBytes, TensorBytes, Round, actBytes, o.Batch, Workspace);
 
         var totalParams = parameterBytes.Sum();
         var totalBuffers = bufferBytes.Sum();
         var inputBytes = TensorBytes(input);
-        var optimizerState = checked(totalParams * o.Optimizer.StatePerParameter());
+        var optimizerState = checked(trainableBytes.Sum() * o.Optimizer.StatePerParameter());
         var layers = ImmutableArray.CreateBuilder<LayerMemory>(n);
         for (var i = 0; i < n; i++)
         {

@@ -70,6 +70,12 @@ public sealed record MemoryOptions
     public Optimizer Optimizer { get; init; } = Optimizer.SgdMomentum;
 
     /// <summary>
+    /// Paths of layers or blocks whose parameters are frozen: they get no gradient and no optimizer
+    /// state, and layers that no gradient reaches save nothing for backward. Default none.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<string> Frozen { get; init; } = [];
+
+    /// <summary>
     /// Round every allocation up to this many bytes, as PyTorch's CUDA caching allocator does (512);
     /// 1 counts exact tensor sizes. Default 512.
     /// </summary>

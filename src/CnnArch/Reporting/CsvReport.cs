@@ -8,12 +8,14 @@ namespace CnnArch.Reporting;
 /// A report as CSV (RFC 4180): one row per layer with exact integers, then nothing else, so that any
 /// CSV reader takes it. Columns: path, kind, output (CxHxW), params, buffers, macs, flops,
 /// activation_bytes, memory_kb, module, auxiliary, counted, receptive_field, rf_stride, rf_padding
-/// (along the height).
+/// (along the height), input (shapes joined by ';'), kernel, stride, padding, dilation, groups (empty
+/// for layers without a window; padding is top,bottom,left,right unless all sides agree), params_pct
+/// and macs_pct (the share of the totals in percent, 4 decimals).
 /// </summary>
 public static class CsvReport
 {
     /// <summary>The header row.</summary>
-    public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted,receptive_field,rf_stride,rf_padding";
+    public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted,receptive_field,rf_stride,rf_padding,input,kernel,stride,padding,dilation,groups,params_pct,macs_pct";
 
     /// <summary>The report as CSV text, header first, lines ending in \n; <paramref name="depth"/> collapses deeper blocks.</summary>
     public static string Write(AnalysisReport report, int? depth = null)
@@ -37,11 +39,22 @@ public static class CsvReport
               .Append(l.IsCounted ? "true" : "false").Append(',')
               .Append(l.ReceptiveField.Size.ToString(c)).Append(',')
               .Append(l.ReceptiveField.Stride.ToString(c)).Append(',')
-              .Append(l.ReceptiveField.Padding.ToString(c)).Append('\n');
+              .Append(l.ReceptiveField.Padding.ToString(c)).Append(',')
+              .Append(string.Join(';', l.Inputs.Select(i => i.ToString()))).Append(',')
+              .Append(l.Window?.Kernel.ToString()).Append(',')
+              .Append(l.Window?.Stride.ToString()).Append(',')
+              .Append(Field(l.Window?.Padding.ToString() ?? string.Empty)).Append(',')
+              .Append(l.Window?.Dilation.ToString()).Append(',')
+              .Append(l.Window?.Groups.ToString(c)).Append(',')
+              .Append(Percent(l.Parameters, report.Totals.Parameters)).Append(',')
+              .Append(l.IsCounted ? Percent(l.Macs, report.Totals.Macs) : string.Empty).Append('\n');
         }
 
         return sb.ToString();
     }
+
+    private static string Percent(long part, long whole) =>
+        whole == 0 ? string.Empty : (100.0 * part / whole).ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

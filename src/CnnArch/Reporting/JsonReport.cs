@@ -6,7 +6,12 @@ namespace CnnArch.Reporting;
 
 /// <summary>
 /// The stable JSON form of a report. Keys and meanings stay; new keys may be added.
-/// Counts are exact integers; <c>output</c> is [C, H, W] (a vector is [N]).
+/// Counts are exact integers; <c>output</c> is [C, H, W] (a vector is [N]). Each layer has its
+/// <c>index</c>, the <c>inputs</c> it reads (row indices, -1 the network input) and their
+/// <c>inputShapes</c>; convolutions and pools add <c>kernel</c>, <c>stride</c>, <c>dilation</c> ([h, w]),
+/// <c>padding</c> ([top, left, bottom, right]) and <c>groups</c>; <c>paramsShare</c> and <c>macsShare</c>
+/// are the layer's fraction of the totals (6 decimals). A report that is not collapsed lists
+/// its blocks in <c>scopes</c> as row ranges (<c>first</c>, <c>last</c>) with their <c>depth</c>.
 /// </summary>
 public static class JsonReport
 {
@@ -40,6 +45,7 @@ public static class JsonReport
         w.WriteEndArray();
         WriteShape(w, "output", report.Output);
         w.WriteStartArray("layers");
+        var index = 0;
         foreach (var layer in report.Collapsed(depth))
         {
             w.WriteStartObject();
@@ -52,6 +58,11 @@ public static class JsonReport
             w.WriteNumber("flops", layer.Flops);
             w.WriteNumber("activationBytes", layer.ActivationBytes);
             w.WriteNumber("memoryKB", layer.MemoryKB);
+            w.WriteNumber("backwardMacs", layer.BackwardMacs);
+            w.WriteNumber("backwardFlops", layer.BackwardFlops);
+            w.WriteBoolean("frozen", layer.IsFrozen);
+            w.WriteNumber("paramsShare", Share(layer.Parameters, report.Totals.Parameters));
+            w.WriteNumber("macsShare", Share(layer.Macs, report.Totals.Macs));
             w.WriteBoolean("module", layer.IsModule);
             w.WriteBoolean("counted", layer.IsCounted);
             w.WriteBoolean("auxiliary", layer.IsAuxiliary);
@@ -67,12 +78,69 @@ public static class JsonReport
             }
 
             w.WriteEndObject();
+            w.WriteNumber("index", index++);
+            w.WriteStartArray("inputs");
+            foreach (var source in layer.Sources)
+            {
+                w.WriteNumberValue(source);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("inputShapes");
+            foreach (var shape in layer.Inputs)
+            {
+                WriteShape(w, null, shape);
+            }
+
+            w.WriteEndArray();
+            if (layer.Window is { } window)
+            {
+                WritePair(w, "kernel", window.Kernel);
+                WritePair(w, "stride", window.Stride);
+                w.WriteStartArray("padding");
+                w.WriteNumberValue(window.Padding.Top);
+                w.WriteNumberValue(window.Padding.Left);
+                w.WriteNumberValue(window.Padding.Bottom);
+                w.WriteNumberValue(window.Padding.Right);
+                w.WriteEndArray();
+                WritePair(w, "dilation", window.Dilation);
+                w.WriteNumber("groups", window.Groups);
+            }
+
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        if (depth is not > 0)
+        {
+            // The blocks as row ranges, outermost first; collapsed reports have their blocks as rows instead.
+            w.WriteStartArray("scopes");
+            foreach (var scope in report.Scopes)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", scope.Path);
+                w.WriteString("kind", scope.Kind);
+                w.WriteNumber("first", scope.FirstNode);
+                w.WriteNumber("last", scope.LastNode);
+                w.WriteNumber("depth", scope.Depth);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         WriteTotals(w, "totals", report.Totals);
         WriteTotals(w, "auxiliaryTotals", report.AuxiliaryTotals);
+        var training = report.Training();
+        w.WriteStartObject("training");
+        w.WriteNumber("batch", training.Batch);
+        w.WriteNumber("forwardMacs", training.ForwardMacs);
+        w.WriteNumber("backwardMacs", training.BackwardMacs);
+        w.WriteNumber("stepMacs", training.StepMacs);
+        w.WriteNumber("forwardFlops", training.ForwardFlops);
+        w.WriteNumber("backwardFlops", training.BackwardFlops);
+        w.WriteNumber("stepFlops", training.StepFlops);
+        w.WriteEndObject();
         w.WriteStartArray("diagnostics");
         foreach (var d in report.Diagnostics)
         {
@@ -91,17 +159,38 @@ public static class JsonReport
     {
         w.WriteStartObject(name);
         w.WriteNumber("params", t.Parameters);
+        w.WriteNumber("trainableParams", t.TrainableParameters);
         w.WriteNumber("buffers", t.Buffers);
         w.WriteNumber("macs", t.Macs);
         w.WriteNumber("flops", t.Flops);
         w.WriteNumber("activationBytes", t.ActivationBytes);
         w.WriteNumber("memoryKB", t.MemoryKB);
+        w.WriteNumber("backwardMacs", t.BackwardMacs);
+        w.WriteNumber("backwardFlops", t.BackwardFlops);
         w.WriteEndObject();
     }
 
-    private static void WriteShape(Utf8JsonWriter w, string name, TensorShape shape)
+    private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
+
+    private static void WritePair(Utf8JsonWriter w, string name, Size2D pair)
     {
         w.WriteStartArray(name);
+        w.WriteNumberValue(pair.Height);
+        w.WriteNumberValue(pair.Width);
+        w.WriteEndArray();
+    }
+
+    private static void WriteShape(Utf8JsonWriter w, string? name, TensorShape shape)
+    {
+        if (name is null)
+        {
+            w.WriteStartArray();
+        }
+        else
+        {
+            w.WriteStartArray(name);
+        }
+
         foreach (var d in shape.Dims)
         {
             w.WriteNumberValue(d);

@@ -12,24 +12,28 @@ namespace CnnArch.Reporting;
 public static class TextReport
 {
     /// <summary>The table of <paramref name="report"/>, blocks deeper than <paramref name="depth"/> collapsed; shapes batch-first when <paramref name="batchDim"/>.</summary>
-    public static string Write(AnalysisReport report, int? depth = null, bool batchDim = false)
+    public static string Write(AnalysisReport report, int? depth = null, bool batchDim = false) =>
+        Write(report, new TableOptions { Depth = depth, BatchDim = batchDim });
+
+    /// <summary>The table of <paramref name="report"/> laid out by <paramref name="options"/> (columns, depth, tree, batch-first shapes).</summary>
+    public static string Write(AnalysisReport report, TableOptions options)
     {
         ArgumentNullException.ThrowIfNull(report);
-        string Shape(TensorShape s) => batchDim ? $"[{string.Join(", ", s.Dims.Prepend(report.Batch))}]" : s.ToString();
-        var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Memory", "Params", "MACs" } };
-        foreach (var row in report.Collapsed(depth))
+        ArgumentNullException.ThrowIfNull(options);
+        var columns = options.Columns;
+        var rows = new List<string[]> { columns.Select(c => c.HeaderFor(options)).ToArray() };
+        foreach (var (row, label) in ReportRows.Of(report, options))
         {
-            rows.Add([row.IsAuxiliary ? row.Path + " (aux)" : row.Path, row.Kind, Shape(row.Output), Units.Bytes(row.ActivationBytes), Units.Exact(row.Parameters), row.IsCounted ? Units.Count(row.Macs) : "uncounted"]);
+            rows.Add([.. columns.Select(c => c.Value(report, row, label, options))]);
         }
 
-        var t = report.Totals;
-        rows.Add(["", "", "", "", "", ""]);
-        rows.Add(["Total", "", Shape(report.Output), Units.Bytes(t.ActivationBytes), Units.Exact(t.Parameters), Units.Count(t.Macs)]);
-        var widths = Enumerable.Range(0, 6).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        rows.Add([.. columns.Select(_ => string.Empty)]);
+        rows.Add([.. columns.Select(c => c.Total(report, options))]);
+        var widths = Enumerable.Range(0, columns.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var inner = widths.Sum() + (3 * widths.Length) - 1;
-        string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |";
+        string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((cell, c) => columns[c].IsRightAligned ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))) + " |";
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{report.Model}: input {Shape(report.Input)}, batch {report.Batch}, {report.DataType.Name()}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{report.Model}: input {options.Shape(report, report.Input)}, batch {report.Batch}, {report.DataType.Name()}\n");
         text.Append('+').Append('-', inner).Append("+\n");
         text.Append(Line(rows[0])).Append('\n');
         text.Append("|-").Append(string.Join("-+-", widths.Select(w => new string('-', w)))).Append("-|\n");
@@ -39,7 +43,7 @@ public static class TextReport
         }
 
         text.Append('+').Append('-', inner).Append("+\n");
-        foreach (var line in Footer(report))
+        foreach (var line in Footer(report, options.DatasetSize))
         {
             text.Append(line).Append('\n');
         }
@@ -48,7 +52,10 @@ public static class TextReport
     }
 
     /// <summary>The lines under the table: totals, torchinfo's footer, auxiliary heads, the convention, warnings.</summary>
-    public static IEnumerable<string> Footer(AnalysisReport report)
+    public static IEnumerable<string> Footer(AnalysisReport report) => Footer(report, null);
+
+    /// <summary>The lines under the table, with one epoch's training compute over <paramref name="datasetSize"/> samples when given.</summary>
+    public static IEnumerable<string> Footer(AnalysisReport report, long? datasetSize)
     {
         ArgumentNullException.ThrowIfNull(report);
         var t = report.Totals;
@@ -63,6 +70,13 @@ public static class TextReport
         static string Mb(long bytes) => (bytes / 1e6).ToString("N2", CultureInfo.InvariantCulture);
         yield return $"Total params: {Units.Exact(z.TotalParameters)}; trainable: {Units.Exact(z.TrainableParameters)}; non-trainable: {Units.Exact(z.NonTrainableParameters)} (buffers are not parameters: {Units.Exact(z.Buffers)}, which Keras counts as non-trainable).";
         yield return $"Input size (MB): {Mb(z.InputBytes)}; Forward/backward pass size (MB): {Mb(z.ForwardBackwardBytes)}; Params size (MB): {Mb(z.ParameterBytes)}; Estimated total size (MB): {Mb(z.TotalBytes)} (torchinfo's definitions, MB = 10^6 bytes).";
+        var training = report.Training();
+        yield return $"Training step (batch {report.Batch}): forward {Units.Count(training.ForwardMacs)} + backward {Units.Count(training.BackwardMacs)} = {Units.Count(training.StepMacs)} MACs ({Units.Count(training.StepFlops)} FLOPs); backward rules per kind in docs/conventions.md.";
+        if (datasetSize is { } samples)
+        {
+            yield return $"Training epoch ({Units.Exact(samples)} samples): {Units.Count(training.EpochMacs(samples))} MACs ({Units.Count(training.EpochFlops(samples))} FLOPs).";
+        }
+
         yield return $"Convention {report.Convention.Name}: {report.Convention.Describe()}";
         foreach (var d in report.Diagnostics)
         {

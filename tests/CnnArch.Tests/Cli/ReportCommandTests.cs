@@ -44,12 +44,17 @@ public class ReportCommandTests
             var (code, output, _) = CliTests.Run("analyze", "googlenet", "--format", "markdown", "--depth", "1", "--set", "aux=true");
 
             code.Should().Be(0);
+            var header = output.Split('\n').Single(l => l.StartsWith("| Layer", StringComparison.Ordinal)).Split('|').Select(h => h.Trim()).ToList();
             var rows = output.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| Layer", StringComparison.Ordinal)).ToList();
             static long Cell(string row, int column) => long.Parse(row.Split('|')[column].Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
             var total = rows.Single(r => r.StartsWith("| **Total**", StringComparison.Ordinal));
             var layers = rows.Where(r => r != total).ToList();
-            layers.Sum(r => Cell(r, 5)).Should().Be(Cell(total, 5));
-            layers.Sum(r => Cell(r, 6)).Should().Be(Cell(total, 6));
+            header.Should().Contain(["Input", "Kernel", "Stride", "Pad", "Dilation", "Groups", "Params %", "MACs %", "RF/stride"], "Markdown carries every column");
+            foreach (var column in new[] { "Params", "MACs", "Buffers", "FLOPs" })
+            {
+                layers.Sum(r => Cell(r, header.IndexOf(column))).Should().Be(Cell(total, header.IndexOf(column)), column);
+            }
+
             layers.Should().Contain(r => r.StartsWith("| inception3a | Inception |", StringComparison.Ordinal));
             output.Should().Contain("Convention `lecture`");
         }

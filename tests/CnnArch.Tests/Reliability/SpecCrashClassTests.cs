@@ -129,7 +129,8 @@ public class SpecCrashClassTests
             var back = SpecReader.Parse(SpecWriter.Write(network));
 
             back.Nodes.Select(n => n.Path).Should().Equal(network.Nodes.Select(n => n.Path));
-            Reporting.JsonReport.Write(Analyzer.Analyze(back)).Should().Be(Reporting.JsonReport.Write(Analyzer.Analyze(network)));
+            // Blocks deeper than JSON allows are written flat, so the report is the same but for its scopes.
+            Reporting.JsonReport.Write(Analyzer.Analyze(back) with { Scopes = [] }).Should().Be(Reporting.JsonReport.Write(Analyzer.Analyze(network) with { Scopes = [] }));
         }
     }
 }
