@@ -1,8 +1,5 @@
 // Analyse a preset and print what each layer costs: the lecture's AlexNet table, from the library.
 using System.Globalization;
-using CnnArch;
-using CnnArch.Analysis;
-using CnnArch.Presets;
 
 var report = Analyzer.Analyze(Catalog.Create("alexnet"), new AnalysisOptions
 {

@@ -1,10 +1,5 @@
 // Build a small ResNet-like network for 32x32 images with the builder, then ask what it costs to run and to train.
 using System.Globalization;
-using CnnArch;
-using CnnArch.Analysis;
-using CnnArch.Graph;
-using CnnArch.Layers;
-using CnnArch.Memory;
 
 // A basic residual block: two 3x3 convs, and a 1x1 projection when the shape changes.
 static Residual Block(int channels, int stride, bool project) => new()

@@ -1,10 +1,5 @@
 // The lecture's design lessons, measured by building the networks and analysing them.
 using System.Globalization;
-using CnnArch;
-using CnnArch.Analysis;
-using CnnArch.Graph;
-using CnnArch.Layers;
-using CnnArch.Presets;
 
 var c = CultureInfo.InvariantCulture;
 var macs = new AnalysisOptions { Convention = Conventions.TorchVision };

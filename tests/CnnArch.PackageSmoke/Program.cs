@@ -1,8 +1,7 @@
 using System.Runtime.Versioning;
-using CnnArch.Analysis;
 using CnnArch.Onnx;
 
-// Imports an ONNX file through the CnnArch.Onnx package and prints its totals.
+// Imports an ONNX file (no using for CnnArch.Analysis: the package adds its namespaces as implicit usings) through the CnnArch.Onnx package and prints its totals.
 var import = OnnxImporter.Load(args[0]);
 var report = Analyzer.Analyze(import.Network, new AnalysisOptions { Convention = Conventions.TorchVision });
 var built = typeof(OnnxImporter).Assembly.GetCustomAttributes(typeof(TargetFrameworkAttribute), false).OfType<TargetFrameworkAttribute>().Single().FrameworkName;
