@@ -96,37 +96,171 @@ internal static class Charts
         return plot;
     }
 
-    /// <summary>The presets with a published top-1: accuracy against GMACs (or predicted latency), bubble area by parameters, as the lecture's "comparing complexity".</summary>
-    public static Plot Accuracy(CostModel convention, string? highlight, LatencyOptions? latency = null)
+    /// <summary>
+    /// The presets with a published top-1: accuracy against GMACs (or predicted latency), bubble area by
+    /// parameters, as the lecture's "comparing complexity". The x axis starts at 0 (or is logarithmic
+    /// with <paramref name="logX"/>); labels are placed where they overlap no other label.
+    /// </summary>
+    public static (Plot Plot, IReadOnlyList<(string Name, PixelRect Box)> Labels) Accuracy(CostModel convention, string? highlight, int width, int height, LatencyOptions? latency = null, bool logX = false)
     {
         var plot = new Plot();
         var points = Catalog.All.Where(p => p.Top1 is not null)
             .Select(p => (p.Name, Top1: p.Top1!.Value, Report: Analyzer.Analyze(Catalog.Create(p.Name), new AnalysisOptions { Convention = convention })))
+            .Select(p => (p.Name, p.Top1, p.Report, X: latency is null ? p.Report.Totals.Macs / 1e9 : LatencyModel.Predict(Catalog.Create(p.Name), latency).Milliseconds))
             .ToList();
+        double Scale(double x) => logX ? Math.Log10(x) : x;
         var maxParams = points.Max(p => p.Report.Totals.Parameters);
-        foreach (var (name, top1, report) in points)
+        var sizes = new List<float>();
+        foreach (var (name, top1, report, x) in points)
         {
-            var gmacs = latency is null ? report.Totals.Macs / 1e9 : LatencyModel.Predict(Catalog.Create(name), latency).Milliseconds;
-            var marker = plot.Add.Marker(gmacs, top1);
+            var marker = plot.Add.Marker(Scale(x), top1);
             marker.Size = (float)(8 + (52 * Math.Sqrt(report.Totals.Parameters / (double)maxParams)));
             marker.Color = (name == highlight ? Palette[1] : Palette[0]).WithAlpha(0.55);
-            var label = plot.Add.Text(name, gmacs, top1);
-            label.LabelFontSize = 11;
-            label.LabelAlignment = Alignment.LowerLeft;
-            label.OffsetX = 6;
-            label.OffsetY = -6;
+            sizes.Add(marker.Size);
         }
 
         plot.Title(latency is null ? "ImageNet top-1 against compute; bubble area by parameters" : "ImageNet top-1 against predicted latency; bubble area by parameters");
-        plot.XLabel(latency is null
+        plot.XLabel((latency is null
             ? $"G MACs at each model's evaluation input: 3x224x224, EfficientNet B1-B7 240-600 ({convention.Name}: {convention.Statement})"
-            : $"predicted ms per forward pass of batch {latency.Batch}, {latency.Precision.Name()} on {latency.Device.Name}, at each model's evaluation input (docs/latency.md)");
+            : $"predicted ms per forward pass of batch {latency.Batch}, {latency.Precision.Name()} on {latency.Device.Name}, at each model's evaluation input (docs/latency.md)")
+            + (logX ? "; log scale" : string.Empty));
         plot.YLabel("top-1 accuracy (%), torchvision's published weights");
         plot.Axes.Bottom.Label.FontSize = 11;
-        var maxG = latency is null ? points.Max(p => p.Report.Totals.Macs) / 1e9 : points.Max(p => LatencyModel.Predict(Catalog.Create(p.Name), latency).Milliseconds);
         var (lo, hi) = (points.Min(p => p.Top1), points.Max(p => p.Top1));
-        plot.Axes.SetLimits(-0.05 * maxG, 1.18 * maxG, lo - 2, hi + 2);
-        return plot;
+        var (minX, maxX) = (points.Min(p => p.X), points.Max(p => p.X));
+        if (logX)
+        {
+            plot.Axes.SetLimits(Math.Log10(minX) - 0.15, Math.Log10(maxX) + 0.35, lo - 2, hi + 2);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = v => Math.Pow(10, v).ToString("0.###", C),
+            };
+        }
+        else
+        {
+            plot.Axes.SetLimits(0, 1.2 * maxX, lo - 2, hi + 2);
+        }
+
+        // Lay the labels out in pixels, on the axes the chart will have at this size.
+        const float FontSize = 11;
+        plot.RenderInMemory(width, height);
+        var anchors = points.Select(p => plot.GetPixel(new Coordinates(Scale(p.X), p.Top1))).ToList();
+        var boxes = LabelLayout.Place(
+            [.. anchors.Select(a => (a.X, a.Y))],
+            [.. points.Select(p => (p.Name.Length * FontSize * 0.62f, FontSize + 4f))],
+            [.. sizes.Select(s => s / 2)],
+            plot.LastRender.DataRect);
+        var labels = new List<(string, PixelRect)>();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var label = plot.Add.Text(points[i].Name, Scale(points[i].X), points[i].Top1);
+            label.LabelFontSize = FontSize;
+            label.LabelAlignment = Alignment.UpperLeft;
+            label.OffsetX = boxes[i].Left - anchors[i].X;
+            label.OffsetY = boxes[i].Top - anchors[i].Y;
+            labels.Add((points[i].Name, boxes[i]));
+
+            // A label pushed away from its bubble gets a thin leader line to it.
+            var (bx, by) = (Math.Clamp(anchors[i].X, boxes[i].Left, boxes[i].Right), Math.Clamp(anchors[i].Y, boxes[i].Top, boxes[i].Bottom));
+            if (Math.Sqrt(Math.Pow(bx - anchors[i].X, 2) + Math.Pow(by - anchors[i].Y, 2)) > (sizes[i] / 2) + 12)
+            {
+                var end = plot.GetCoordinates(new Pixel(bx, by));
+                var leader = plot.Add.Line(Scale(points[i].X), points[i].Top1, end.X, end.Y);
+                leader.LineColor = Colors.Gray.WithAlpha(0.8);
+                leader.LineWidth = 1;
+            }
+        }
+
+        return (plot, labels);
+    }
+
+    /// <summary>
+    /// The lecture's "interesting trends" as the slide draws them: three panels, one above the other,
+    /// of each layer's activation memory, parameters and MACs (absolute, not shares).
+    /// </summary>
+    public static IReadOnlyList<Plot> Trends(AnalysisReport report, int? depth)
+    {
+        var rows = Rows(report, depth);
+        (string Title, Func<LayerReport, double> Value, string Unit)[] panels =
+        [
+            ("Memory: the early convolutions hold the activations", r => r.ActivationBytes / 1024.0, "KB"),
+            ("Params: the fully connected layers hold the parameters", r => r.Parameters / 1e6, "M params"),
+            ($"MACs ({report.Convention.Name}): the convolutions do the compute", r => r.Macs / 1e6, "M MACs"),
+        ];
+        var plots = new List<Plot>();
+        for (var p = 0; p < panels.Length; p++)
+        {
+            var plot = new Plot();
+            var bars = plot.Add.Bars(rows.Select(panels[p].Value).ToArray());
+            bars.Color = Palette[p];
+            foreach (var bar in bars.Bars)
+            {
+                bar.LineWidth = 0;
+            }
+
+            plot.Title(p == 0 ? $"{report.Model} at {report.Input}. {panels[p].Title}" : panels[p].Title);
+            plot.YLabel(panels[p].Unit);
+            plot.Axes.Bottom.SetTicks([.. rows.Select((_, i) => (double)i)], p == panels.Length - 1 ? [.. rows.Select(r => r.Path)] : [.. rows.Select(_ => string.Empty)]);
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Margins(bottom: 0);
+            plots.Add(plot);
+        }
+
+        plots[^1].Axes.Bottom.MinimumSize = 120;
+        return plots;
+    }
+
+    /// <summary>Panels one above the other in one PNG or SVG, the last one taller for its labels.</summary>
+    public static void SavePanels(IReadOnlyList<Plot> panels, string path, int width, int height)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".png" or ".svg"))
+        {
+            throw new ArgumentException($"--output must end in .png or .svg, got '{path}'.");
+        }
+
+        // Each panel renders on its own surface (a plot clears whatever canvas it is given), then is stacked.
+        var unit = (int)(height / (panels.Count + 0.5f));
+        var heights = panels.Select((_, i) => i == panels.Count - 1 ? height - (unit * (panels.Count - 1)) : unit).ToArray();
+        if (extension == ".png")
+        {
+            using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height));
+            surface.Canvas.Clear(SkiaSharp.SKColors.White);
+            var top = 0;
+            for (var i = 0; i < panels.Count; i++)
+            {
+                using var panel = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, heights[i]));
+                panels[i].Render(panel);
+                using var image = panel.Snapshot();
+                surface.Canvas.DrawImage(image, 0, top);
+                top += heights[i];
+            }
+
+            using var png = surface.Snapshot();
+            using var data = png.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            using var file = File.Create(path);
+            data.SaveTo(file);
+        }
+        else
+        {
+            var svg = new System.Text.StringBuilder();
+            svg.Append(C, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\">");
+            var top = 0;
+            for (var i = 0; i < panels.Count; i++)
+            {
+                var inner = panels[i].GetSvgHtml(width, heights[i]);
+                inner = inner.StartsWith("<?xml", StringComparison.Ordinal) ? inner[(inner.IndexOf("?>", StringComparison.Ordinal) + 2)..] : inner;
+                // Nested <svg> elements take their own position.
+                svg.Append(C, $"<g transform=\"translate(0,{top})\">").Append(inner).Append("</g>");
+                top += heights[i];
+            }
+
+            svg.Append("</svg>");
+            File.WriteAllText(path, svg.ToString());
+        }
     }
 
     /// <summary>Saves as PNG or SVG by the file's extension.</summary>

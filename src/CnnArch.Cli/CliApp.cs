@@ -294,8 +294,9 @@ internal static class CliApp
     private static Command PlotCommand(TextWriter stdout, TextWriter stderr)
     {
         var model = new Argument<string?>("model") { Description = "A preset, an .onnx file or a spec file (for --kind accuracy: a preset to highlight, optional).", Arity = ArgumentArity.ZeroOrOne };
-        var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; accuracy: presets' top-1 against GMACs (or latency with --x latency); roofline: each layer on the device's roofline.", DefaultValueFactory = _ => "layers" };
-        kind.AcceptOnlyFromAmong("layers", "accuracy", "roofline");
+        var kind = new Option<string>("--kind", "-k") { Description = "layers: each layer's share of memory, params and MACs; trends: the lecture's three panels of memory, params and MACs per layer; accuracy: presets' top-1 against GMACs (or latency with --x latency); roofline: each layer on the device's roofline.", DefaultValueFactory = _ => "layers" };
+        kind.AcceptOnlyFromAmong("layers", "trends", "accuracy", "roofline");
+        var logX = new Option<bool>("--log-x") { Description = "The accuracy chart with a logarithmic x axis." };
         var x = new Option<string>("--x") { Description = "The accuracy chart's x axis: macs, or latency (predicted on --device).", DefaultValueFactory = _ => "macs" };
         x.AcceptOnlyFromAmong("macs", "latency");
         var device = LatencyCommand.Device("The device for --kind roofline and --x latency.", "h200");
@@ -311,7 +312,7 @@ internal static class CliApp
             "Charts: where a network's costs go by layer, or accuracy against compute.\n" +
             "Example: cnnarch plot alexnet --input 3x227x227 --output alexnet.png    or    cnnarch plot --kind accuracy --output models.svg")
         {
-            model, kind, output, input, convention, depth, size, set, x, device, dtype, batch,
+            model, kind, output, input, convention, depth, size, set, x, device, dtype, batch, logX,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -322,7 +323,9 @@ internal static class CliApp
                 throw new FormatException($"--size takes width x height up to 10000x10000, like 1400x800; got '{result.GetValue(size)}'.");
             }
 
-            var conventionModel = Conventions.Get(result.GetRequiredValue(convention));
+            // The accuracy chart compares with published figures, which count as torchvision does.
+            var conventionName = result.GetValue(kind) == "accuracy" && result.GetResult(convention) is null or { Implicit: true } ? "torchvision" : result.GetRequiredValue(convention);
+            var conventionModel = Conventions.Get(conventionName);
             ScottPlot.Plot chart;
             Performance.LatencyOptions Latency(TensorShape? shape) => new()
             {
@@ -333,13 +336,22 @@ internal static class CliApp
             };
             if (result.GetValue(kind) == "accuracy")
             {
-                chart = Charts.Accuracy(conventionModel, result.GetValue(model), result.GetValue(x) == "latency" ? Latency(null) : null);
+                chart = Charts.Accuracy(conventionModel, result.GetValue(model), pixels.Dims[0], pixels.Dims[1], result.GetValue(x) == "latency" ? Latency(null) : null, result.GetValue(logX)).Plot;
             }
             else if (result.GetValue(kind) == "roofline")
             {
                 var name = result.GetValue(model) ?? throw new ArgumentException("plot --kind roofline needs a model.");
                 var inputShape = result.Shape(input);
                 chart = Charts.Roofline(Performance.LatencyModel.Predict(ModelSource.Load(name, result.GetValue(set) ?? [], inputShape).Network, Latency(inputShape)));
+            }
+            else if (result.GetValue(kind) == "trends")
+            {
+                var name = result.GetValue(model) ?? throw new ArgumentException("plot --kind trends needs a model.");
+                var inputShape = result.Shape(input);
+                var network = ModelSource.Load(name, result.GetValue(set) ?? [], inputShape).Network;
+                Charts.SavePanels(Charts.Trends(Analyzer.Analyze(network, new AnalysisOptions { Input = inputShape, Convention = conventionModel }), result.GetValue(depth)), file, pixels.Dims[0], pixels.Dims[1]);
+                stdout.WriteLine($"wrote {file}");
+                return;
             }
             else
             {

@@ -1,0 +1,64 @@
+using ScottPlot;
+
+namespace CnnArch.Cli;
+
+/// <summary>
+/// Places chart labels so that no two overlap: each label tries positions around its point (right,
+/// left, above, below, then further out) and takes the first that overlaps no label placed before it
+/// and stays inside the data area. Labels are placed from the most crowded point outwards.
+/// </summary>
+internal static class LabelLayout
+{
+    public static PixelRect[] Place(IReadOnlyList<(float X, float Y)> anchors, IReadOnlyList<(float Width, float Height)> sizes, IReadOnlyList<float> radii, PixelRect area)
+    {
+        var placed = new PixelRect?[anchors.Count];
+        // Crowded points first: the ones with most neighbours within 80 px choose before the rest.
+        var order = Enumerable.Range(0, anchors.Count)
+            .OrderByDescending(i => anchors.Count(a => Math.Abs(a.X - anchors[i].X) < 80 && Math.Abs(a.Y - anchors[i].Y) < 80))
+            .ThenBy(i => anchors[i].X)
+            .ToList();
+        foreach (var i in order)
+        {
+            var (x, y) = anchors[i];
+            var (w, h) = sizes[i];
+            PixelRect? best = null;
+            for (var ring = 0; ring < 40 && best is null; ring++)
+            {
+                var gap = radii[i] * 0.7f + 2 + (ring * 9);
+                foreach (var (dx, dy) in Candidates(w, h, gap))
+                {
+                    var box = new PixelRect(x + dx, x + dx + w, y + dy + h, y + dy);
+                    if (Inside(box, area) && placed.All(p => p is null || !Overlaps(p.Value, box)))
+                    {
+                        best = box;
+                        break;
+                    }
+                }
+            }
+
+            // Nowhere free: the default spot, right of the point.
+            placed[i] = best ?? new PixelRect(x + radii[i], x + radii[i] + w, y + h, y);
+        }
+
+        return [.. placed.Select(p => p!.Value)];
+    }
+
+    // Offsets of the box's top-left corner from the point.
+    private static IEnumerable<(float Dx, float Dy)> Candidates(float w, float h, float gap)
+    {
+        yield return (gap, -h - (gap / 2));        // right, above
+        yield return (gap, gap / 2);               // right, below
+        yield return (-gap - w, -h - (gap / 2));   // left, above
+        yield return (-gap - w, gap / 2);          // left, below
+        yield return (-w / 2, -h - gap);           // above
+        yield return (-w / 2, gap);                // below
+        yield return (gap, -h / 2);                // right
+        yield return (-gap - w, -h / 2);           // left
+    }
+
+    public static bool Overlaps(PixelRect a, PixelRect b) =>
+        a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
+
+    private static bool Inside(PixelRect box, PixelRect area) =>
+        box.Left >= area.Left && box.Right <= area.Right && box.Top >= area.Top && box.Bottom <= area.Bottom;
+}

@@ -1,0 +1,95 @@
+using CnnArch.Cli;
+using ScottPlot;
+
+namespace CnnArch.Tests.Cli;
+
+/// <summary>The accuracy chart and the lecture's three panels (issue 12's charts).</summary>
+public class ChartTests
+{
+    [Fact]
+    public void Accuracy_Labels_Overlap_No_Other_Label_Even_Where_Models_Crowd()
+    {
+        var (_, labels) = Charts.Accuracy(Conventions.TorchVision, null, 1400, 800);
+
+        labels.Select(l => l.Name).Should().Contain(["googlenet", "resnet18", "wide_resnet50_2", "resnet152"]);
+        for (var i = 0; i < labels.Count; i++)
+        {
+            for (var j = i + 1; j < labels.Count; j++)
+            {
+                LabelLayout.Overlaps(labels[i].Box, labels[j].Box).Should().BeFalse($"{labels[i].Name} and {labels[j].Name} must not overlap");
+            }
+        }
+    }
+
+    [Fact]
+    public void Accuracy_Starts_The_X_Axis_At_Zero_Or_Takes_A_Log_Axis()
+    {
+        var (plot, _) = Charts.Accuracy(Conventions.TorchVision, null, 1400, 800);
+        plot.Axes.GetLimits().Left.Should().Be(0);
+
+        var (log, _) = Charts.Accuracy(Conventions.TorchVision, null, 1400, 800, logX: true);
+        var smallest = Catalog.All.Where(p => p.Top1 is not null).Min(p => Analyzer.Analyze(Catalog.Create(p.Name), new AnalysisOptions { Convention = Conventions.TorchVision }).Totals.Macs) / 1e9;
+        log.Axes.GetLimits().Left.Should().BeApproximately(Math.Log10(smallest) - 0.15, 1e-9, "the log axis starts just left of the cheapest model");
+    }
+
+    [Fact]
+    public void The_Accuracy_Chart_Counts_As_Torchvision_Unless_Told_Otherwise()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cnnarch-acc-{Guid.NewGuid():N}.svg");
+        try
+        {
+            CliTests.Run("plot", "--kind", "accuracy", "--output", file).Code.Should().Be(0);
+            File.ReadAllText(file).Should().Contain("(torchvision: MACs: one multiply-add");
+            CliTests.Run("plot", "--kind", "accuracy", "--output", file, "-c", "full", "--log-x").Code.Should().Be(0);
+            File.ReadAllText(file).Should().Contain("(full: ").And.Contain("log scale");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Trends_Draws_Memory_Params_And_Macs_As_Three_Panels_In_Png_And_Svg()
+    {
+        var report = Analyzer.Analyze(Catalog.Create("alexnet"), new AnalysisOptions { Input = TensorShape.Chw(3, 227, 227) });
+        var panels = Charts.Trends(report, null);
+        panels.Should().HaveCount(3);
+        var heights = panels.Select(p => p.GetPlottables<ScottPlot.Plottables.BarPlot>().Single().Bars.Select(b => b.Value).ToList()).ToList();
+        heights[0][0].Should().Be(784, "conv1's output is 784 KB, as the lecture");
+        heights[1].Max().Should().BeApproximately(37.752832, 1e-9, "fc6 holds the most parameters");
+
+        var png = Path.Combine(Path.GetTempPath(), $"cnnarch-trends-{Guid.NewGuid():N}.png");
+        var svg = Path.ChangeExtension(png, ".svg");
+        try
+        {
+            CliTests.Run("plot", "alexnet", "--kind", "trends", "--output", png).Code.Should().Be(0);
+            File.ReadAllBytes(png)[..4].Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+            CliTests.Run("plot", "alexnet", "--kind", "trends", "--output", svg).Code.Should().Be(0);
+            var doc = System.Xml.Linq.XDocument.Load(svg);
+            doc.Root!.Elements().Should().HaveCount(3);
+            File.ReadAllText(svg).Should().Contain("the fully connected layers hold the parameters");
+        }
+        finally
+        {
+            File.Delete(png);
+            File.Delete(svg);
+        }
+    }
+
+    [Fact]
+    public void Label_Layout_Separates_Labels_Of_Points_That_Coincide()
+    {
+        var area = new PixelRect(0, 800, 600, 0);
+        var anchors = Enumerable.Range(0, 12).Select(i => (400f + (i % 3), 300f + (i % 2))).ToList();
+        var boxes = LabelLayout.Place(anchors, [.. anchors.Select(_ => (80f, 15f))], [.. anchors.Select(_ => 10f)], area);
+
+        for (var i = 0; i < boxes.Length; i++)
+        {
+            for (var j = i + 1; j < boxes.Length; j++)
+            {
+                LabelLayout.Overlaps(boxes[i], boxes[j]).Should().BeFalse();
+            }
+        }
+    }
+}
