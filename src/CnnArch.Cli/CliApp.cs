@@ -119,7 +119,7 @@ internal static class CliApp
         var batch = CliOptions.Batch();
         var dtype = CliOptions.DataType();
         var convention = CliOptions.Convention();
-        var format = CliOptions.Format("Output format: table (units), json, csv, markdown (exact integers).", "table", "json", "csv", "markdown");
+        var format = CliOptions.Format("Output format: table (units), json, csv, markdown (exact integers), html (one self-contained page to open in a browser: the graph, the table, the totals).", "table", "json", "csv", "markdown", "html");
         var output = CliOptions.Output();
         var depth = CliOptions.Depth("Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).");
         var set = CliOptions.Set();
@@ -187,6 +187,9 @@ internal static class CliApp
                         break;
                     case "csv":
                         writer.Write(CsvReport.Write(report, levels));
+                        break;
+                    case "html":
+                        writer.Write(HtmlReport.Write(report, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }));
                         break;
                     case "markdown":
                         writer.Write(MarkdownReport.Write(report, table with { Columns = chosen ?? ReportColumn.All }));

@@ -20,7 +20,7 @@ internal static class CompareSweepCommands
         var set = new Option<string[]>("--set") { Description = "A preset parameter for every preset (repeatable), or for one: label:name=value (w75:width=0.75).", HelpName = "name=value" };
         var input = CliOptions.Input("One input for every model (default: each model's own).");
         var convention = CliOptions.Convention();
-        var format = CliOptions.Format("Output format.", "table", "json", "csv");
+        var format = CliOptions.Format("Output format: table, json, csv, or html (one page with each model's graph and table).", "table", "json", "csv", "html");
         var output = CliOptions.Output();
         var device = LatencyCommand.Device("Also predict each model's latency and throughput on this device (h200, a100, ... or a profile file); see 'cnnarch latency'.");
         var dtype = LatencyCommand.Precision();
@@ -67,6 +67,9 @@ internal static class CompareSweepCommands
             {
                 switch (result.GetValue(format))
                 {
+                    case "html":
+                        writer.Write(HtmlReport.Write([.. loaded.Select(l => Analyzer.Analyze(l.Network, options))]));
+                        break;
                     case "json":
                         writer.WriteLine(JsonText.Object(w =>
                         {

@@ -1,0 +1,400 @@
+// CnnArch's HTML report: draws the network from the JSON report embedded in the page (the same text
+// `cnnarch analyze --format json` writes), with no network access. dagre lays the graph out.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report').textContent);
+  var reports = Array.isArray(data) ? data : [data];
+  var NODE_W = 160, NODE_H = 38;
+  var state = { report: null, collapsed: {}, metric: 'macs', zoom: 1, selected: null, sort: { key: 'index', dir: 1 }, filter: '' };
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  // ---- numbers -----------------------------------------------------------------------------------
+  function exact(n) { return Number(n).toLocaleString('en-US'); }
+  function count(n) {
+    if (n === 0) { return '0'; }
+    var units = ['', ' K', ' M', ' G', ' T', ' P'], v = n, i = 0;
+    while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+    return i === 0 ? exact(n) : sig(v) + units[i];
+  }
+  function bytes(n) {
+    var units = [' B', ' KB', ' MB', ' GB', ' TB'], v = n, i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return (i === 0 ? String(n) : sig(v)) + units[i];
+  }
+  function sig(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? strip(v.toFixed(1)) : strip(v.toFixed(2)); }
+  function strip(s) { return s.indexOf('.') < 0 ? s : s.replace(/0+$/, '').replace(/\.$/, ''); }
+  function shape(dims) { return dims.join('x'); }
+  function pair(p) { return p ? (p[0] === p[1] ? String(p[0]) : p[0] + 'x' + p[1]) : ''; }
+  function pad(p) { return p ? (p[0] === p[1] && p[1] === p[2] && p[2] === p[3] ? String(p[0]) : p.join(',')) : ''; }
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(SVG, name);
+    for (var k in attrs) { if (Object.prototype.hasOwnProperty.call(attrs, k)) { e.setAttribute(k, attrs[k]); } }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  // ---- the model: layers, blocks, and what is visible at the current collapse state ----------------
+  function prepare(r) {
+    var n = r.layers.length;
+    r.scopes = r.scopes || [];
+    r.scopes.forEach(function (s, k) { s.id = k; s.children = []; s.parent = null; });
+    // Each block's parent is the smallest block that holds it; scopes come outermost first.
+    var sorted = r.scopes.slice().sort(function (a, b) { return a.first - b.first || b.last - a.last || a.depth - b.depth; });
+    var stack = [];
+    sorted.forEach(function (s) {
+      while (stack.length && stack[stack.length - 1].last < s.first) { stack.pop(); }
+      if (stack.length && stack[stack.length - 1].last >= s.last) { s.parent = stack[stack.length - 1]; s.parent.children.push(s); }
+      stack.push(s);
+    });
+    // The innermost block of each layer.
+    r.owner = new Array(n).fill(null);
+    sorted.forEach(function (s) { for (var i = s.first; i <= s.last; i++) { if (!r.owner[i] || r.owner[i].depth < s.depth) { r.owner[i] = s; } } });
+    r.maxDepth = r.scopes.reduce(function (m, s) { return Math.max(m, s.depth); }, 0);
+    r.scopes.forEach(function (s) { s.sums = blockSums(r, s); });
+  }
+
+  // A block's sums, as the text report's collapsed rows: its layers that feed the output, or all when all are auxiliary.
+  function blockSums(r, s) {
+    var members = r.layers.slice(s.first, s.last + 1);
+    var aux = members.every(function (m) { return m.auxiliary; });
+    var keys = ['params', 'buffers', 'macs', 'flops', 'activationBytes', 'backwardMacs', 'backwardFlops'];
+    var sums = {};
+    keys.forEach(function (k) { sums[k] = 0; });
+    members.forEach(function (m) { if (aux || !m.auxiliary) { keys.forEach(function (k) { sums[k] += m[k] || 0; }); } });
+    sums.auxiliary = aux;
+    return sums;
+  }
+
+  // The outermost collapsed block that holds each layer, or null.
+  function collapsedOwner(r, i) {
+    var s = r.owner[i], top = null;
+    while (s) { if (state.collapsed[s.id]) { top = s; } s = s.parent; }
+    return top;
+  }
+
+  function visible(r) {
+    var items = [], byKey = {}, rep = new Array(r.layers.length);
+    r.layers.forEach(function (l, i) {
+      var block = collapsedOwner(r, i);
+      var key = block ? 's' + block.id : 'n' + i;
+      rep[i] = key;
+      if (!byKey[key]) { byKey[key] = { key: key, layer: block ? null : l, block: block }; items.push(byKey[key]); }
+    });
+    var edges = [], seen = {};
+    var usesInput = false;
+    r.layers.forEach(function (l, i) {
+      l.inputs.forEach(function (src) {
+        var from = src < 0 ? 'input' : rep[src], to = rep[i];
+        if (src < 0) { usesInput = true; }
+        if (from !== to && !seen[from + '>' + to]) { seen[from + '>' + to] = true; edges.push([from, to]); }
+      });
+    });
+    return { items: items, edges: edges, rep: rep, usesInput: usesInput };
+  }
+
+  function valueOf(item, metric) { return item.layer ? (item.layer[metric] || 0) : item.block.sums[metric]; }
+
+  // ---- the graph --------------------------------------------------------------------------------------
+  function drawGraph() {
+    var r = state.report, v = visible(r);
+    var g = new dagre.graphlib.Graph();
+    var ranksep = Math.max(30, 10 * r.maxDepth + 8);
+    g.setGraph({ rankdir: 'TB', nodesep: Math.max(18, 10 * r.maxDepth + 8), ranksep: ranksep, marginx: 30, marginy: 30 });
+    g.setDefaultEdgeLabel(function () { return {}; });
+    if (v.usesInput) { g.setNode('input', { width: NODE_W, height: 26 }); }
+    v.items.forEach(function (it) { g.setNode(it.key, { width: NODE_W, height: NODE_H }); });
+    v.edges.forEach(function (e) { g.setEdge(e[0], e[1]); });
+    dagre.layout(g);
+
+    var host = document.getElementById('graph');
+    host.textContent = '';
+    var size = g.graph();
+    var svg = el('svg', { id: 'graph-svg', width: size.width * state.zoom, height: size.height * state.zoom, viewBox: '0 0 ' + size.width + ' ' + size.height }, host);
+    var clusters = el('g', { 'class': 'clusters' }, svg);
+    var edgeLayer = el('g', { 'class': 'edges' }, svg);
+    var nodeLayer = el('g', { 'class': 'nodes' }, svg);
+    // Block labels above everything, so that no inner box covers an outer block's label.
+    var labelLayer = el('g', { 'class': 'cluster-labels' }, svg);
+
+    // Expanded blocks as boxes around their visible layers, outer boxes wider than inner ones.
+    var boxes = [];
+    r.scopes.forEach(function (s) {
+      if (state.collapsed[s.id] || hiddenBlock(s)) { return; }
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (var i = s.first; i <= s.last; i++) {
+        var p = g.node(v.rep[i]);
+        x0 = Math.min(x0, p.x - p.width / 2); x1 = Math.max(x1, p.x + p.width / 2);
+        y0 = Math.min(y0, p.y - p.height / 2); y1 = Math.max(y1, p.y + p.height / 2);
+      }
+      var m = 5 * (r.maxDepth - s.depth + 1);
+      boxes.push({ s: s, x: x0 - m, y: y0 - m - 10, w: x1 - x0 + 2 * m, h: y1 - y0 + 2 * m + 10 });
+    });
+    // A block that starts where its parent starts puts its label after the parent's, so no two overlap.
+    var labelEnd = {};
+    boxes.sort(function (a, b) { return a.s.depth - b.s.depth; }).forEach(function (b) {
+      var c = el('g', { 'class': 'cluster', 'data-path': b.s.path, 'data-scope': b.s.id }, clusters);
+      el('rect', { x: b.x, y: b.y, width: b.w, height: b.h }, c);
+      var x = b.x + 4;
+      for (var a = b.s.parent; a && a.first === b.s.first; a = a.parent) {
+        if (labelEnd[a.id] !== undefined) { x = Math.max(x, labelEnd[a.id] + 10); break; }
+      }
+      var t = el('text', { x: x, y: b.y + 10, 'class': 'cluster-label', 'data-path': b.s.path, 'data-scope': b.s.id }, labelLayer);
+      // Named as the tree names it: relative to the enclosing block.
+      var parent = b.s.parent, name = b.s.path || '(network)';
+      if (parent && parent.path && name.indexOf(parent.path + '.') === 0) { name = name.slice(parent.path.length + 1); }
+      t.textContent = '\u25BE ' + name + ' ' + b.s.kind;
+      labelEnd[b.s.id] = x + (t.getComputedTextLength ? t.getComputedTextLength() : t.textContent.length * 6);
+      var title = el('title', {}, t);
+      title.textContent = 'Collapse ' + (b.s.path || 'the network') + ' into one box';
+      t.addEventListener('click', function (ev) { ev.stopPropagation(); state.collapsed[b.s.id] = true; drawGraph(); });
+    });
+
+    g.edges().forEach(function (e) {
+      var pts = g.edge(e).points;
+      var d = 'M' + pts.map(function (p) { return p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join('L');
+      el('path', { 'class': 'edge', d: d, 'marker-end': 'url(#arrow)' }, edgeLayer);
+    });
+    var defs = el('defs', {}, svg);
+    var marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' }, defs);
+    el('path', { d: 'M0,0L10,5L0,10z', fill: '#888' }, marker);
+
+    var max = v.items.reduce(function (m, it) { return Math.max(m, valueOf(it, state.metric)); }, 0);
+    if (v.usesInput) {
+      var ip = g.node('input');
+      var gi = el('g', { 'class': 'input', transform: 'translate(' + (ip.x - NODE_W / 2) + ',' + (ip.y - 13) + ')' }, nodeLayer);
+      el('rect', { width: NODE_W, height: 26, fill: '#eee', stroke: '#999', rx: 13 }, gi);
+      var ti = el('text', { x: NODE_W / 2, y: 17, 'text-anchor': 'middle' }, gi);
+      ti.textContent = 'input ' + shape(r.input);
+    }
+    v.items.forEach(function (it) {
+      var p = g.node(it.key);
+      var cls = 'node' + (it.block ? ' block' : '') + (it.layer && isJoin(it.layer.kind) ? ' join' : '') + ((it.layer ? it.layer.auxiliary : it.block.sums.auxiliary) ? ' aux' : '');
+      var attrs = { 'class': cls, transform: 'translate(' + (p.x - NODE_W / 2) + ',' + (p.y - NODE_H / 2) + ')' };
+      if (it.layer) { attrs['data-index'] = it.layer.index; } else { attrs['data-scope'] = it.block.id; attrs['data-path'] = it.block.path; }
+      var gn = el('g', attrs, nodeLayer);
+      el('rect', { width: NODE_W, height: NODE_H, fill: colour(valueOf(it, state.metric), max) }, gn);
+      var kind = el('text', { 'class': 'kind', x: 6, y: 15 }, gn);
+      kind.textContent = it.layer ? it.layer.kind : '\u25B8 ' + it.block.kind;
+      var sub = el('text', { 'class': 'sub', x: 6, y: 30 }, gn);
+      var label = it.layer ? it.layer.path + '  ' + shape(it.layer.output) : (it.block.path || '(network)') + '  ' + (it.block.last - it.block.first + 1) + ' layers';
+      sub.textContent = label.length > 30 ? label.slice(0, 29) + '\u2026' : label;
+      gn.addEventListener('mouseenter', function (ev) { showTooltip(it, ev); });
+      gn.addEventListener('mousemove', moveTooltip);
+      gn.addEventListener('mouseleave', hideTooltip);
+      gn.addEventListener('click', function () {
+        if (it.block) { delete state.collapsed[it.block.id]; drawGraph(); return; }
+        select(it.layer.index);
+      });
+    });
+    if (state.selected !== null) { mark(state.selected); }
+    document.getElementById('graph-status').textContent = v.items.length + ' of ' + r.layers.length + ' layers drawn';
+  }
+
+  function hiddenBlock(s) { for (var p = s.parent; p; p = p.parent) { if (state.collapsed[p.id]) { return true; } } return false; }
+  function isJoin(kind) { return kind === 'Add' || kind === 'Concat' || kind === 'Scale'; }
+  function colour(value, max) {
+    var t = max > 0 ? Math.sqrt(value / max) : 0;
+    var from = [255, 255, 255], to = [225, 87, 89];
+    return 'rgb(' + from.map(function (f, i) { return Math.round(f + (to[i] - f) * t); }).join(',') + ')';
+  }
+
+  // ---- details ---------------------------------------------------------------------------------------
+  function rowsFor(it) {
+    var r = state.report, l = it.layer, s = it.block;
+    var rows = [];
+    if (l) {
+      rows.push(['path', l.path], ['kind', l.kind + (l.module ? '' : ' (functional)') + (l.auxiliary ? ', auxiliary' : '') + (l.frozen ? ', frozen' : '')]);
+      rows.push(['input', l.inputShapes.map(shape).join(' + ')], ['output', shape(l.output)]);
+      if (l.kernel) { rows.push(['kernel', pair(l.kernel)], ['stride', pair(l.stride)], ['padding', pad(l.padding)], ['dilation', pair(l.dilation)], ['groups', String(l.groups)]); }
+      rows.push(['params', exact(l.params)], ['buffers', exact(l.buffers)]);
+      rows.push(['MACs', l.counted ? exact(l.macs) + ' (' + count(l.macs) + ')' : 'uncounted'], ['FLOPs', l.counted ? exact(l.flops) + ' (' + count(l.flops) + ')' : 'uncounted']);
+      rows.push(['backward MACs', exact(l.backwardMacs)], ['memory', bytes(l.activationBytes) + ' (' + exact(l.activationBytes) + ' B)']);
+      var rf = l.receptiveField;
+      rows.push(['receptive field', rf.size + (rf.sizeWidth !== undefined ? 'x' + rf.sizeWidth : '') + ', stride ' + rf.stride + ', padding ' + rf.padding]);
+    } else {
+      rows.push(['block', s.path || '(network)'], ['kind', s.kind], ['layers', String(s.last - s.first + 1)]);
+      rows.push(['input', r.layers[s.first].inputShapes.map(shape).join(' + ')], ['output', shape(r.layers[s.last].output)]);
+      rows.push(['params', exact(s.sums.params)], ['MACs', exact(s.sums.macs) + ' (' + count(s.sums.macs) + ')'], ['FLOPs', exact(s.sums.flops)], ['memory', bytes(s.sums.activationBytes)]);
+    }
+    rows.push(['convention', r.convention]);
+    return '<table>' + rows.map(function (row) { return '<tr><td>' + esc(row[0]) + '</td><td data-key="' + esc(row[0]) + '">' + esc(row[1]) + '</td></tr>'; }).join('') + '</table>';
+  }
+  var tip = document.getElementById('tooltip');
+  function showTooltip(it, ev) { tip.innerHTML = rowsFor(it); tip.hidden = false; moveTooltip(ev); }
+  function moveTooltip(ev) {
+    var x = ev.clientX + 14, y = ev.clientY + 14;
+    if (x + 390 > window.innerWidth) { x = ev.clientX - 390; }
+    if (y + tip.offsetHeight > window.innerHeight) { y = Math.max(0, window.innerHeight - tip.offsetHeight - 4); }
+    tip.style.left = x + 'px'; tip.style.top = y + 'px';
+  }
+  function hideTooltip() { tip.hidden = true; }
+  function select(index) {
+    state.selected = index;
+    document.getElementById('details').innerHTML = rowsFor({ layer: state.report.layers[index] });
+    mark(index);
+  }
+  function mark(index) {
+    Array.prototype.forEach.call(document.querySelectorAll('.selected'), function (e) { e.classList.remove('selected'); });
+    var node = document.querySelector('g.node[data-index="' + index + '"]');
+    if (node) { node.classList.add('selected'); }
+    var row = document.querySelector('#layers tr[data-index="' + index + '"]');
+    if (row) { row.classList.add('selected'); }
+  }
+
+  // ---- totals, shares, table ---------------------------------------------------------------------------
+  function drawTotals() {
+    var r = state.report, t = r.totals;
+    var items = [['params', 'params', exact(t.params)], ['trainableParams', 'trainable params', exact(t.trainableParams)], ['buffers', 'buffers', exact(t.buffers)],
+      ['macs', 'MACs', exact(t.macs)], ['flops', 'FLOPs', exact(t.flops)], ['activationBytes', 'activations', exact(t.activationBytes) + ' B'],
+      ['backwardMacs', 'backward MACs', exact(t.backwardMacs)], ['stepMacs', 'training step MACs', exact(r.training ? r.training.stepMacs : 0)]];
+    document.getElementById('totals').innerHTML = items.map(function (i) { return '<dt>' + esc(i[1]) + '</dt><dd data-key="' + i[0] + '">' + esc(i[2]) + '</dd>'; }).join('');
+    document.getElementById('convention').textContent = 'Convention ' + r.convention + ': ' + r.conventionStatement;
+    document.getElementById('diagnostics').innerHTML = (r.diagnostics || []).map(function (d) { return '<li>' + esc(d.path + ': ' + d.message) + '</li>'; }).join('');
+  }
+
+  // Each costly layer's share of memory, params and MACs, as the text report's chart: blocks at the depth that fits 40 bars.
+  function drawShares() {
+    var r = state.report, rows = null;
+    for (var d = r.maxDepth + 1; d >= 1 && !rows; d--) {
+      var cand = collapsedRows(r, d > r.maxDepth ? 0 : d).filter(function (x) { return !x.auxiliary && (x.params > 0 || x.macs > 0); });
+      if (cand.length <= 40 || d === 1) { rows = cand; }
+    }
+    var t = r.totals, series = [['activationBytes', '#4E79A7', 'memory'], ['params', '#F28E2B', 'params'], ['macs', '#59A14F', 'MACs']];
+    var rowH = 16, labelW = 110, width = 320, barW = width - labelW - 10;
+    // Bars are scaled so that the largest share of any series spans the width; titles give the percentages.
+    var largest = rows.reduce(function (m, row) { return Math.max(m, row.activationBytes / (t.activationBytes || 1), row.params / (t.params || 1), row.macs / (t.macs || 1)); }, 0) || 1;
+    var host = document.getElementById('shares');
+    host.innerHTML = '<div class="legend">' + series.map(function (s) { return '<span><i style="background:' + s[1] + '"></i>' + s[2] + '</span>'; }).join('') + '</div>';
+    var svg = el('svg', { width: width, height: rows.length * rowH + 4 }, host);
+    rows.forEach(function (row, i) {
+      var y = i * rowH + 2;
+      var label = el('text', { x: labelW - 4, y: y + 11, 'text-anchor': 'end' }, svg);
+      label.textContent = row.path.length > 18 ? '\u2026' + row.path.slice(-17) : row.path;
+      series.forEach(function (s, k) {
+        var total = t[s[0]] || 1, w = Math.max(0, barW * (row[s[0]] / total) / largest);
+        var bar = el('rect', { x: labelW, y: y + k * 4 + 1, width: w.toFixed(2), height: 4, fill: s[1] }, svg);
+        var title = el('title', {}, bar);
+        title.textContent = row.path + ': ' + (100 * row[s[0]] / total).toFixed(2) + '% of ' + s[2];
+      });
+    });
+  }
+
+  function collapsedRows(r, depth) {
+    if (!depth) { return r.layers; }
+    var out = [], i = 0;
+    var starts = {};
+    r.scopes.forEach(function (s) { if (s.depth === depth && (!starts[s.first] || s.last > starts[s.first].last)) { starts[s.first] = s; } });
+    while (i < r.layers.length) {
+      var s = starts[i];
+      if (!s) { out.push(r.layers[i]); i++; continue; }
+      var sums = s.sums;
+      out.push({ path: s.path, kind: s.kind, params: sums.params, macs: sums.macs, activationBytes: sums.activationBytes, auxiliary: sums.auxiliary });
+      i = s.last + 1;
+    }
+    return out;
+  }
+
+  var columns = [
+    ['index', '#', function (l) { return l.index; }, false],
+    ['path', 'Layer', function (l) { return l.path; }, true],
+    ['kind', 'Kind', function (l) { return l.kind; }, true],
+    ['input', 'Input', function (l) { return l.inputShapes.map(shape).join(' + '); }, true],
+    ['output', 'Output', function (l) { return shape(l.output); }, true],
+    ['kernel', 'Kernel', function (l) { return pair(l.kernel); }, true],
+    ['stride', 'Stride', function (l) { return pair(l.stride); }, true],
+    ['padding', 'Pad', function (l) { return pad(l.padding); }, true],
+    ['groups', 'Groups', function (l) { return l.groups === undefined ? '' : l.groups; }, false],
+    ['activationBytes', 'Memory', function (l) { return l.activationBytes; }, false, bytes],
+    ['params', 'Params', function (l) { return l.params; }, false, exact],
+    ['macs', 'MACs', function (l) { return l.macs; }, false, count],
+    ['flops', 'FLOPs', function (l) { return l.flops; }, false, count],
+    ['backwardMacs', 'Backward MACs', function (l) { return l.backwardMacs; }, false, count],
+    ['rf', 'RF', function (l) { return l.receptiveField.size; }, false]
+  ];
+  function drawTable() {
+    var r = state.report;
+    var head = document.querySelector('#layers thead'), body = document.querySelector('#layers tbody');
+    head.innerHTML = '<tr>' + columns.map(function (c) {
+      var cls = (c[3] ? 'text' : '') + (state.sort.key === c[0] ? (state.sort.dir > 0 ? ' sorted-asc' : ' sorted-desc') : '');
+      return '<th data-key="' + c[0] + '" class="' + cls + '">' + esc(c[1]) + '</th>';
+    }).join('') + '</tr>';
+    Array.prototype.forEach.call(head.querySelectorAll('th'), function (th) {
+      th.addEventListener('click', function () {
+        var key = th.getAttribute('data-key');
+        state.sort = { key: key, dir: state.sort.key === key ? -state.sort.dir : (key === 'index' || key === 'path' || key === 'kind' ? 1 : -1) };
+        drawTable();
+      });
+    });
+    var col = columns.filter(function (c) { return c[0] === state.sort.key; })[0];
+    var f = state.filter.toLowerCase();
+    var rows = r.layers.filter(function (l) { return !f || l.path.toLowerCase().indexOf(f) >= 0 || l.kind.toLowerCase().indexOf(f) >= 0; });
+    rows.sort(function (a, b) {
+      var x = col[2](a), y = col[2](b);
+      return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * state.sort.dir || a.index - b.index;
+    });
+    body.innerHTML = rows.map(function (l) {
+      return '<tr data-index="' + l.index + '">' + columns.map(function (c) {
+        var v = c[2](l);
+        return '<td class="' + (c[3] ? 'text' : '') + '">' + esc(c[4] ? c[4](v) : v) + '</td>';
+      }).join('') + '</tr>';
+    }).join('');
+    Array.prototype.forEach.call(body.querySelectorAll('tr'), function (tr) {
+      tr.addEventListener('click', function () {
+        var index = Number(tr.getAttribute('data-index'));
+        select(index);
+        var node = document.querySelector('g.node[data-index="' + index + '"]');
+        if (node && node.scrollIntoView) { node.scrollIntoView({ block: 'center', inline: 'center' }); }
+      });
+    });
+    if (state.selected !== null) { mark(state.selected); }
+  }
+
+  // ---- controls ----------------------------------------------------------------------------------------
+  function collapseTo(depth) {
+    state.collapsed = {};
+    if (depth > 0) { state.report.scopes.forEach(function (s) { if (s.depth === depth) { state.collapsed[s.id] = true; } }); }
+    drawGraph();
+  }
+  function show(index) {
+    var r = reports[index];
+    if (!r.owner) { prepare(r); }
+    state.report = r; state.collapsed = {}; state.selected = null;
+    document.title = r.model + ' - CnnArch';
+    document.getElementById('title').textContent = r.model;
+    document.getElementById('subtitle').textContent = 'input ' + shape(r.input) + ', batch ' + r.batch + ', ' + r.dtype + ', ' + r.layers.length + ' layers, output ' + shape(r.output) + ' (convention ' + r.convention + ')';
+    var depth = document.getElementById('depth');
+    depth.innerHTML = '<option value="0">all</option>';
+    for (var d = 1; d <= r.maxDepth; d++) { depth.innerHTML += '<option value="' + d + '">' + d + '</option>'; }
+    Array.prototype.forEach.call(document.querySelectorAll('#models button'), function (b, i) { b.classList.toggle('active', i === index); });
+    document.getElementById('details').innerHTML = '<p class="hint">Hover over a layer for its numbers; click to keep them here.</p>';
+    drawTotals(); drawShares(); drawTable(); drawGraph();
+  }
+  function drawModels() {
+    if (reports.length < 2) { return; }
+    var host = document.getElementById('models');
+    host.hidden = false;
+    var first = reports[0].totals;
+    function ratio(a, b) { return b ? (a / b).toFixed(2) + 'x' : '-'; }
+    var html = '<table><tr><th>model</th><th>input</th><th>params</th><th>MACs</th><th>activations</th><th>params</th><th>MACs</th></tr>';
+    reports.forEach(function (r) {
+      html += '<tr data-model="' + esc(r.model) + '"><td>' + esc(r.model) + '</td><td>' + shape(r.input) + '</td><td>' + exact(r.totals.params) + '</td><td>' + count(r.totals.macs) + '</td><td>' + bytes(r.totals.activationBytes) + '</td><td>' + ratio(r.totals.params, first.params) + '</td><td>' + ratio(r.totals.macs, first.macs) + '</td></tr>';
+    });
+    host.innerHTML = html + '</table>';
+    reports.forEach(function (r, i) {
+      var b = document.createElement('button');
+      b.type = 'button'; b.textContent = r.model; b.setAttribute('data-model', i);
+      b.addEventListener('click', function () { show(i); });
+      host.appendChild(b);
+    });
+  }
+
+  document.getElementById('metric').addEventListener('change', function (e) { state.metric = e.target.value; drawGraph(); });
+  document.getElementById('depth').addEventListener('change', function (e) { collapseTo(Number(e.target.value)); });
+  document.getElementById('zoom-in').addEventListener('click', function () { state.zoom *= 1.25; drawGraph(); });
+  document.getElementById('zoom-out').addEventListener('click', function () { state.zoom /= 1.25; drawGraph(); });
+  document.getElementById('filter').addEventListener('input', function (e) { state.filter = e.target.value; drawTable(); });
+  drawModels();
+  show(0);
+  document.body.setAttribute('data-ready', 'true');
+})();
