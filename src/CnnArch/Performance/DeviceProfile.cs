@@ -132,6 +132,7 @@ public sealed record DeviceProfile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
+        TypeInfoResolver = DeviceProfileJsonContext.Default,
     };
 
     /// <summary>The built-in profiles: h200 (calibrated), and a100, h100, l4, rtx4090, t4 (datasheet peaks, the H200's efficiencies).</summary>
@@ -175,7 +176,7 @@ public sealed record DeviceProfile
         DeviceProfile? profile;
         try
         {
-            profile = JsonSerializer.Deserialize<DeviceProfile>(json, Json);
+            profile = JsonSerializer.Deserialize(json, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<DeviceProfile>)Json.GetTypeInfo(typeof(DeviceProfile)));
         }
         catch (JsonException ex)
         {
@@ -186,7 +187,7 @@ public sealed record DeviceProfile
     }
 
     /// <summary>The profile as JSON, as <see cref="Parse"/> reads it.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<DeviceProfile>)Json.GetTypeInfo(typeof(DeviceProfile))) + "\n";
 
     private DeviceProfile Validated(string source)
     {
@@ -238,3 +239,8 @@ public sealed record DeviceProfile
         return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
     }
 }
+
+/// <summary>Compile-time JSON metadata for device profiles (no reflection, for NativeAOT).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(DeviceProfile))]
+internal sealed partial class DeviceProfileJsonContext : JsonSerializerContext;

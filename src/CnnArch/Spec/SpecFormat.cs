@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CnnArch.Analysis;
 using CnnArch.Layers;
 
@@ -50,6 +52,68 @@ internal static class SpecFormat
             .DistinctBy(p => p.Item1, StringComparer.OrdinalIgnoreCase)
             .ToImmutableDictionary(p => p.Item1, p => p.t, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// One instance of each layer type with every optional property at its default and every required
+    /// one at a placeholder. The source generator sets an init-only property missing from the JSON to
+    /// default(T), not to its initializer (dotnet/runtime#84484), so the reader fills missing optional
+    /// properties from these before deserializing; required ones are never filled.
+    /// </summary>
+    private static readonly ImmutableDictionary<Type, Func<Layer>> Prototypes = new Dictionary<Type, Func<Layer>>
+    {
+        [typeof(Conv2d)] = () => new Conv2d { OutChannels = 1 },
+        [typeof(MaxPool2d)] = () => new MaxPool2d { Kernel = 1 },
+        [typeof(AvgPool2d)] = () => new AvgPool2d { Kernel = 1 },
+        [typeof(AdaptiveAvgPool2d)] = () => new AdaptiveAvgPool2d { OutputSize = 1 },
+        [typeof(Linear)] = () => new Linear { OutFeatures = 1 },
+        [typeof(Flatten)] = () => new Flatten(),
+        [typeof(BatchNorm2d)] = () => new BatchNorm2d(),
+        [typeof(LocalResponseNorm)] = () => new LocalResponseNorm { Size = 1 },
+        [typeof(Dropout)] = () => new Dropout(),
+        [typeof(Identity)] = () => new Identity(),
+        [typeof(ReLU)] = () => new ReLU(),
+        [typeof(ReLU6)] = () => new ReLU6(),
+        [typeof(Sigmoid)] = () => new Sigmoid(),
+        [typeof(HardSigmoid)] = () => new HardSigmoid(),
+        [typeof(HardSwish)] = () => new HardSwish(),
+        [typeof(SiLU)] = () => new SiLU(),
+        [typeof(Softmax)] = () => new Softmax(),
+        [typeof(Add)] = () => new Add(),
+        [typeof(Concat)] = () => new Concat(),
+        [typeof(Scale)] = () => new Scale(),
+        [typeof(ConvTranspose2d)] = () => new ConvTranspose2d { OutChannels = 1 },
+        [typeof(MatMul)] = () => new MatMul(),
+        [typeof(Elementwise)] = () => new Elementwise { Op = default },
+        [typeof(ReduceMean)] = () => new ReduceMean { Axes = [0] },
+        [typeof(GlobalMaxPool2d)] = () => new GlobalMaxPool2d(),
+        [typeof(LayerNorm)] = () => new LayerNorm(),
+        [typeof(InstanceNorm2d)] = () => new InstanceNorm2d(),
+        [typeof(LeakyReLU)] = () => new LeakyReLU(),
+        [typeof(Tanh)] = () => new Tanh(),
+        [typeof(Erf)] = () => new Erf(),
+        [typeof(GELU)] = () => new GELU(),
+        [typeof(Clip)] = () => new Clip(),
+        [typeof(Reshape)] = () => new Reshape { Dims = [1] },
+        [typeof(Transpose)] = () => new Transpose { Perm = [0] },
+        [typeof(Slice)] = () => new Slice { Ranges = [] },
+        [typeof(Pad)] = () => new Pad { Before = [0], After = [0] },
+        [typeof(Resize)] = () => new Resize { OutputSize = 1 },
+        [typeof(Opaque)] = () => new Opaque { Operator = "Opaque" },
+    }.ToImmutableDictionary();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ImmutableArray<KeyValuePair<string, JsonNode?>>> DefaultsCache = new();
+
+    /// <summary>The optional properties of <paramref name="layerType"/> with their default values, as the spec writes them.</summary>
+    public static ImmutableArray<KeyValuePair<string, JsonNode?>> Defaults(Type layerType) => DefaultsCache.GetOrAdd(layerType, static type =>
+    {
+        var info = Options.GetTypeInfo(type);
+        var required = info.Properties.Where(p => p.IsRequired).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var prototype = JsonSerializer.SerializeToNode(Prototypes[type](), info)!.AsObject();
+        return [.. prototype.Where(p => !required.Contains(p.Key))];
+    });
+
+    /// <summary>The layer types that have a prototype (a test checks that every spec type has one).</summary>
+    public static IEnumerable<Type> PrototypeTypes => Prototypes.Keys;
+
     private static JsonSerializerOptions CreateOptions()
     {
         var o = new JsonSerializerOptions
@@ -63,13 +127,17 @@ internal static class SpecFormat
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             // Deeper than any document the reader accepts, so a too-deep value is a JsonException (a SpecException), never a writer failure.
             MaxDepth = 2 * SpecReader.MaxDepth,
+            // Compile-time metadata (SpecJsonContext): no reflection, so NativeAOT reads and writes specs.
+            TypeInfoResolver = SpecJsonContext.Default,
         };
         o.Converters.Add(new Size2DConverter());
         o.Converters.Add(new Padding2DConverter());
         o.Converters.Add(new TensorShapeConverter());
-        o.Converters.Add(new JsonStringEnumConverter());
+        o.Converters.Add(new JsonStringEnumConverter<ElementwiseOp>());
         return o;
     }
+
+    private static JsonTypeInfo<int[]> IntArray(JsonSerializerOptions options) => (JsonTypeInfo<int[]>)options.GetTypeInfo(typeof(int[]));
 
     /// <summary>3 for a square size, [3, 5] otherwise.</summary>
     private sealed class Size2DConverter : JsonConverter<Size2D>
@@ -81,7 +149,7 @@ internal static class SpecFormat
                 return reader.GetInt32();
             }
 
-            var values = JsonSerializer.Deserialize<int[]>(ref reader, options);
+            var values = JsonSerializer.Deserialize(ref reader, IntArray(options));
             return values is [var h, var w] ? new Size2D(h, w) : throw new JsonException("expected a number or [height, width]");
         }
 
@@ -110,7 +178,7 @@ internal static class SpecFormat
                 return reader.GetInt32();
             }
 
-            return JsonSerializer.Deserialize<int[]>(ref reader, options) switch
+            return JsonSerializer.Deserialize(ref reader, IntArray(options)) switch
             {
                 [var v, var h] => Padding2D.Symmetric(v, h),
                 [var t, var b, var l, var r] => new Padding2D(t, b, l, r),
@@ -140,10 +208,10 @@ internal static class SpecFormat
     private sealed class TensorShapeConverter : JsonConverter<TensorShape>
     {
         public override TensorShape Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            TensorShape.Of(JsonSerializer.Deserialize<int[]>(ref reader, options) ?? throw new JsonException("expected dimensions"));
+            TensorShape.Of(JsonSerializer.Deserialize(ref reader, IntArray(options)) ?? throw new JsonException("expected dimensions"));
 
         public override void Write(Utf8JsonWriter writer, TensorShape value, JsonSerializerOptions options) =>
-            JsonSerializer.Serialize(writer, value.Dims.ToArray(), options);
+            JsonSerializer.Serialize(writer, value.Dims.ToArray(), IntArray(options));
     }
 }
 

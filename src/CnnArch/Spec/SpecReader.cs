@@ -321,9 +321,18 @@ public static class SpecReader
                 fields.Remove(key);
             }
 
+            // Optional properties the file leaves out take their defaults (see SpecFormat.Defaults).
+            foreach (var (key, value) in SpecFormat.Defaults(clr))
+            {
+                if (!fields.ContainsKey(key))
+                {
+                    fields[key] = value?.DeepClone();
+                }
+            }
+
             try
             {
-                return (Layer)(fields.Deserialize(clr, SpecFormat.Options) ?? throw Error(at, $"a {type} cannot be null."));
+                return (Layer)(fields.Deserialize(SpecFormat.Options.GetTypeInfo(clr)) ?? throw Error(at, $"a {type} cannot be null."));
             }
             catch (JsonException ex)
             {

@@ -88,7 +88,7 @@ public static class SpecWriter
                     item["functional"] = true;
                 }
 
-                foreach (var (key, value) in JsonSerializer.SerializeToNode(node.Layer, node.Layer.GetType(), SpecFormat.Options)!.AsObject().ToList())
+                foreach (var (key, value) in JsonSerializer.SerializeToNode(node.Layer, SpecFormat.Options.GetTypeInfo(node.Layer.GetType()))!.AsObject().ToList())
                 {
                     item[key] = value?.DeepClone();
                 }
@@ -97,7 +97,7 @@ public static class SpecWriter
                 i++;
             }
 
-            items.Add(item);
+            items.Add((JsonNode)item);
             previous = output;
         }
 
