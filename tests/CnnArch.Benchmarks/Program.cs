@@ -15,6 +15,7 @@ BenchmarkSwitcher.FromAssembly(typeof(AnalysisBenchmarks).Assembly).Run(args);
 public class AnalysisBenchmarks
 {
     private Network _resnet152 = null!;
+    private Network _resnet50 = null!;
     private string _spec = null!;
     private byte[] _onnx = null!;
 
@@ -22,9 +23,14 @@ public class AnalysisBenchmarks
     public void Setup()
     {
         _resnet152 = Catalog.Create("resnet152");
+        _resnet50 = Catalog.Create("resnet50");
         _spec = SpecWriter.Write(_resnet152);
         _onnx = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "resnet152.onnx"));
     }
+
+    /// <summary>The target: shapes, params, MACs and receptive fields of ResNet-50 in at most 20 us and 64 KB.</summary>
+    [Benchmark]
+    public AnalysisReport AnalyzeResNet50() => Analyzer.Analyze(_resnet50);
 
     [Benchmark]
     public Network BuildResNet152() => Catalog.Create("resnet152");

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using CnnArch.Graph;
 
 namespace CnnArch.Analysis;
@@ -7,6 +8,10 @@ namespace CnnArch.Analysis;
 public static class Analyzer
 {
     /// <summary>Analyses <paramref name="network"/> with <paramref name="options"/> (default: <see cref="AnalysisOptions.Default"/>).</summary>
+    /// <remarks>
+    /// One walk in execution order carries each node's shape, receptive field, counts and backward
+    /// pass together; a node's input shapes are gathered once into the array the report keeps.
+    /// </remarks>
     /// <exception cref="InvalidNetworkException">A layer does not fit its inputs, or a count overflows; the message names the layer.</exception>
     /// <exception cref="ArgumentException">No input shape was given and the network has no default.</exception>
     public static AnalysisReport Analyze(Network network, AnalysisOptions? options = null)
@@ -15,90 +20,159 @@ public static class Analyzer
         options ??= AnalysisOptions.Default;
         var input = options.Input ?? network.DefaultInput
             ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
-        var shapes = InferShapes(network, input);
-        var fields = ReceptiveFields.Compute(network, input, shapes);
-        var bytesPerElement = options.DataType.BytesPerElement();
-        var rows = ImmutableArray.CreateBuilder<LayerReport>(network.Nodes.Length);
-        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var nodes = network.Nodes;
+        var n = nodes.Length;
+        var shapes = new TensorShape[n];
+        var fields = new ReceptiveField[n];
+        var rows = new LayerReport[n];
+        var needsGradient = new bool[n];
         var feedsOutput = FeedsOutput(network);
-        var frozen = Backward.FrozenNodes(network, options.Frozen);
+        var frozen = options.Frozen.IsDefaultOrEmpty ? null : Backward.FrozenNodes(network, options.Frozen);
+        var bytesPerElement = options.DataType.BytesPerElement();
+        var batch = options.Batch;
+        var convention = options.Convention;
+        ImmutableArray<Diagnostic>.Builder? diagnostics = null;
+        long parameters = 0, buffers = 0, macs = 0, flops = 0, activations = 0, trainableSum = 0, backwardMacs = 0, backwardFlops = 0;
+        long auxParameters = 0, auxBuffers = 0, auxMacs = 0, auxFlops = 0, auxActivations = 0, auxTrainable = 0, auxBackwardMacs = 0, auxBackwardFlops = 0;
 
-        // A value needs a gradient when it comes from a trainable layer or from a value that needs one;
-        // the network's input does not, so the first layer computes no input gradient.
-        var needsGradient = new bool[network.Nodes.Length];
-
-        foreach (var node in network.Nodes)
+        for (var i = 0; i < n; i++)
         {
+            var node = nodes[i];
+            var sources = node.Inputs;
+            var inputs = new TensorShape[sources.Length];
+            var gradientInputs = 0;
+            for (var k = 0; k < sources.Length; k++)
+            {
+                var t = sources[k];
+                inputs[k] = t.IsNetworkInput ? input : shapes[t.Id];
+                if (!t.IsNetworkInput && needsGradient[t.Id] && IndexOf(sources, t, k) == k)
+                {
+                    gradientInputs++;
+                }
+            }
+
+            var output = Shape(node, inputs);
+            shapes[i] = output;
+            fields[i] = ReceptiveFields.Next(node, inputs, output, fields);
             try
             {
-                var inputs = node.Inputs.Select(t => t.IsNetworkInput ? input : shapes[t.Id]).ToImmutableArray();
-                var output = shapes[node.Index];
-                var cost = options.Convention.Count(node.Layer, new CostContext(inputs, output));
+                var layer = node.Layer;
+                var cost = convention.Count(layer, new CostContext(inputs, output));
                 if (cost is null)
                 {
-                    diagnostics.Add(new Diagnostic(node.Path, $"No rule for {node.Layer.Kind} in the '{options.Convention.Name}' convention: its operations are not counted."));
+                    (diagnostics ??= ImmutableArray.CreateBuilder<Diagnostic>()).Add(new Diagnostic(node.Path, $"No rule for {layer.Kind} in the '{convention.Name}' convention: its operations are not counted."));
                 }
 
-                var parameters = node.Layer.Parameters(inputs);
-                var trainable = parameters > 0 && !frozen[node.Index];
-                var gradientInputs = node.Inputs.Where(t => !t.IsNetworkInput && needsGradient[t.Id]).Distinct().Count();
-                needsGradient[node.Index] = trainable || gradientInputs > 0;
-                var rule = Backward.RuleFor(node.Layer);
+                var layerParameters = layer.Parameters(inputs);
+                var isFrozen = layerParameters > 0 && frozen is not null && frozen[i];
+                var trainable = layerParameters > 0 && !isFrozen;
+                needsGradient[i] = trainable || gradientInputs > 0;
+                var rule = Backward.RuleFor(layer);
                 var row = new LayerReport
                 {
                     Path = node.Path,
-                    Kind = node.Layer.Kind,
-                    Inputs = inputs,
+                    Kind = layer.Kind,
+                    Inputs = ImmutableCollectionsMarshal.AsImmutableArray(inputs),
                     Output = output,
-                    Sources = [.. node.Inputs.Select(t => t.Id)],
-                    Window = LayerWindow.Of(node.Layer),
-                    Parameters = parameters,
-                    IsFrozen = parameters > 0 && frozen[node.Index],
-                    BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * options.Batch),
-                    BackwardFlops = checked(Backward.Count(rule, cost?.Flops ?? 0, gradientInputs, trainable) * options.Batch),
-                    Buffers = node.Layer.Buffers(inputs),
-                    Macs = checked((cost?.Macs ?? 0) * options.Batch),
-                    Flops = checked((cost?.Flops ?? 0) * options.Batch),
-                    ActivationBytes = checked(output.Elements * options.Batch * bytesPerElement),
+                    Sources = node.InputIds,
+                    Window = LayerWindow.Of(layer),
+                    Parameters = layerParameters,
+                    IsFrozen = isFrozen,
+                    BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * batch),
+                    BackwardFlops = checked(Backward.Count(rule, cost?.Flops ?? 0, gradientInputs, trainable) * batch),
+                    Buffers = layer.Buffers(inputs),
+                    Macs = checked((cost?.Macs ?? 0) * batch),
+                    Flops = checked((cost?.Flops ?? 0) * batch),
+                    ActivationBytes = checked(output.Elements * batch * bytesPerElement),
                     IsModule = node.IsModule,
                     IsCounted = cost is not null,
-                    IsAuxiliary = !feedsOutput[node.Index],
-                    ReceptiveField = fields[node.Index],
+                    IsAuxiliary = !feedsOutput[i],
+                    ReceptiveField = fields[i],
                 };
-                rows.Add(row);
+                rows[i] = row;
+                if (row.IsAuxiliary)
+                {
+                    Sum(row, ref auxParameters, ref auxBuffers, ref auxMacs, ref auxFlops, ref auxActivations, ref auxTrainable, ref auxBackwardMacs, ref auxBackwardFlops);
+                }
+                else
+                {
+                    Sum(row, ref parameters, ref buffers, ref macs, ref flops, ref activations, ref trainableSum, ref backwardMacs, ref backwardFlops);
+                }
             }
             catch (OverflowException ex)
             {
-                throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {options.Batch} (input {input}).", ex);
+                throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {batch} (input {input}).", ex);
             }
-        }
-
-        var layers = rows.MoveToImmutable();
-        Totals totals, auxiliary;
-        try
-        {
-            totals = Totals.Of(layers.Where(l => !l.IsAuxiliary));
-            auxiliary = Totals.Of(layers.Where(l => l.IsAuxiliary));
-        }
-        catch (OverflowException ex)
-        {
-            throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {options.Batch} (input {input}).", ex);
         }
 
         return new AnalysisReport
         {
             Model = network.Name,
             Input = input,
-            Batch = options.Batch,
+            Batch = batch,
             DataType = options.DataType,
-            Convention = options.Convention,
-            Layers = layers,
+            Convention = convention,
+            Layers = ImmutableCollectionsMarshal.AsImmutableArray(rows),
             Output = network.Output.IsNetworkInput ? input : shapes[network.Output.Id],
-            Totals = totals,
-            AuxiliaryTotals = auxiliary,
-            Diagnostics = diagnostics.ToImmutable(),
+            Totals = new Totals(parameters, buffers, macs, flops, activations) { TrainableParameters = trainableSum, BackwardMacs = backwardMacs, BackwardFlops = backwardFlops },
+            AuxiliaryTotals = new Totals(auxParameters, auxBuffers, auxMacs, auxFlops, auxActivations) { TrainableParameters = auxTrainable, BackwardMacs = auxBackwardMacs, BackwardFlops = auxBackwardFlops },
+            Diagnostics = diagnostics?.ToImmutable() ?? [],
             Scopes = network.Scopes,
         };
+
+        void Sum(LayerReport row, ref long p, ref long b, ref long m, ref long f, ref long a, ref long t, ref long bm, ref long bf)
+        {
+            try
+            {
+                p = checked(p + row.Parameters);
+                b = checked(b + row.Buffers);
+                m = checked(m + row.Macs);
+                f = checked(f + row.Flops);
+                a = checked(a + row.ActivationBytes);
+                t = checked(t + row.TrainableParameters);
+                bm = checked(bm + row.BackwardMacs);
+                bf = checked(bf + row.BackwardFlops);
+            }
+            catch (OverflowException ex)
+            {
+                throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {batch} (input {input}).", ex);
+            }
+        }
+    }
+
+    // The first position of t among the first `before + 1` sources (so a tensor read twice counts once).
+    private static int IndexOf(ImmutableArray<Tensor> sources, Tensor t, int before)
+    {
+        for (var k = 0; k < before; k++)
+        {
+            if (sources[k] == t)
+            {
+                return k;
+            }
+        }
+
+        return before;
+    }
+
+    // A node's output shape, with the layer's path on any error.
+    private static TensorShape Shape(Node node, TensorShape[] inputs)
+    {
+        try
+        {
+            return node.Layer.InferShape(inputs);
+        }
+        catch (InvalidNetworkException ex)
+        {
+            throw ex.At(node.Path);
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidNetworkException(node.Path, $"a size overflows (inputs {string.Join(", ", inputs)}).", ex);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new InvalidNetworkException(node.Path, $"{node.Layer.Kind} gives an invalid shape from {string.Join(", ", inputs)}: {ex.Message.Split(Environment.NewLine)[0]}", ex);
+        }
     }
 
     // A node feeds the output when the output is reachable from it; the others are training-only heads.
@@ -117,9 +191,12 @@ public static class Analyzer
                 continue;
             }
 
-            foreach (var input in network.Nodes[i].Inputs.Where(t => !t.IsNetworkInput))
+            foreach (var input in network.Nodes[i].Inputs)
             {
-                feeds[input.Id] = true;
+                if (!input.IsNetworkInput)
+                {
+                    feeds[input.Id] = true;
+                }
             }
         }
 

@@ -84,6 +84,47 @@ public static class ReceptiveFields
         return [.. fields];
     }
 
+    /// <summary>The field of <paramref name="node"/> from the fields of earlier nodes: one step of <see cref="Compute"/>.</summary>
+    internal static ReceptiveField Next(Node node, TensorShape[] inputs, TensorShape output, ReceptiveField[] fields)
+    {
+        var sources = node.Inputs;
+        ReceptiveField rf;
+        if (sources.Length == 1)
+        {
+            rf = sources[0].IsNetworkInput ? ReceptiveField.Pixel : fields[sources[0].Id];
+        }
+        else
+        {
+            // The widest of the inputs that carry the output's map (all of them when none does), on the grid of the first.
+            var anyCarrier = false;
+            for (var k = 0; k < inputs.Length && !anyCarrier; k++)
+            {
+                anyCarrier = CarriesMap(inputs[k], output);
+            }
+
+            ReceptiveField? first = null;
+            long vSize = 0, vPad = 0, hSize = 0, hPad = 0;
+            for (var k = 0; k < sources.Length; k++)
+            {
+                if (anyCarrier && !CarriesMap(inputs[k], output))
+                {
+                    continue;
+                }
+
+                var f = sources[k].IsNetworkInput ? ReceptiveField.Pixel : fields[sources[k].Id];
+                first ??= f;
+                vSize = Math.Max(vSize, f.Vertical.Size);
+                vPad = Math.Max(vPad, f.Vertical.Padding);
+                hSize = Math.Max(hSize, f.Horizontal.Size);
+                hPad = Math.Max(hPad, f.Horizontal.Padding);
+            }
+
+            rf = first is null ? ReceptiveField.Pixel : new(new(vSize, first.Vertical.Stride, vPad), new(hSize, first.Horizontal.Stride, hPad));
+        }
+
+        return Through(node.Layer, rf, inputs.Length > 0 ? inputs[0] : output);
+    }
+
     private static ReceptiveField Through(Layer layer, ReceptiveField rf, TensorShape input)
     {
         var (v, h) = (rf.Vertical, rf.Horizontal);

@@ -20,7 +20,22 @@ public readonly record struct Tensor(int Id)
 /// <param name="Layer">The operation.</param>
 /// <param name="Inputs">What it reads: the network input or earlier nodes' outputs.</param>
 /// <param name="IsModule">False for functional calls and joins (<c>torch.flatten</c>, the residual add).</param>
-public sealed record Node(int Index, string Path, Layer Layer, ImmutableArray<Tensor> Inputs, bool IsModule);
+public sealed record Node(int Index, string Path, Layer Layer, ImmutableArray<Tensor> Inputs, bool IsModule)
+{
+    /// <summary>What it reads: the network input or earlier nodes' outputs (a new value keeps <see cref="InputIds"/> in step).</summary>
+    public ImmutableArray<Tensor> Inputs
+    {
+        get;
+        init
+        {
+            field = value;
+            InputIds = [.. value.Select(t => t.Id)];
+        }
+    } = Inputs;
+
+    /// <summary>The ids of <see cref="Inputs"/> (-1 for the network input), made with them for reports to share.</summary>
+    internal ImmutableArray<int> InputIds { get; private set; } = [.. Inputs.Select(t => t.Id)];
+}
 
 /// <summary>
 /// A block as it was built: its path, the nodes it expanded into (a contiguous range in execution
