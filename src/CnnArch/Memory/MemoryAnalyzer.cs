@@ -36,42 +36,85 @@ public static class MemoryAnalyzer
     /// optimizer state included) when <paramref name="training"/>, else weights, input and inference peak.
     /// Returns 0 when not even one sample fits.
     /// </summary>
+    /// <remarks>
+    /// Shapes do not depend on the batch, so they are inferred once; only the memory asked for is
+    /// estimated. Memory is linear in the batch but for the allocator's rounding, so the batch is solved
+    /// from the totals at 1 and 2 samples, then corrected by exact estimates around that answer (a few,
+    /// against some 30 for a bisection from scratch).
+    /// </remarks>
     public static int LargestBatch(Network network, long budgetBytes, MemoryOptions? options = null, bool training = true)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new MemoryOptions();
-        bool Fits(int batch)
+        var input = options.Input ?? network.DefaultInput
+            ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
+        var shapes = Analyzer.InferShapes(network, input);
+        long TotalAt(long batch)
         {
             try
             {
-                return Total(Analyze(network, options with { Batch = batch }), training) <= budgetBytes;
+                return Total(Estimate(network, input, shapes, options with { Batch = (int)batch }, training), training);
             }
-            catch (InvalidNetworkException ex) when (ex.InnerException is OverflowException)
+            catch (OverflowException)
             {
-                return false;
+                return long.MaxValue;
             }
         }
 
-        if (!Fits(1))
+        bool Fits(long batch) => TotalAt(batch) <= budgetBytes;
+        var one = TotalAt(1);
+        if (one > budgetBytes)
         {
             return 0;
         }
 
-        // Memory grows with the batch: double until it does not fit, then bisect.
-        int lo = 1, hi = 2;
-        while (hi < int.MaxValue / 2 && Fits(hi))
+        var slope = TotalAt(2) - one;
+        var guess = slope <= 0 ? int.MaxValue : Math.Clamp(1 + ((budgetBytes - one) / slope), 1, int.MaxValue);
+        long lo, hi;
+        if (Fits(guess))
         {
-            lo = hi;
-            hi *= 2;
+            // Gallop up from the guess until a batch does not fit.
+            (lo, hi) = (guess, guess);
+            for (long step = 1; hi < int.MaxValue; step *= 2)
+            {
+                hi = Math.Min(int.MaxValue, lo + step);
+                if (!Fits(hi))
+                {
+                    break;
+                }
+
+                lo = hi;
+            }
+
+            if (lo == int.MaxValue)
+            {
+                return int.MaxValue;
+            }
+        }
+        else
+        {
+            // Gallop down from the guess until a batch fits (1 does).
+            (lo, hi) = (guess, guess);
+            for (long step = 1; lo > 1; step *= 2)
+            {
+                lo = Math.Max(1, hi - step);
+                if (Fits(lo))
+                {
+                    break;
+                }
+
+                hi = lo;
+            }
         }
 
+        // Now lo fits and hi does not: bisect between them.
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) / 2);
             (lo, hi) = Fits(mid) ? (mid, hi) : (lo, mid);
         }
 
-        return lo;
+        return (int)lo;
     }
 
     /// <summary>The total a device must hold: training peak, or weights + buffers + input + inference peak.</summary>
@@ -83,7 +126,7 @@ public static class MemoryAnalyzer
             : checked(report.ParameterBytes + report.BufferBytes + report.InputBytes + report.Inference.PeakBytes);
     }
 
-    private static MemoryReport Estimate(Network network, TensorShape input, ImmutableArray<TensorShape> shapes, MemoryOptions o)
+    private static MemoryReport Estimate(Network network, TensorShape input, ImmutableArray<TensorShape> shapes, MemoryOptions o, bool withTraining = true)
     {
         var nodes = network.Nodes;
         var n = nodes.Length;
@@ -117,7 +160,9 @@ public static class MemoryAnalyzer
         var trainableBytes = parameterBytes.Select((b, i) => frozen[i] ? 0 : b).ToArray();
         long Workspace(int i) => Round(checked(SavedTensors.WorkspaceElements(nodes[i].Layer, shapeOf[inputsOf[i][0]], shapes[i].Elements) * o.Batch * actBytes));
         var inference = Inference(network, inputsOf, outputValue, shapeOf, TensorBytes, Workspace);
-        var (training, saved) = Training(network, inputsOf, outputValue, shapeOf, trainableBytes, TensorBytes, Round, actBytes, o.Batch, Workspace);
+        var (training, saved) = withTraining
+            ? Training(network, inputsOf, outputValue, shapeOf, trainableBytes, TensorBytes, Round, actBytes, o.Batch, Workspace)
+            : (new TrainingMemory(0, 0, 0, string.Empty, false, 0, 0, 0), new long[n]);
 
         var totalParams = parameterBytes.Sum();
         var totalBuffers = bufferBytes.Sum();
