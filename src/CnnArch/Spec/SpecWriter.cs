@@ -57,8 +57,23 @@ public static class SpecWriter
         return [.. network.Nodes.Select(n => counts[n.Path] == 1 && n.Path != "input" ? n.Path : $"{n.Path}#{n.Index}")];
     }
 
-    private static JsonArray Items(Network network, ILookup<(int Depth, int First), Scope> blocks, int first, int last, string prefix, int depth, Tensor blockInput, string[] ids, HashSet<int> referenced)
+    // A layer's properties as the spec writes them, serialized once per distinct layer value (networks repeat their layers).
+    private static KeyValuePair<string, JsonNode?>[] Fields(Layers.Layer layer, Dictionary<Layers.Layer, KeyValuePair<string, JsonNode?>[]> cache)
     {
+        if (!cache.TryGetValue(layer, out var fields))
+        {
+            var obj = JsonSerializer.SerializeToNode(layer, SpecFormat.Options.GetTypeInfo(layer.GetType()))!.AsObject();
+            fields = [.. obj];
+            obj.Clear();
+            cache[layer] = fields;
+        }
+
+        return fields;
+    }
+
+    private static JsonArray Items(Network network, ILookup<(int Depth, int First), Scope> blocks, int first, int last, string prefix, int depth, Tensor blockInput, string[] ids, HashSet<int> referenced, Dictionary<Layers.Layer, KeyValuePair<string, JsonNode?>[]>? fields = null)
+    {
+        fields ??= [];
         var items = new JsonArray();
         var previous = blockInput;
         var i = first;
@@ -73,7 +88,7 @@ public static class SpecWriter
                 item = new JsonObject { ["type"] = "Block", ["kind"] = scope.Kind };
                 Name(item, scope.Path, prefix);
                 Wire(item, [scope.Input], previous, ids, referenced);
-                item["layers"] = Items(network, blocks, scope.FirstNode, scope.LastNode, scope.Path, depth + 1, scope.Input, ids, referenced);
+                item["layers"] = Items(network, blocks, scope.FirstNode, scope.LastNode, scope.Path, depth + 1, scope.Input, ids, referenced, fields);
                 output = new Tensor(scope.LastNode);
                 i = scope.LastNode + 1;
             }
@@ -88,7 +103,7 @@ public static class SpecWriter
                     item["functional"] = true;
                 }
 
-                foreach (var (key, value) in JsonSerializer.SerializeToNode(node.Layer, SpecFormat.Options.GetTypeInfo(node.Layer.GetType()))!.AsObject().ToList())
+                foreach (var (key, value) in Fields(node.Layer, fields))
                 {
                     item[key] = value?.DeepClone();
                 }
