@@ -39,7 +39,7 @@ public static class MemoryAnalyzer
     /// <remarks>
     /// Shapes do not depend on the batch, so they are inferred once; only the memory asked for is
     /// estimated. Memory is linear in the batch but for the allocator's rounding, so the batch is solved
-    /// from the totals at 1 and 2 samples, then corrected by exact estimates around that answer (a few,
+    /// from the totals at 1 and 65 samples, then corrected by exact estimates around that answer (a few,
     /// against some 30 for a bisection from scratch).
     /// </remarks>
     public static int LargestBatch(Network network, long budgetBytes, MemoryOptions? options = null, bool training = true)
@@ -68,8 +68,10 @@ public static class MemoryAnalyzer
             return 0;
         }
 
-        var slope = TotalAt(2) - one;
-        var guess = slope <= 0 ? int.MaxValue : Math.Clamp(1 + ((budgetBytes - one) / slope), 1, int.MaxValue);
+        // The slope over 64 samples: the allocator's 512-byte rounding of small tensors blurs it at one.
+        const int Far = 65;
+        var slope = (TotalAt(Far) - one) / (double)(Far - 1);
+        var guess = slope <= 0 ? int.MaxValue : (long)Math.Clamp(1 + Math.Floor((budgetBytes - one) / slope), 1, int.MaxValue);
         long lo, hi;
         if (Fits(guess))
         {
