@@ -97,24 +97,38 @@ public sealed record Totals(long Parameters, long Buffers, long Macs, long Flops
     public static Totals Of(IEnumerable<LayerReport> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        long parameters = 0, buffers = 0, macs = 0, flops = 0, bytes = 0, trainable = 0, backwardMacs = 0, backwardFlops = 0;
+        var sums = default(TotalsBuilder);
         foreach (var r in rows)
         {
-            trainable = checked(trainable + r.TrainableParameters);
-            backwardMacs = checked(backwardMacs + r.BackwardMacs);
-            backwardFlops = checked(backwardFlops + r.BackwardFlops);
-            parameters = checked(parameters + r.Parameters);
-            buffers = checked(buffers + r.Buffers);
-            macs = checked(macs + r.Macs);
-            flops = checked(flops + r.Flops);
-            bytes = checked(bytes + r.ActivationBytes);
+            sums.Add(r);
         }
 
-        return new(parameters, buffers, macs, flops, bytes) { TrainableParameters = trainable, BackwardMacs = backwardMacs, BackwardFlops = backwardFlops };
+        return sums.ToTotals();
     }
 
     /// <summary>Summed output memory in KB (bytes / 1024).</summary>
     public double MemoryKB => ActivationBytes / 1024.0;
+}
+
+/// <summary>Running sums of rows, in checked arithmetic (an overflow throws <see cref="OverflowException"/>).</summary>
+internal struct TotalsBuilder
+{
+    private long _parameters, _buffers, _macs, _flops, _bytes, _trainable, _backwardMacs, _backwardFlops;
+
+    public void Add(LayerReport row)
+    {
+        _parameters = checked(_parameters + row.Parameters);
+        _buffers = checked(_buffers + row.Buffers);
+        _macs = checked(_macs + row.Macs);
+        _flops = checked(_flops + row.Flops);
+        _bytes = checked(_bytes + row.ActivationBytes);
+        _trainable = checked(_trainable + row.TrainableParameters);
+        _backwardMacs = checked(_backwardMacs + row.BackwardMacs);
+        _backwardFlops = checked(_backwardFlops + row.BackwardFlops);
+    }
+
+    public readonly Totals ToTotals() =>
+        new(_parameters, _buffers, _macs, _flops, _bytes) { TrainableParameters = _trainable, BackwardMacs = _backwardMacs, BackwardFlops = _backwardFlops };
 }
 
 /// <summary>The sizes of torchinfo's footer (see <see cref="AnalysisReport.Sizes"/>).</summary>

@@ -32,8 +32,7 @@ public static class Analyzer
         var batch = options.Batch;
         var convention = options.Convention;
         ImmutableArray<Diagnostic>.Builder? diagnostics = null;
-        long parameters = 0, buffers = 0, macs = 0, flops = 0, activations = 0, trainableSum = 0, backwardMacs = 0, backwardFlops = 0;
-        long auxParameters = 0, auxBuffers = 0, auxMacs = 0, auxFlops = 0, auxActivations = 0, auxTrainable = 0, auxBackwardMacs = 0, auxBackwardFlops = 0;
+        TotalsBuilder totals = default, auxiliary = default;
 
         for (var i = 0; i < n; i++)
         {
@@ -90,13 +89,20 @@ public static class Analyzer
                     ReceptiveField = fields[i],
                 };
                 rows[i] = row;
-                if (row.IsAuxiliary)
+                try
                 {
-                    Sum(row, ref auxParameters, ref auxBuffers, ref auxMacs, ref auxFlops, ref auxActivations, ref auxTrainable, ref auxBackwardMacs, ref auxBackwardFlops);
+                    if (row.IsAuxiliary)
+                    {
+                        auxiliary.Add(row);
+                    }
+                    else
+                    {
+                        totals.Add(row);
+                    }
                 }
-                else
+                catch (OverflowException ex)
                 {
-                    Sum(row, ref parameters, ref buffers, ref macs, ref flops, ref activations, ref trainableSum, ref backwardMacs, ref backwardFlops);
+                    throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {batch} (input {input}).", ex);
                 }
             }
             catch (OverflowException ex)
@@ -114,30 +120,11 @@ public static class Analyzer
             Convention = convention,
             Layers = ImmutableCollectionsMarshal.AsImmutableArray(rows),
             Output = network.Output.IsNetworkInput ? input : shapes[network.Output.Id],
-            Totals = new Totals(parameters, buffers, macs, flops, activations) { TrainableParameters = trainableSum, BackwardMacs = backwardMacs, BackwardFlops = backwardFlops },
-            AuxiliaryTotals = new Totals(auxParameters, auxBuffers, auxMacs, auxFlops, auxActivations) { TrainableParameters = auxTrainable, BackwardMacs = auxBackwardMacs, BackwardFlops = auxBackwardFlops },
+            Totals = totals.ToTotals(),
+            AuxiliaryTotals = auxiliary.ToTotals(),
             Diagnostics = diagnostics?.ToImmutable() ?? [],
             Scopes = network.Scopes,
         };
-
-        void Sum(LayerReport row, ref long p, ref long b, ref long m, ref long f, ref long a, ref long t, ref long bm, ref long bf)
-        {
-            try
-            {
-                p = checked(p + row.Parameters);
-                b = checked(b + row.Buffers);
-                m = checked(m + row.Macs);
-                f = checked(f + row.Flops);
-                a = checked(a + row.ActivationBytes);
-                t = checked(t + row.TrainableParameters);
-                bm = checked(bm + row.BackwardMacs);
-                bf = checked(bf + row.BackwardFlops);
-            }
-            catch (OverflowException ex)
-            {
-                throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {batch} (input {input}).", ex);
-            }
-        }
     }
 
     // The first position of t among the first `before + 1` sources (so a tensor read twice counts once).
