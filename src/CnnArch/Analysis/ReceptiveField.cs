@@ -75,10 +75,13 @@ public static class ReceptiveFields
         var fields = new ReceptiveField[network.Nodes.Length];
         foreach (var node in network.Nodes)
         {
-            ReceptiveField Field(Tensor t) => t.IsNetworkInput ? ReceptiveField.Pixel : fields[t.Id];
-            TensorShape Shape(Tensor t) => t.IsNetworkInput ? input : shapes[t.Id];
-            var rf = node.Inputs.Length == 1 ? Field(node.Inputs[0]) : Join(node.Inputs, Field, Shape, shapes[node.Index]);
-            fields[node.Index] = Through(node.Layer, rf, Shape(node.Inputs[0]));
+            var inputs = new TensorShape[node.Inputs.Length];
+            for (var k = 0; k < inputs.Length; k++)
+            {
+                inputs[k] = node.Inputs[k].IsNetworkInput ? input : shapes[node.Inputs[k].Id];
+            }
+
+            fields[node.Index] = Next(node, inputs, shapes[node.Index], fields);
         }
 
         return [.. fields];
@@ -147,19 +150,6 @@ public static class ReceptiveFields
             default:
                 return rf;
         }
-    }
-
-    private static ReceptiveField Join(ImmutableArray<Tensor> inputs, Func<Tensor, ReceptiveField> field, Func<Tensor, TensorShape> shape, TensorShape output)
-    {
-        var carriers = inputs.Where(t => CarriesMap(shape(t), output)).ToArray();
-        var fields = (carriers.Length > 0 ? carriers : [.. inputs]).Select(field).ToArray();
-
-        static ReceptiveAxis Widest(IEnumerable<ReceptiveAxis> axes, long stride) =>
-            new(axes.Max(a => a.Size), stride, axes.Max(a => a.Padding));
-
-        return new(
-            Widest(fields.Select(f => f.Vertical), fields[0].Vertical.Stride),
-            Widest(fields.Select(f => f.Horizontal), fields[0].Horizontal.Stride));
     }
 
     // An input carries the output's map when it has the map's height and width (rather than being
