@@ -199,22 +199,7 @@ public static class Analyzer
         foreach (var node in network.Nodes)
         {
             var inputs = node.Inputs.Select(t => t.IsNetworkInput ? input : shapes[t.Id]).ToArray();
-            try
-            {
-                shapes[node.Index] = node.Layer.InferShape(inputs);
-            }
-            catch (InvalidNetworkException ex)
-            {
-                throw ex.At(node.Path);
-            }
-            catch (OverflowException ex)
-            {
-                throw new InvalidNetworkException(node.Path, $"a size overflows (inputs {string.Join(", ", inputs)}).", ex);
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                throw new InvalidNetworkException(node.Path, $"{node.Layer.Kind} gives an invalid shape from {string.Join(", ", inputs)}: {ex.Message.Split(Environment.NewLine)[0]}", ex);
-            }
+            shapes[node.Index] = Shape(node, inputs);
         }
 
         return [.. shapes];
