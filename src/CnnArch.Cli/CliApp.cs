@@ -182,7 +182,7 @@ internal static class CliApp
                 switch (result.GetValue(format))
                 {
                     case "json":
-                        writer.Write(JsonReport.Write(report, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }, levels));
+                        WriteUtf8(writer, stream => JsonReport.Write(report, stream, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }, levels));
                         writer.WriteLine();
                         break;
                     case "csv":
@@ -218,6 +218,22 @@ internal static class CliApp
         w.WriteNumber("macs", training.EpochMacs(n));
         w.WriteNumber("flops", training.EpochFlops(n));
         w.WriteEndObject();
+    }
+
+    // Writes UTF-8 bytes: straight into the stream under a UTF-8 StreamWriter (standard output, a file),
+    // else through a string (a test's StringWriter).
+    internal static void WriteUtf8(TextWriter writer, Action<Stream> write)
+    {
+        if (writer is StreamWriter { Encoding: System.Text.UTF8Encoding } utf8)
+        {
+            utf8.Flush();
+            write(utf8.BaseStream);
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        write(buffer);
+        writer.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     // Writes to the terminal, or to a file (plain text, no colours) when --output names one.

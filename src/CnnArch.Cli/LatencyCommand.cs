@@ -60,7 +60,7 @@ internal static class LatencyCommand
         return command;
     }
 
-    private static readonly string DeviceDescription = $"A device ({string.Join(", ", DeviceProfile.Known.Select(p => p.Name))}) or a profile file (.json).";
+    private static readonly string DeviceDescription = $"A device ({string.Join(", ", DeviceProfile.KnownNames)}) or a profile file (.json).";
 
     /// <summary>--device: a built-in device or a profile file; with no fallback it is optional.</summary>
     public static Option<string?> Device(string description, string? fallback = null) =>

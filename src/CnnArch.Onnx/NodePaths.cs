@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace CnnArch.Onnx;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace CnnArch.Onnx;
 /// of a shared module (<c>relu_1</c>) the module's own name. Other names (the dynamo exporter's
 /// <c>node_Conv_292</c>) are kept as they are.
 /// </summary>
-internal static partial class NodePaths
+internal static class NodePaths
 {
     private static readonly Dictionary<string, string> Functions = new(StringComparer.Ordinal)
     {
@@ -79,6 +77,7 @@ internal static partial class NodePaths
 
         var scopes = new List<Graph.Scope>();
         var open = new List<(string Prefix, int First)>();
+        var chain = new List<string>();
         void Close(int keep, int last)
         {
             for (var k = open.Count - 1; k >= keep; k--)
@@ -96,7 +95,8 @@ internal static partial class NodePaths
             // The prefixes this node is inside, outermost first: each proper prefix, and the path itself
             // when it is some other node's prefix.
             var path = nodes[i].Path;
-            var chain = Prefixes(path).ToList();
+            chain.Clear();
+            chain.AddRange(Prefixes(path));
             if (prefixes.Contains(path))
             {
                 chain.Add(path);
@@ -109,11 +109,15 @@ internal static partial class NodePaths
             }
 
             Close(same, i - 1);
-            open.AddRange(chain.Skip(same).Select(p => (p, i)));
+            for (var k = same; k < chain.Count; k++)
+            {
+                open.Add((chain[k], i));
+            }
         }
 
         Close(0, nodes.Length - 1);
-        return scopes.OrderBy(s => s.FirstNode).ThenBy(s => s.Depth);
+        scopes.Sort(static (a, b) => a.FirstNode != b.FirstNode ? a.FirstNode.CompareTo(b.FirstNode) : a.Depth.CompareTo(b.Depth));
+        return scopes;
     }
 
     private static IEnumerable<string> Prefixes(string path)
@@ -124,8 +128,15 @@ internal static partial class NodePaths
         }
     }
 
-    private static string StripCallSuffix(string segment) => CallSuffix().Replace(segment, "");
+    // A second call of a module or function carries a suffix: relu_1, Add_2.
+    private static string StripCallSuffix(string segment)
+    {
+        var end = segment.Length;
+        while (end > 0 && char.IsAsciiDigit(segment[end - 1]))
+        {
+            end--;
+        }
 
-    [GeneratedRegex(@"_\d+$")]
-    private static partial Regex CallSuffix();
+        return end < segment.Length && end > 0 && segment[end - 1] == '_' ? segment[..(end - 1)] : segment;
+    }
 }

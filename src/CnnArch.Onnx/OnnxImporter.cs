@@ -172,8 +172,13 @@ public static partial class OnnxImporter
             var producer = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < nodes.Count; i++)
             {
-                foreach (var output in nodes[i].Output.Where(o => o.Length > 0))
+                foreach (var output in nodes[i].Output)
                 {
+                    if (output.Length == 0)
+                    {
+                        continue;
+                    }
+
                     if (!producer.TryAdd(output, i) || available.Contains(output))
                     {
                         throw new OnnxFormatException($"Value '{output}' is produced twice (node '{nodes[i].Name}'): not a valid ONNX graph.");
@@ -186,8 +191,15 @@ public static partial class OnnxImporter
             var ready = new PriorityQueue<int, int>();
             for (var i = 0; i < nodes.Count; i++)
             {
-                foreach (var input in nodes[i].Input.Where(x => !available.Contains(x)).Distinct())
+                var inputs = nodes[i].Input;
+                for (var j = 0; j < inputs.Count; j++)
                 {
+                    var input = inputs[j];
+                    if (available.Contains(input) || IndexOf(inputs, input) < j)
+                    {
+                        continue;
+                    }
+
                     waiting[i]++;
                     if (!consumers.TryGetValue(input, out var list))
                     {
@@ -207,11 +219,19 @@ public static partial class OnnxImporter
             while (ready.TryDequeue(out var i, out _))
             {
                 order.Add(nodes[i]);
-                foreach (var output in nodes[i].Output.Where(o => o.Length > 0 && consumers.ContainsKey(o)))
+                foreach (var output in nodes[i].Output)
                 {
-                    foreach (var consumer in consumers[output].Where(c => --waiting[c] == 0))
+                    if (output.Length == 0 || !consumers.TryGetValue(output, out var list))
                     {
-                        ready.Enqueue(consumer, consumer);
+                        continue;
+                    }
+
+                    foreach (var consumer in list)
+                    {
+                        if (--waiting[consumer] == 0)
+                        {
+                            ready.Enqueue(consumer, consumer);
+                        }
                     }
                 }
             }
@@ -226,6 +246,20 @@ public static partial class OnnxImporter
             }
 
             return order;
+        }
+
+        // The first index of a value among a node's inputs (a node may read one value twice: Mul(x, x)).
+        private static int IndexOf(Google.Protobuf.Collections.RepeatedField<string> inputs, string value)
+        {
+            for (var k = 0; k < inputs.Count; k++)
+            {
+                if (inputs[k] == value)
+                {
+                    return k;
+                }
+            }
+
+            return -1;
         }
 
         private void Import(NodeProto node)
@@ -302,7 +336,7 @@ public static partial class OnnxImporter
 
             public int MaxConstantElements => importer.Options.MaxConstantElements;
 
-            public string Path => NodePaths.Of(Node.Name, Node.OpType, Node.Output.FirstOrDefault() ?? "");
+            public string Path => field ??= NodePaths.Of(Node.Name, Node.OpType, Node.Output.Count > 0 ? Node.Output[0] : "");
 
             public Activation X => Inputs.Length > 0 && Inputs[0] is Activation a ? a : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) expects a computed tensor as its first input.");
 

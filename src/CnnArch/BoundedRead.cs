@@ -4,9 +4,40 @@ namespace CnnArch;
 internal static class BoundedRead
 {
     /// <summary>The stream's bytes; <paramref name="tooLarge"/> is thrown as soon as more than <paramref name="maxBytes"/> arrive.</summary>
+    /// <remarks>
+    /// A stream that tells its length (a file) is read straight into an array of that length; one more
+    /// read then confirms the end (a file in /proc reports 0 bytes and still has content). Anything
+    /// beyond, or a stream without a length, is read in chunks up to the cap.
+    /// </remarks>
     public static byte[] ReadAll(Stream stream, int maxBytes, Func<Exception> tooLarge)
     {
+        var told = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : 0;
+        if (told > maxBytes)
+        {
+            throw tooLarge();
+        }
+
+        var data = new byte[told];
+        var filled = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (filled < data.Length)
+        {
+            return data[..filled];
+        }
+
+        Span<byte> probe = stackalloc byte[1];
+        if (stream.Read(probe) == 0)
+        {
+            return data;
+        }
+
+        if (filled + 1L > maxBytes)
+        {
+            throw tooLarge();
+        }
+
         using var buffer = new MemoryStream();
+        buffer.Write(data);
+        buffer.Write(probe);
         var chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)

@@ -121,5 +121,5 @@ public static class Conventions
 
     // Explicit zeros: a kind that costs nothing in a convention says so, rather than lacking a rule.
     private static CostModel ZeroForEveryKind(string name, string statement) =>
-        BuiltInLayerTypes.Aggregate(CostModel.Create(name, statement), static (model, type) => model.WithZeroRule(type));
+        CostModel.Create(name, statement).WithZeroRules(BuiltInLayerTypes);
 }

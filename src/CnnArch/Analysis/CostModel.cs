@@ -91,8 +91,17 @@ public sealed class CostModel
         return new(Name, Statement, _rules.SetItem(layerType, static (_, _) => OpCount.Zero), Ignored.Add(layerType));
     }
 
-    internal CostModel WithZeroRule(Type layerType) =>
-        new(Name, Statement, _rules.SetItem(layerType, static (_, _) => OpCount.Zero), Ignored);
+    /// <summary>A copy in which each of <paramref name="layerTypes"/> counts nothing (not recorded as ignored).</summary>
+    internal CostModel WithZeroRules(IEnumerable<Type> layerTypes)
+    {
+        var rules = _rules.ToBuilder();
+        foreach (var type in layerTypes)
+        {
+            rules[type] = static (_, _) => OpCount.Zero;
+        }
+
+        return new(Name, Statement, rules.ToImmutable(), Ignored);
+    }
 
     /// <summary>A copy under another name and statement (a derived convention should say what it changed).</summary>
     public CostModel Named(string name, string statement) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json;
@@ -123,9 +124,16 @@ public sealed record DeviceProfile
 
     internal LatencyParameters Fitted => Parameters ?? Calibrated200.Value;
 
-    private static readonly Lazy<LatencyParameters> Calibrated200 = new(() => Known.First(p => p.Name == "h200").Parameters!);
+    private static readonly Lazy<LatencyParameters> Calibrated200 = new(() => Get(CalibratedName).Parameters!);
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>The built-in profile whose parameters were fitted on measurements; the others borrow them.</summary>
+    private const string CalibratedName = "h200";
+
+    private const string ResourcePrefix = "CnnArch.Performance.";
+    private const string ResourceSuffix = ".device.json";
+
+    // Made on first use: a command line that only names the devices never builds the serializer.
+    private static JsonSerializerOptions Json => field ??= new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
@@ -138,12 +146,39 @@ public sealed record DeviceProfile
     /// <summary>The built-in profiles: h200 (calibrated), and a100, h100, l4, rtx4090, t4 (datasheet peaks, the H200's efficiencies).</summary>
     public static ImmutableArray<DeviceProfile> Known => KnownProfiles.Value;
 
-    private static readonly Lazy<ImmutableArray<DeviceProfile>> KnownProfiles = new(() =>
+    /// <summary>
+    /// The names of the built-in profiles in the order of <see cref="Known"/> (the calibrated h200 first),
+    /// read from the resource names alone: listing them parses no profile, so a command line that names
+    /// the devices in its help starts without reading them.
+    /// </summary>
+    public static ImmutableArray<string> KnownNames => Names.Value;
+
+    private static readonly Lazy<ImmutableArray<string>> Names = new(() =>
     {
-        var assembly = typeof(DeviceProfile).Assembly;
-        return [.. assembly.GetManifestResourceNames().Where(n => n.EndsWith(".device.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-            .Select(n => Parse(new StreamReader(assembly.GetManifestResourceStream(n)!).ReadToEnd(), n))
-            .OrderBy(p => p.Calibrated ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal)];
+        var names = new List<string>();
+        foreach (var resource in typeof(DeviceProfile).Assembly.GetManifestResourceNames())
+        {
+            if (resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) && resource.EndsWith(ResourceSuffix, StringComparison.Ordinal))
+            {
+                names.Add(resource[ResourcePrefix.Length..^ResourceSuffix.Length]);
+            }
+        }
+
+        names.Sort(static (a, b) => a == b ? 0 : a == CalibratedName ? -1 : b == CalibratedName ? 1 : string.CompareOrdinal(a, b));
+        return [.. names];
+    });
+
+    private static readonly Lazy<ImmutableArray<DeviceProfile>> KnownProfiles = new(() => [.. KnownNames.Select(Builtin)]);
+
+    private static readonly ConcurrentDictionary<string, DeviceProfile> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>One built-in profile, parsed the first time it is asked for; its file name is its name.</summary>
+    private static DeviceProfile Builtin(string name) => Parsed.GetOrAdd(name, static n =>
+    {
+        var resource = ResourcePrefix + n + ResourceSuffix;
+        using var stream = typeof(DeviceProfile).Assembly.GetManifestResourceStream(resource)!;
+        var profile = Parse(new StreamReader(stream).ReadToEnd(), resource);
+        return profile.Name == n ? profile : throw new FormatException($"{resource}: the profile is named '{profile.Name}', not '{n}' as its file.");
     });
 
     /// <summary>A built-in profile by name (case-insensitive), or a profile file when <paramref name="nameOrPath"/> ends in .json.</summary>
@@ -157,8 +192,9 @@ public sealed record DeviceProfile
             return Load(nameOrPath);
         }
 
-        return Known.FirstOrDefault(p => string.Equals(p.Name, nameOrPath, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"No device '{nameOrPath}'. Known: {string.Join(", ", Known.Select(p => p.Name))}, or a profile file (.json).", nameof(nameOrPath));
+        return KnownNames.FirstOrDefault(n => string.Equals(n, nameOrPath, StringComparison.OrdinalIgnoreCase)) is { } name
+            ? Builtin(name)
+            : throw new ArgumentException($"No device '{nameOrPath}'. Known: {string.Join(", ", KnownNames)}, or a profile file (.json).", nameof(nameOrPath));
     }
 
     /// <summary>Reads a profile file.</summary>

@@ -15,6 +15,8 @@ namespace CnnArch.Reporting;
 /// </summary>
 public static class JsonReport
 {
+    private const int FlushBytes = 1 << 15;
+
     /// <summary>The report as indented JSON; <paramref name="extra"/> may add properties at the end of the top-level object.</summary>
     public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null, int? depth = null)
     {
@@ -108,6 +110,11 @@ public static class JsonReport
             }
 
             w.WriteEndObject();
+            if (w.BytesPending > FlushBytes)
+            {
+                // Out to the stream in pieces: the writer's buffer stays small for any number of layers.
+                w.Flush();
+            }
         }
 
         w.WriteEndArray();

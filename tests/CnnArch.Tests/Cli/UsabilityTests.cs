@@ -114,6 +114,33 @@ public class UsabilityTests
     }
 
     [Fact]
+    public void Json_Streamed_To_A_Process_Stdout_Or_A_File_Equals_The_Text_Written()
+    {
+        // The tool's standard output is a UTF-8 StreamWriter, into whose stream the JSON goes as bytes;
+        // a StringWriter gets it as text. Both, and --output, must carry the same report.
+        var text = Run("analyze", "resnet152", "--format", "json").Out;
+        using var bytes = new MemoryStream();
+        using (var stdout = new StreamWriter(bytes, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+        {
+            stdout.Write("before ");
+            CnnArch.Cli.CliApp.Run(["analyze", "resnet152", "--format", "json"], stdout, TextWriter.Null, isTerminal: false).Should().Be(0);
+        }
+
+        System.Text.Encoding.UTF8.GetString(bytes.ToArray()).Should().Be("before " + text, "what was written before the JSON is flushed first");
+        text.Length.Should().BeGreaterThan(200_000, "the report is many times the writer's flush size");
+        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}.json");
+        try
+        {
+            Run("analyze", "resnet152", "--format", "json", "--output", path).Code.Should().Be(0);
+            File.ReadAllText(path).Should().Be(text);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Compare_Puts_Two_Variants_Of_One_Preset_Side_By_Side()
     {
         var (code, output, _) = Run("compare", "mobilenet_v2", "half=mobilenet_v2", "--set", "half:width=0.5", "-c", "torchvision", "--format", "csv");

@@ -62,6 +62,17 @@ public class LatencyModelTests
     }
 
     [Fact]
+    public void Known_Names_Are_Listed_Without_Parsing_And_Match_The_Profiles_In_Order()
+    {
+        DeviceProfile.KnownNames.Should().Equal(DeviceProfile.Known.Select(p => p.Name));
+        DeviceProfile.KnownNames[0].Should().Be("h200");
+        DeviceProfile.Known.Select(p => p.Calibrated).Should().BeInDescendingOrder("the calibrated profile comes first");
+        DeviceProfile.Known.Should().OnlyContain(p => ReferenceEquals(p, DeviceProfile.Get(p.Name.ToUpperInvariant())), "each built-in profile is parsed once");
+        var act = () => DeviceProfile.Get("v100");
+        act.Should().Throw<ArgumentException>().WithMessage("No device 'v100'. Known: h200, a100, h100, l4, rtx4090, t4, or a profile file (.json).*");
+    }
+
+    [Fact]
     public void A_Users_Profile_File_Is_Read_And_A_Bad_One_Named()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}.json");
