@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CnnArch.Graph;
 using CnnArch.Layers;
 
@@ -26,7 +26,7 @@ public static class SpecReader
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return Parse(ReadCapped(path));
+            return ParseUtf8(ReadCapped(path));
         }
         catch (SpecException ex) when (ex.File is null)
         {
@@ -37,12 +37,16 @@ public static class SpecReader
     /// <summary>The largest spec file read: 256 MiB (a network of a million layers takes about 100 MiB).</summary>
     public const int MaxFileBytes = 256 << 20;
 
-    // Read up to the cap, whatever the file says of its length (a device or a pipe says 0).
-    private static string ReadCapped(string path)
+    // Read up to the cap, whatever the file says of its length (a device or a pipe says 0), as UTF-8
+    // without a byte-order mark. Invalid UTF-8 is read as text would read it (U+FFFD for each bad sequence).
+    private static byte[] ReadCapped(string path)
     {
         using var stream = File.OpenRead(path);
         var bytes = BoundedRead.ReadAll(stream, MaxFileBytes, () => new SpecException("$", 1, $"the file holds more than {MaxFileBytes:N0} bytes; a spec is smaller."));
-        return Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes);
+        var text = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes;
+        return System.Text.Unicode.Utf8.IsValid(text)
+            ? (text.Length == bytes.Length ? bytes : text.ToArray())
+            : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text));
     }
 
     /// <summary>Reads a spec from its JSON text.</summary>
@@ -50,7 +54,11 @@ public static class SpecReader
     public static Network Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var bytes = Encoding.UTF8.GetBytes(json);
+        return ParseUtf8(Encoding.UTF8.GetBytes(json));
+    }
+
+    private static Network ParseUtf8(byte[] bytes)
+    {
         JsonDocument doc;
         try
         {
@@ -83,10 +91,65 @@ public static class SpecReader
     /// <summary>The deepest JSON nesting a spec may have (a block nests two levels: its item and its layers).</summary>
     internal const int MaxDepth = 512;
 
+    private static readonly byte[][] StructuralUtf8 = [.. Structural.Select(Encoding.UTF8.GetBytes)];
+
     private sealed class Reader(byte[] utf8)
     {
         private readonly Dictionary<string, Tensor> _ids = new(StringComparer.Ordinal);
+        private readonly ArrayBufferWriter<byte> _layerJson = new(256);
+        private Utf8JsonWriter? _layerWriter;
         private NetworkBuilder _builder = null!;
+
+        // The layer's own JSON, written into one reused buffer: the item without its structural fields
+        // (written from the element, not its raw text, which may hold comments the document allowed),
+        // and the defaults of the optional properties it leaves out (see SpecFormat.Defaults).
+        private ReadOnlySpan<byte> LayerJson(JsonElement item, Type clr)
+        {
+            _layerJson.ResetWrittenCount();
+            var w = _layerWriter ??= new Utf8JsonWriter(_layerJson);
+            w.Reset(_layerJson);
+            w.WriteStartObject();
+            foreach (var property in item.EnumerateObject())
+            {
+                if (!IsStructural(property))
+                {
+                    property.WriteTo(w);
+                }
+            }
+
+            foreach (var (key, value) in SpecFormat.Defaults(clr))
+            {
+                if (!item.TryGetProperty(key, out _))
+                {
+                    w.WritePropertyName(key);
+                    if (value is null)
+                    {
+                        w.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(w);
+                    }
+                }
+            }
+
+            w.WriteEndObject();
+            w.Flush();
+            return _layerJson.WrittenSpan;
+        }
+
+        private static bool IsStructural(JsonProperty property)
+        {
+            foreach (var name in StructuralUtf8)
+            {
+                if (property.NameEquals(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private SpecException Error(string path, string problem, Exception? inner = null) => new(path, LineIndex.Of(utf8, path), problem, inner);
 
@@ -314,25 +377,9 @@ public static class SpecReader
                 throw Error(at.Field("type"), $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
             }
 
-            // From the element, not its raw text: the raw text may hold comments the document allowed.
-            var fields = JsonObject.Create(item)!;
-            foreach (var key in Structural)
-            {
-                fields.Remove(key);
-            }
-
-            // Optional properties the file leaves out take their defaults (see SpecFormat.Defaults).
-            foreach (var (key, value) in SpecFormat.Defaults(clr))
-            {
-                if (!fields.ContainsKey(key))
-                {
-                    fields[key] = value?.DeepClone();
-                }
-            }
-
             try
             {
-                return (Layer)(fields.Deserialize(SpecFormat.Options.GetTypeInfo(clr)) ?? throw Error(at, $"a {type} cannot be null."));
+                return (Layer)(JsonSerializer.Deserialize(LayerJson(item, clr), SpecFormat.Options.GetTypeInfo(clr)) ?? throw Error(at, $"a {type} cannot be null."));
             }
             catch (JsonException ex)
             {

@@ -49,6 +49,36 @@ public class SpecReaderTests
         report.Totals.Parameters.Should().Be((16 * 27) + 32 + (32 * 16 * 9) + 64 + (32 * 32 * 9) + 64 + (32 * 16) + 64 + ((8 * 32) + 8) + ((40 * 10) + 10));
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_File_Reads_As_Its_Text_With_Or_Without_A_Byte_Order_Mark_And_With_Invalid_Utf8_Replaced(bool bom, bool invalid)
+    {
+        // The file is parsed as bytes; a bad byte sequence reads as U+FFFD, as the file's text would.
+        var text = TinyResNet.Replace("tiny_resnet", "tiny_resnet_X", StringComparison.Ordinal);
+        var body = System.Text.Encoding.UTF8.GetBytes(text);
+        if (invalid)
+        {
+            body[Array.IndexOf(body, (byte)'X')] = 0xFF;
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllBytes(path, [.. bom ? System.Text.Encoding.UTF8.Preamble.ToArray() : [], .. body]);
+            var network = SpecReader.Load(path);
+
+            network.Name.Should().Be(invalid ? "tiny_resnet_\uFFFD" : "tiny_resnet_X");
+            Analyzer.Analyze(network).Totals.Should().Be(Analyzer.Analyze(SpecReader.Parse(TinyResNet)).Totals);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private const string TwoPaths = """
         { "name": "two_paths", "input": [3, 8, 8], "layers": [
           { "type": "Conv2d", "name": "a", "id": "a", "outChannels": 4, "kernel": 1 },
