@@ -5,7 +5,7 @@
 # no shell in between) or, without it, with `date` around each run (which adds the shell's fork and
 # exec, about 7 ms here). Usage: startup.sh PLAIN_DLL R2R_EXE AOT_EXE [RUNS]
 set -uo pipefail
-plain=$1 r2r=$2 aot=$3 n=${4:-40}
+plain=$1 r2r=$2 aot=$3 n=${4:-30}
 onnx=tests/CnnArch.Tests/Fixtures/onnx/resnet152.onnx
 measure() {
   if command -v hyperfine > /dev/null 2>&1; then
