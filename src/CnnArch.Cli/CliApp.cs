@@ -459,6 +459,31 @@ internal static class CliApp
         return console;
     }
 
+    /// <summary>
+    /// Flushes what <see cref="Run"/> left buffered in the process's standard output. A full disk or a
+    /// closed file is one line on stderr and exit code 2, as inside a command; an error the command
+    /// already reported (its exit code is not 0) is not reported twice.
+    /// </summary>
+    public static int Finish(TextWriter stdout, TextWriter stderr, int code)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            stdout.Flush();
+            return code;
+        }
+        catch (IOException ex)
+        {
+            if (code == ExitCodes.Success)
+            {
+                stderr.WriteLine($"error: {FirstLine(ex.Message)}");
+            }
+
+            return code == ExitCodes.Success ? ExitCodes.UsageOrInput : code;
+        }
+    }
+
     // One line on stderr and a documented exit code for every error a user can cause; never a stack trace.
     internal static int Guarded(TextWriter stderr, Action action)
     {
