@@ -144,12 +144,14 @@ internal static class CliApp
         });
         var from = new Option<string?>("--from") { Description = "Analyse only a contiguous part: from this layer or block (as the table names it).", HelpName = "path" };
         var until = new Option<string?>("--until") { Description = "Analyse only a contiguous part: up to and including this layer or block.", HelpName = "path" };
+        var device = LatencyCommand.Device("Also predict each layer's latency on this device (h200, a100, ... or a profile file): a footer line, and 'latency' in JSON and HTML (whose graph can then be coloured by it); see 'cnnarch latency'.");
+        var precision = LatencyCommand.Precision("--precision");
 
         var command = new Command("analyze",
             "Per-layer output volume, memory, parameters and multiply-adds of a network.\n" +
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
-            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim, from, until, columns, tree, freeze, dataset,
+            model, input, batch, dtype, convention, format, output, depth, set, ignore, names, batchDim, from, until, columns, tree, freeze, dataset, device, precision,
         };
         command.SetAction(result => Guarded(stderr, () =>
         {
@@ -174,6 +176,19 @@ internal static class CliApp
                 report = report.WithLectureNames();
             }
 
+            var latency = LatencyCommand.Predict(result, device, precision, report.Batch, report.Input, [network])?[0];
+            void Extra(System.Text.Json.Utf8JsonWriter w)
+            {
+                source.WriteJson(w);
+                WriteEpoch(w, report, result.GetValue(dataset));
+                if (latency is not null)
+                {
+                    w.WriteStartObject("latency");
+                    latency.WriteJsonProperties(w);
+                    w.WriteEndObject();
+                }
+            }
+
             var levels = result.GetValue(depth);
             var chosen = result.GetValue(columns) is { } list ? ReportColumn.Parse(list) : (ImmutableArray<ReportColumn>?)null;
             var table = new TableOptions { Depth = levels, BatchDim = result.GetValue(batchDim), Tree = result.GetValue(tree), DatasetSize = result.GetValue(dataset) };
@@ -182,14 +197,14 @@ internal static class CliApp
                 switch (result.GetValue(format))
                 {
                     case "json":
-                        WriteUtf8(writer, stream => JsonReport.Write(report, stream, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }, levels));
+                        WriteUtf8(writer, stream => JsonReport.Write(report, stream, Extra, levels));
                         writer.WriteLine();
                         break;
                     case "csv":
                         writer.Write(CsvReport.Write(report, levels));
                         break;
                     case "html":
-                        writer.Write(HtmlReport.Write(report, w => { source.WriteJson(w); WriteEpoch(w, report, result.GetValue(dataset)); }));
+                        writer.Write(HtmlReport.Write(report, Extra));
                         break;
                     case "markdown":
                         writer.Write(MarkdownReport.Write(report, table with { Columns = chosen ?? ReportColumn.All }));
@@ -198,6 +213,11 @@ internal static class CliApp
                         var console = CreateConsole(writer, fancy);
                         TableRenderer.Render(report, console, fancy, table with { Columns = chosen ?? (fancy && TerminalWidth() >= 160 ? ReportColumn.Wide : ReportColumn.Default) });
                         source.WriteNotes(console, report);
+                        if (latency is not null)
+                        {
+                            console.WriteLine(LatencyCommand.Summary(latency));
+                        }
+
                         break;
                 }
             });

@@ -82,6 +82,10 @@ internal static class LatencyCommand
 
     internal static string Ms(double ms) => ms.ToString(ms >= 10 ? "0.0" : ms >= 1 ? "0.00" : "0.000", Invariant);
 
+    /// <summary>One line for another command's footer: the predicted time on the device, and where the per-layer table is.</summary>
+    public static string Summary(LatencyReport r) =>
+        $"Latency on {r.Options.Device.Name} ({r.Options.Precision.Name()}, batch {r.Options.Batch}): predicted {Ms(r.Milliseconds)} ms per forward pass ({r.ImagesPerSecond.ToString("N0", Invariant)} images/s); per layer: cnnarch latency.";
+
     private static void Table(LatencyReport r, IAnsiConsole console, bool fancy)
     {
         var o = r.Options;
@@ -122,41 +126,6 @@ internal static class LatencyCommand
     private static string Json(LatencyReport r) => JsonText.Object(w =>
     {
         w.WriteString("model", r.Model);
-        w.WriteString("device", r.Options.Device.Name);
-        w.WriteBoolean("calibrated", r.Options.Device.Calibrated);
-        w.WriteString("dtype", r.Options.Precision.Name());
-        w.WriteNumber("batch", r.Options.Batch);
-        w.WriteBoolean("overhead", r.Options.Overhead);
-        w.WriteStartArray("layers");
-        foreach (var l in r.Layers)
-        {
-            w.WriteStartObject();
-            w.WriteString("path", l.Path);
-            w.WriteString("kind", l.Kind);
-            w.WriteString("class", l.Class?.ToString());
-            w.WriteNumber("flops", l.Flops);
-            w.WriteNumber("weightBytes", l.WeightBytes);
-            w.WriteNumber("inputBytes", l.InputBytes);
-            w.WriteNumber("outputBytes", l.OutputBytes);
-            w.WriteNumber("intensity", Math.Round(l.Intensity, 3));
-            w.WriteString("bound", l.Bound);
-            w.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartObject("totals");
-        w.WriteNumber("latencyMs", Math.Round(r.Milliseconds, 6));
-        w.WriteNumber("imagesPerSecond", Math.Round(r.ImagesPerSecond, 1));
-        w.WriteNumber("rooflineMs", Math.Round(r.RooflineMilliseconds, 6));
-        w.WriteNumber("kernels", r.Kernels);
-        w.WriteEndObject();
-        w.WriteStartArray("uncounted");
-        foreach (var u in r.Uncounted)
-        {
-            w.WriteStringValue(u);
-        }
-
-        w.WriteEndArray();
+        r.WriteJsonProperties(w);
     }) + "\n";
 }

@@ -40,6 +40,38 @@ public class HtmlReportBrowserTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
+    public async Task With_A_Latency_Prediction_The_Graph_Colours_By_Each_Layers_Time()
+    {
+        var network = Catalog.Create("resnet18");
+        var latency = CnnArch.Performance.LatencyModel.Predict(network, new CnnArch.Performance.LatencyOptions { Device = CnnArch.Performance.DeviceProfile.Get("h200") });
+        var html = HtmlReport.Write(Analyzer.Analyze(network), w =>
+        {
+            w.WriteStartObject("latency");
+            latency.WriteJsonProperties(w);
+            w.WriteEndObject();
+        });
+        await using var page = await ReportPage.OpenAsync(fixture, html, "resnet18-latency");
+
+        (await page.Eval<string>("document.querySelector('#metric option[value=latencyMs]').textContent")).Should().Be("latency (h200, fp32, batch 1)");
+        await page.Page.SelectAsync("#metric", "latencyMs");
+        // The page reads the JSON's times, rounded to 6 decimals; equal blocks take equal times.
+        var times = latency.Layers.Select(l => Math.Round(l.Milliseconds, 6)).ToArray();
+        var slowest = Array.IndexOf(times, times.Max());
+        var fills = await page.Eval<string[]>("Array.from(document.querySelectorAll('g.node[data-index]')).sort((a, b) => a.getAttribute('data-index') - b.getAttribute('data-index')).map(n => n.querySelector('rect').getAttribute('fill'))");
+        fills.Should().HaveCount(times.Length);
+        Enumerable.Range(0, times.Length).Where(i => fills[i] == "rgb(225,87,89)").Should().Equal(Enumerable.Range(0, times.Length).Where(i => times[i] == times.Max()), "the slowest layers have the full colour");
+        fills.Where((f, i) => times[i] == 0).Should().OnlyContain(f => f == "rgb(255,255,255)", "a layer that takes no time is white");
+        (await page.Eval<string>("document.querySelector('#totals [data-key=latencyMs]').textContent")).Should().Be(latency.Milliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms");
+        await page.Page.HoverAsync($"g.node[data-index='{slowest}']");
+        (await page.Eval<string>("document.querySelector('#tooltip [data-key=\"latency\"]').textContent"))
+            .Should().Be(latency.Layers[slowest].Milliseconds.ToString("0.000", CultureInfo.InvariantCulture) + " ms on h200");
+        page.Errors.Should().BeEmpty();
+
+        await using var plain = await ReportPage.OpenAsync(fixture, Page("resnet18"), "resnet18");
+        (await plain.Eval<int>("document.querySelectorAll('#metric option[value=latencyMs]').length")).Should().Be(0, "without a prediction there is nothing to colour by");
+    }
+
+    [SkippableFact]
     public async Task Hovering_A_Node_Shows_Its_Kind_Shapes_And_Numbers()
     {
         await using var page = await ReportPage.OpenAsync(fixture, Page("alexnet"), "alexnet");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Immutable;
 using CnnArch.Analysis;
 using CnnArch.Graph;
@@ -106,6 +107,53 @@ public sealed record LatencyReport
 
     /// <summary>Images per second at the predicted latency.</summary>
     public double ImagesPerSecond => Milliseconds <= 0 ? 0 : Options.Batch * 1000.0 / Milliseconds;
+
+    /// <summary>
+    /// Writes the prediction's properties (device, calibrated, dtype, batch, overhead, layers, totals,
+    /// uncounted) into the writer's open object: the JSON of <c>cnnarch latency</c>, and the
+    /// <c>latency</c> of an analysis report made with a device (the HTML report colours by it).
+    /// </summary>
+    public void WriteJsonProperties(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var w = writer;
+        w.WriteString("device", Options.Device.Name);
+        w.WriteBoolean("calibrated", Options.Device.Calibrated);
+        w.WriteString("dtype", Options.Precision.Name());
+        w.WriteNumber("batch", Options.Batch);
+        w.WriteBoolean("overhead", Options.Overhead);
+        w.WriteStartArray("layers");
+        foreach (var l in Layers)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", l.Path);
+            w.WriteString("kind", l.Kind);
+            w.WriteString("class", l.Class?.ToString());
+            w.WriteNumber("flops", l.Flops);
+            w.WriteNumber("weightBytes", l.WeightBytes);
+            w.WriteNumber("inputBytes", l.InputBytes);
+            w.WriteNumber("outputBytes", l.OutputBytes);
+            w.WriteNumber("intensity", Math.Round(l.Intensity, 3));
+            w.WriteString("bound", l.Bound);
+            w.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("totals");
+        w.WriteNumber("latencyMs", Math.Round(Milliseconds, 6));
+        w.WriteNumber("imagesPerSecond", Math.Round(ImagesPerSecond, 1));
+        w.WriteNumber("rooflineMs", Math.Round(RooflineMilliseconds, 6));
+        w.WriteNumber("kernels", Kernels);
+        w.WriteEndObject();
+        w.WriteStartArray("uncounted");
+        foreach (var u in Uncounted)
+        {
+            w.WriteStringValue(u);
+        }
+
+        w.WriteEndArray();
+    }
 }
 
 /// <summary>

@@ -18,6 +18,27 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void With_A_Device_Each_Layer_Carries_Its_Predicted_Latency_In_Json_Html_And_The_Footer()
+    {
+        var json = CliTests.Run("analyze", "resnet50", "--format", "json", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
+        var page = CliTests.Run("analyze", "resnet50", "--format", "html", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
+        var table = CliTests.Run("analyze", "resnet50", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
+        var expected = CnnArch.Performance.LatencyModel.Predict(Catalog.Create("resnet50"), new CnnArch.Performance.LatencyOptions { Device = CnnArch.Performance.DeviceProfile.Get("a100"), Precision = CnnArch.Performance.Precision.Bf16, Batch = 8 });
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var latency = doc.RootElement.GetProperty("latency");
+        latency.GetProperty("device").GetString().Should().Be("a100");
+        latency.GetProperty("dtype").GetString().Should().Be("bf16");
+        latency.GetProperty("batch").GetInt32().Should().Be(8);
+        latency.GetProperty("totals").GetProperty("latencyMs").GetDouble().Should().Be(Math.Round(expected.Milliseconds, 6));
+        latency.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("path").GetString())
+            .Should().Equal(doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("path").GetString()), "the page matches each layer's time to its row by path");
+        (HtmlReport.ExtractJson(page) + "\n").Should().Be(json);
+        table.Should().Contain($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass");
+        CliTests.Run("analyze", "resnet50", "--format", "json").Out.Should().NotContain("\"latency\"", "without --device there is no prediction");
+    }
+
+    [Fact]
     public void The_Page_Needs_Nothing_From_The_Network_And_Keeps_Dagres_Licence()
     {
         var page = HtmlReport.Write(Analyzer.Analyze(Catalog.Create("resnet18")));

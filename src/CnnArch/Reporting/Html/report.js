@@ -24,6 +24,7 @@
   function sig(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? strip(v.toFixed(1)) : strip(v.toFixed(2)); }
   function strip(s) { return s.indexOf('.') < 0 ? s : s.replace(/0+$/, '').replace(/\.$/, ''); }
   function shape(dims) { return dims.join('x'); }
+  function millis(ms) { return ms.toFixed(ms >= 10 ? 1 : ms >= 1 ? 2 : 3); }
   function pair(p) { return p ? (p[0] === p[1] ? String(p[0]) : p[0] + 'x' + p[1]) : ''; }
   function pad(p) { return p ? (p[0] === p[1] && p[1] === p[2] && p[2] === p[3] ? String(p[0]) : p.join(',')) : ''; }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
@@ -37,6 +38,12 @@
   // ---- the model: layers, blocks, and what is visible at the current collapse state ----------------
   function prepare(r) {
     var n = r.layers.length;
+    // With --device the report carries a latency prediction: each layer gets its time, to colour by.
+    if (r.latency) {
+      var ms = {};
+      r.latency.layers.forEach(function (l) { ms[l.path] = l.latencyMs; });
+      r.layers.forEach(function (l) { l.latencyMs = ms[l.path] || 0; });
+    }
     r.scopes = r.scopes || [];
     r.scopes.forEach(function (s, k) { s.id = k; s.children = []; s.parent = null; });
     // Each block's parent is the smallest block that holds it; scopes come outermost first.
@@ -58,7 +65,7 @@
   function blockSums(r, s) {
     var members = r.layers.slice(s.first, s.last + 1);
     var aux = members.every(function (m) { return m.auxiliary; });
-    var keys = ['params', 'buffers', 'macs', 'flops', 'activationBytes', 'backwardMacs', 'backwardFlops'];
+    var keys = ['params', 'buffers', 'macs', 'flops', 'activationBytes', 'backwardMacs', 'backwardFlops', 'latencyMs'];
     var sums = {};
     keys.forEach(function (k) { sums[k] = 0; });
     members.forEach(function (m) { if (aux || !m.auxiliary) { keys.forEach(function (k) { sums[k] += m[k] || 0; }); } });
@@ -210,12 +217,14 @@
       rows.push(['params', exact(l.params)], ['buffers', exact(l.buffers)]);
       rows.push(['MACs', l.counted ? exact(l.macs) + ' (' + count(l.macs) + ')' : 'uncounted'], ['FLOPs', l.counted ? exact(l.flops) + ' (' + count(l.flops) + ')' : 'uncounted']);
       rows.push(['backward MACs', exact(l.backwardMacs)], ['memory', bytes(l.activationBytes) + ' (' + exact(l.activationBytes) + ' B)']);
+      if (r.latency) { rows.push(['latency', millis(l.latencyMs) + ' ms on ' + r.latency.device]); }
       var rf = l.receptiveField;
       rows.push(['receptive field', rf.size + (rf.sizeWidth !== undefined ? 'x' + rf.sizeWidth : '') + ', stride ' + rf.stride + ', padding ' + rf.padding]);
     } else {
       rows.push(['block', s.path || '(network)'], ['kind', s.kind], ['layers', String(s.last - s.first + 1)]);
       rows.push(['input', r.layers[s.first].inputShapes.map(shape).join(' + ')], ['output', shape(r.layers[s.last].output)]);
       rows.push(['params', exact(s.sums.params)], ['MACs', exact(s.sums.macs) + ' (' + count(s.sums.macs) + ')'], ['FLOPs', exact(s.sums.flops)], ['memory', bytes(s.sums.activationBytes)]);
+      if (r.latency) { rows.push(['latency', millis(s.sums.latencyMs) + ' ms on ' + r.latency.device]); }
     }
     rows.push(['convention', r.convention]);
     return '<table>' + rows.map(function (row) { return '<tr><td>' + esc(row[0]) + '</td><td data-key="' + esc(row[0]) + '">' + esc(row[1]) + '</td></tr>'; }).join('') + '</table>';
@@ -248,6 +257,7 @@
     var items = [['params', 'params', exact(t.params)], ['trainableParams', 'trainable params', exact(t.trainableParams)], ['buffers', 'buffers', exact(t.buffers)],
       ['macs', 'MACs', exact(t.macs)], ['flops', 'FLOPs', exact(t.flops)], ['activationBytes', 'activations', exact(t.activationBytes) + ' B'],
       ['backwardMacs', 'backward MACs', exact(t.backwardMacs)], ['stepMacs', 'training step MACs', exact(r.training ? r.training.stepMacs : 0)]];
+    if (r.latency) { items.push(['latencyMs', 'latency on ' + r.latency.device + ' (' + r.latency.dtype + ')', millis(r.latency.totals.latencyMs) + ' ms']); }
     document.getElementById('totals').innerHTML = items.map(function (i) { return '<dt>' + esc(i[1]) + '</dt><dd data-key="' + i[0] + '">' + esc(i[2]) + '</dd>'; }).join('');
     document.getElementById('convention').textContent = 'Convention ' + r.convention + ': ' + r.conventionStatement;
     document.getElementById('diagnostics').innerHTML = (r.diagnostics || []).map(function (d) { return '<li>' + esc(d.path + ': ' + d.message) + '</li>'; }).join('');
@@ -363,6 +373,18 @@
     document.title = r.model + ' - CnnArch';
     document.getElementById('title').textContent = r.model;
     document.getElementById('subtitle').textContent = 'input ' + shape(r.input) + ', batch ' + r.batch + ', ' + r.dtype + ', ' + r.layers.length + ' layers, output ' + shape(r.output) + ' (convention ' + r.convention + ')';
+    // Colour by latency only where this report has a prediction.
+    var metric = document.getElementById('metric'), timed = metric.querySelector('option[value="latencyMs"]');
+    if (timed) { metric.removeChild(timed); }
+    if (r.latency) {
+      var option = document.createElement('option');
+      option.value = 'latencyMs';
+      option.textContent = 'latency (' + r.latency.device + ', ' + r.latency.dtype + ', batch ' + r.latency.batch + ')';
+      metric.appendChild(option);
+    } else if (state.metric === 'latencyMs') {
+      state.metric = 'macs';
+    }
+    metric.value = state.metric;
     var depth = document.getElementById('depth');
     depth.innerHTML = '<option value="0">all</option>';
     for (var d = 1; d <= r.maxDepth; d++) { depth.innerHTML += '<option value="' + d + '">' + d + '</option>'; }
