@@ -144,7 +144,7 @@ internal static class CliApp
         });
         var from = new Option<string?>("--from") { Description = "Analyse only a contiguous part: from this layer or block (as the table names it).", HelpName = "path" };
         var until = new Option<string?>("--until") { Description = "Analyse only a contiguous part: up to and including this layer or block.", HelpName = "path" };
-        var device = LatencyCommand.Device("Also predict each layer's latency on this device (h200, a100, ... or a profile file): a footer line, and 'latency' in JSON and HTML (whose graph can then be coloured by it); see 'cnnarch latency'.");
+        var device = LatencyCommand.Device("Also predict each layer's latency on this device (h200, a100, ... or a profile file): a footer line in the table and Markdown, and 'latency' in JSON and HTML (whose graph can then be coloured by it); not in CSV; see 'cnnarch latency'.");
         var precision = LatencyCommand.Precision("--precision");
 
         var command = new Command("analyze",
@@ -208,6 +208,12 @@ internal static class CliApp
                         break;
                     case "markdown":
                         writer.Write(MarkdownReport.Write(report, table with { Columns = chosen ?? ReportColumn.All }));
+                        if (latency is not null)
+                        {
+                            writer.WriteLine();
+                            writer.WriteLine(LatencyCommand.Summary(latency));
+                        }
+
                         break;
                     default:
                         var console = CreateConsole(writer, fancy);

@@ -116,43 +116,42 @@ public sealed record LatencyReport
     public void WriteJsonProperties(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var w = writer;
-        w.WriteString("device", Options.Device.Name);
-        w.WriteBoolean("calibrated", Options.Device.Calibrated);
-        w.WriteString("dtype", Options.Precision.Name());
-        w.WriteNumber("batch", Options.Batch);
-        w.WriteBoolean("overhead", Options.Overhead);
-        w.WriteStartArray("layers");
+        writer.WriteString("device", Options.Device.Name);
+        writer.WriteBoolean("calibrated", Options.Device.Calibrated);
+        writer.WriteString("dtype", Options.Precision.Name());
+        writer.WriteNumber("batch", Options.Batch);
+        writer.WriteBoolean("overhead", Options.Overhead);
+        writer.WriteStartArray("layers");
         foreach (var l in Layers)
         {
-            w.WriteStartObject();
-            w.WriteString("path", l.Path);
-            w.WriteString("kind", l.Kind);
-            w.WriteString("class", l.Class?.ToString());
-            w.WriteNumber("flops", l.Flops);
-            w.WriteNumber("weightBytes", l.WeightBytes);
-            w.WriteNumber("inputBytes", l.InputBytes);
-            w.WriteNumber("outputBytes", l.OutputBytes);
-            w.WriteNumber("intensity", Math.Round(l.Intensity, 3));
-            w.WriteString("bound", l.Bound);
-            w.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
-            w.WriteEndObject();
+            writer.WriteStartObject();
+            writer.WriteString("path", l.Path);
+            writer.WriteString("kind", l.Kind);
+            writer.WriteString("class", l.Class?.ToString());
+            writer.WriteNumber("flops", l.Flops);
+            writer.WriteNumber("weightBytes", l.WeightBytes);
+            writer.WriteNumber("inputBytes", l.InputBytes);
+            writer.WriteNumber("outputBytes", l.OutputBytes);
+            writer.WriteNumber("intensity", Math.Round(l.Intensity, 3));
+            writer.WriteString("bound", l.Bound);
+            writer.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
+            writer.WriteEndObject();
         }
 
-        w.WriteEndArray();
-        w.WriteStartObject("totals");
-        w.WriteNumber("latencyMs", Math.Round(Milliseconds, 6));
-        w.WriteNumber("imagesPerSecond", Math.Round(ImagesPerSecond, 1));
-        w.WriteNumber("rooflineMs", Math.Round(RooflineMilliseconds, 6));
-        w.WriteNumber("kernels", Kernels);
-        w.WriteEndObject();
-        w.WriteStartArray("uncounted");
+        writer.WriteEndArray();
+        writer.WriteStartObject("totals");
+        writer.WriteNumber("latencyMs", Math.Round(Milliseconds, 6));
+        writer.WriteNumber("imagesPerSecond", Math.Round(ImagesPerSecond, 1));
+        writer.WriteNumber("rooflineMs", Math.Round(RooflineMilliseconds, 6));
+        writer.WriteNumber("kernels", Kernels);
+        writer.WriteEndObject();
+        writer.WriteStartArray("uncounted");
         foreach (var u in Uncounted)
         {
-            w.WriteStringValue(u);
+            writer.WriteStringValue(u);
         }
 
-        w.WriteEndArray();
+        writer.WriteEndArray();
     }
 }
 

@@ -34,7 +34,9 @@ public class HtmlReportTests
         latency.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("path").GetString())
             .Should().Equal(doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("path").GetString()), "the page matches each layer's time to its row by path");
         (HtmlReport.ExtractJson(page) + "\n").Should().Be(json);
-        table.Should().Contain($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass");
+        table.Should().Contain(FormattableString.Invariant($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass"));
+        CliTests.Run("analyze", "resnet50", "--format", "markdown", "--device", "a100", "--precision", "bf16", "--batch", "8").Out
+            .Should().EndWith(FormattableString.Invariant($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass ({expected.ImagesPerSecond:N0} images/s); per layer: cnnarch latency.\n"));
         CliTests.Run("analyze", "resnet50", "--format", "json").Out.Should().NotContain("\"latency\"", "without --device there is no prediction");
     }
 
