@@ -3,6 +3,7 @@ using CnnArch.Analysis;
 using CnnArch.Presets;
 using CnnArch.Performance;
 using ScottPlot;
+using CnnArch.Layers;
 
 namespace CnnArch.Cli;
 

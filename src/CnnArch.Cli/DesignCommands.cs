@@ -287,7 +287,7 @@ internal static class DesignCommands
                 foreach (var p in values)
                 {
                     var rule = Scaling.Compound(preset, p, k, given, convention: costModel);
-                    var cells = new List<string> { p.ToString(C), rule.Settings["width"], rule.Settings["depth"], rule.Input.Height.ToString(C), Units.Count(rule.Cost) };
+                    var cells = new List<string> { p.ToString(C), rule.Settings["width"], rule.Settings["depth"], rule.Input.Resolution.ToString(C), Units.Count(rule.Cost) };
                     if (p >= 0 && p < EfficientNets.Variants.Length)
                     {
                         var v = EfficientNets.Variants[p];

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CnnArch.Performance;
 using Spectre.Console;
+using CnnArch.Layers;
 
 namespace CnnArch.Cli;
 

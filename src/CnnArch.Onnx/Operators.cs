@@ -41,7 +41,13 @@ public static partial class OnnxImporter
             {
                 c.Consumes(1);
                 c.Consumes(2);
-                return [c.Emit(new InstanceNorm2d(), c.X)];
+                Layer norm = SpatialRank(c) switch
+                {
+                    1 => new InstanceNorm1d { Affine = true },
+                    2 => new InstanceNorm2d { Affine = true },
+                    _ => new InstanceNorm3d { Affine = true },
+                };
+                return [c.Emit(norm, c.X)];
             },
             ["LRN"] = c => [c.Emit(new LocalResponseNorm
             {
@@ -52,8 +58,8 @@ public static partial class OnnxImporter
             }, c.X)],
             ["MaxPool"] = c => Pool(c, max: true),
             ["AveragePool"] = c => Pool(c, max: false),
-            ["GlobalAveragePool"] = c => [c.Emit(AdaptiveAvgPool2d.Global, c.X)],
-            ["GlobalMaxPool"] = c => [c.Emit(GlobalMaxPool2d.Instance, c.X)],
+            ["GlobalAveragePool"] = c => [c.Emit(GlobalPool(SpatialRank(c), max: false), c.X)],
+            ["GlobalMaxPool"] = c => [c.Emit(GlobalPool(SpatialRank(c), max: true), c.X)],
             ["ReduceMean"] = ReduceMeanOp,
             ["Flatten"] = FlattenOp,
             ["Reshape"] = ReshapeOp,
@@ -73,123 +79,142 @@ public static partial class OnnxImporter
             ["Constant"] = ConstantOp,
         };
 
-        private static Padding2D Pads(OpContext c, ActivationShape x, Size2D kernel, Size2D stride, Size2D dilation)
+        // The spatial axes of the node's input (its ONNX rank less the batch and the channels): 1 to 3,
+        // else an error naming the node, never a pass-through.
+        private static int SpatialRank(OpContext c)
+        {
+            var rank = c.X.Shape.SpatialRank;
+            return rank is >= 1 and <= SpatialSize.MaxRank
+                ? rank
+                : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) needs an N x C x L, N x C x H x W or N x C x D x H x W input, got [1,{string.Join(",", c.X.Shape.Dims)}].");
+        }
+
+        // A per-axis attribute (kernel_shape, strides, dilations, output_padding): absent gives the
+        // fallback; anything but one value per spatial axis from min to int.MaxValue is an error naming it.
+        private static SpatialSize Axes(OpContext c, string attribute, int rank, SpatialSize fallback, int min = 1)
+        {
+            var values = Proto.Ints(c.Node, attribute);
+            if (values is null)
+            {
+                return fallback.At(rank, attribute);
+            }
+
+            if (values.Length != rank)
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} of {values.Length} values for its {rank}-D input (one per spatial axis).");
+            }
+
+            if (values.Any(v => v < min || v > int.MaxValue))
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} [{string.Join(",", values)}]: each must be from {min} to {int.MaxValue}.");
+            }
+
+            return SpatialSize.Of([.. values.Select(v => (int)v)]);
+        }
+
+        // pads [x1_begin, ..., xk_begin, x1_end, ..., xk_end], each from 0 to int.MaxValue.
+        private static SpatialPadding ExplicitPads(OpContext c, int rank)
+        {
+            var pads = Proto.Ints(c.Node, "pads");
+            if (pads is null)
+            {
+                return SpatialPadding.Zero.At(rank, "pads");
+            }
+
+            if (pads.Length != 2 * rank || pads.Any(p => p < 0 || p > int.MaxValue))
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has pads [{string.Join(",", pads)}]: {2 * rank} values from 0 to {int.MaxValue} (the begins of the {rank} spatial axes, then their ends).");
+            }
+
+            var ints = pads.Select(p => (int)p).ToArray();
+            return SpatialPadding.Of(ints.AsSpan(0, rank), ints.AsSpan(rank));
+        }
+
+        private static SpatialPadding Pads(OpContext c, int rank, SpatialSize kernel, SpatialSize stride, SpatialSize dilation)
         {
             var autoPad = Proto.String(c.Node, "auto_pad", "NOTSET");
             if (autoPad is "SAME_UPPER" or "SAME_LOWER")
             {
-                int Total(int size, int k, int s, int d) => (int)Math.Clamp(((((size + (long)s) - 1) / s) - 1) * s + (((long)d * (k - 1)) + 1) - size, 0, int.MaxValue);
-                var (th, tw) = (Total(x.Height, kernel.Height, stride.Height, dilation.Height), Total(x.Width, kernel.Width, stride.Width, dilation.Width));
-                return autoPad == "SAME_UPPER"
-                    ? new Padding2D(th / 2, th - (th / 2), tw / 2, tw - (tw / 2))
-                    : new Padding2D(th - (th / 2), th / 2, tw - (tw / 2), tw / 2);
+                var before = new int[rank];
+                var after = new int[rank];
+                for (var i = 0; i < rank; i++)
+                {
+                    long size = c.X.Shape.Spatial(i), s = stride[i];
+                    var total = (int)Math.Clamp(((((size + s) - 1) / s) - 1) * s + (((long)dilation[i] * (kernel[i] - 1)) + 1) - size, 0, int.MaxValue);
+                    (before[i], after[i]) = autoPad == "SAME_UPPER" ? (total / 2, total - (total / 2)) : (total - (total / 2), total / 2);
+                }
+
+                return SpatialPadding.Of(before, after);
             }
 
-            return autoPad == "VALID" ? Padding2D.Zero : FourPads(c);
+            return autoPad == "VALID" ? SpatialPadding.Zero.At(rank, "pads") : ExplicitPads(c, rank);
         }
 
-        private readonly record struct ActivationShape(int Height, int Width);
+        // What Conv and ConvTranspose share: a weight of rank 3 to 5 (one spatial axis per input axis), an
+        // optional bias, groups, kernel, strides, dilations.
+        private readonly record struct ConvAttributes(ConstantValue Weight, int Rank, int Group, SpatialSize Kernel, SpatialSize Stride, SpatialSize Dilation);
 
-        private static ActivationShape Spatial(OpContext c) =>
-            c.X.Shape.IsFeatureMap ? new(c.X.Shape.Height, c.X.Shape.Width)
-            : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) needs an N x C x H x W input, got [1,{string.Join(",", c.X.Shape.Dims)}].");
-
-        // A 2-D attribute (kernel_shape, strides, dilations, output_padding): absent gives the fallback;
-        // anything but two values from min to int.MaxValue is an error naming the attribute.
-        private static Size2D Pair(OpContext c, string attribute, Size2D fallback, int min = 1)
-        {
-            var values = Proto.Ints(c.Node, attribute);
-            return values switch
-            {
-                null => fallback,
-                [var h, var w] when h >= min && w >= min && h <= int.MaxValue && w <= int.MaxValue => new Size2D((int)h, (int)w),
-                [_, _] => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} [{string.Join(",", values)}]: each must be from {min} to {int.MaxValue}."),
-                _ => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has {attribute} of {values.Length} values; CnnArch reads 2-D operators (two values)."),
-            };
-        }
-
-        // pads [top, left, bottom, right], each from 0 to int.MaxValue.
-        private static Padding2D FourPads(OpContext c)
-        {
-            var pads = Proto.Ints(c.Node, "pads");
-            return pads switch
-            {
-                null => Padding2D.Zero,
-                [var t, var l, var b, var r] when pads.All(p => p >= 0 && p <= int.MaxValue) => new Padding2D((int)t, (int)b, (int)l, (int)r),
-                _ => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has pads [{string.Join(",", pads)}]: four values from 0 to {int.MaxValue} (top, left, bottom, right)."),
-            };
-        }
-
-        // What Conv and ConvTranspose share: a 4-D weight, an optional bias, groups, kernel, strides, dilations.
-        private readonly record struct ConvAttributes(ConstantValue Weight, int Group, Size2D Kernel, Size2D Stride, Size2D Dilation);
-
-        private static ConvAttributes? ReadConv(OpContext c)
+        private static ConvAttributes ReadConv(OpContext c)
         {
             var w = c.RequiredConstant(1, "weight");
-            if (w.Dims.Length != 4)
+            var rank = SpatialRank(c);
+            if (w.Dims.Length != rank + 2)
             {
-                return null;
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) has a weight of rank {w.Dims.Length} [{string.Join(",", w.Dims)}] for a rank-{rank + 2} input [1,{string.Join(",", c.X.Shape.Dims)}].");
             }
 
             c.Consumes(1);
             c.Consumes(2);
+            var kernel = w.Dims[2..].Select(d => (int)Math.Clamp(d, 1, int.MaxValue)).ToArray();
             return new ConvAttributes(
                 w,
+                rank,
                 (int)Proto.Int(c.Node, "group", 1),
-                Pair(c, "kernel_shape", new Size2D(Math.Max(1, (int)w.Dims[2]), Math.Max(1, (int)w.Dims[3]))),
-                Pair(c, "strides", Size2D.One),
-                Pair(c, "dilations", Size2D.One));
+                Axes(c, "kernel_shape", rank, SpatialSize.Of(kernel)),
+                Axes(c, "strides", rank, SpatialSize.One),
+                Axes(c, "dilations", rank, SpatialSize.One));
         }
 
         private static Value[] Conv(OpContext c)
         {
-            if (ReadConv(c) is not ({ } w, var group, var kernel, var stride, var dilation))
+            var (w, rank, group, kernel, stride, dilation) = ReadConv(c);
+            var (outChannels, inChannels, padding, bias) = ((int)w.Dims[0], checked((int)w.Dims[1] * group), Pads(c, rank, kernel, stride, dilation), c.Constant(2) is not null);
+            Layer conv = rank switch
             {
-                return c.Importer.Unknown(c);
-            }
-
-            var conv = new Conv2d
-            {
-                OutChannels = (int)w.Dims[0],
-                InChannels = checked((int)w.Dims[1] * group),
-                Kernel = kernel,
-                Stride = stride,
-                Dilation = dilation,
-                Padding = Pads(c, Spatial(c), kernel, stride, dilation),
-                Groups = group,
-                HasBias = c.Constant(2) is not null,
+                1 => new Conv1d { OutChannels = outChannels, InChannels = inChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = padding, Groups = group, HasBias = bias },
+                2 => new Conv2d { OutChannels = outChannels, InChannels = inChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = padding, Groups = group, HasBias = bias },
+                _ => new Conv3d { OutChannels = outChannels, InChannels = inChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = padding, Groups = group, HasBias = bias },
             };
             return [c.Emit(conv, c.X)];
         }
 
         private static Value[] ConvTranspose(OpContext c)
         {
-            if (ReadConv(c) is not ({ } w, var group, var kernel, var stride, var dilation))
+            var (w, rank, group, kernel, stride, dilation) = ReadConv(c);
+            var outputPadding = Axes(c, "output_padding", rank, 0, min: 0);
+            var pads = ExplicitPads(c, rank);
+            if (Proto.Ints(c.Node, "output_shape") is { } shape && shape.Length >= rank)
             {
-                return c.Importer.Unknown(c);
+                // The total padding that gives the requested output, split evenly (SAME_UPPER's rule).
+                var before = new int[rank];
+                var after = new int[rank];
+                for (var i = 0; i < rank; i++)
+                {
+                    var total = checked((stride[i] * (c.X.Shape.Spatial(i) - 1)) + outputPadding[i] + ((kernel[i] - 1) * dilation[i]) + 1 - (int)shape[shape.Length - rank + i]);
+                    (before[i], after[i]) = (total / 2, total - (total / 2));
+                }
+
+                pads = SpatialPadding.Of(before, after);
             }
 
-            var outputPadding = Pair(c, "output_padding", new Size2D(0, 0), min: 0);
-            var pads = FourPads(c);
-            if (Proto.Ints(c.Node, "output_shape") is [.., var oh, var ow])
+            var (outChannels, bias) = (checked((int)w.Dims[1] * group), c.Constant(2) is not null);
+            Layer layer = rank switch
             {
-                var x = Spatial(c);
-                int Total(int n, int k, int s, int d, int op, long o) => checked((s * (n - 1)) + op + ((k - 1) * d) + 1 - (int)o);
-                var (th, tw) = (Total(x.Height, kernel.Height, stride.Height, dilation.Height, outputPadding.Height, oh), Total(x.Width, kernel.Width, stride.Width, dilation.Width, outputPadding.Width, ow));
-                pads = new Padding2D(th / 2, th - (th / 2), tw / 2, tw - (tw / 2));
-            }
-
-            return [c.Emit(new ConvTranspose2d
-            {
-                OutChannels = checked((int)w.Dims[1] * group),
-                Kernel = kernel,
-                Stride = stride,
-                Dilation = dilation,
-                Padding = pads,
-                OutputPadding = outputPadding,
-                Groups = group,
-                HasBias = c.Constant(2) is not null,
-            }, c.X)];
+                1 => new ConvTranspose1d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = pads, OutputPadding = outputPadding, Groups = group, HasBias = bias },
+                2 => new ConvTranspose2d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = pads, OutputPadding = outputPadding, Groups = group, HasBias = bias },
+                _ => new ConvTranspose3d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Dilation = dilation, Padding = pads, OutputPadding = outputPadding, Groups = group, HasBias = bias },
+            };
+            return [c.Emit(layer, c.X)];
         }
 
         private static Value[] Gemm(OpContext c)
@@ -265,7 +290,7 @@ public static partial class OnnxImporter
         }
 
         private static bool IsGate(Activation gate, Activation map) =>
-            map.Shape.IsFeatureMap && gate.Shape == TensorShape.Chw(map.Shape.Channels, 1, 1);
+            map.Shape.Rank >= 2 && gate.Shape.Rank == map.Shape.Rank && Scale.IsGate(gate.Shape, map.Shape);
 
         private static Value[] ClipOp(OpContext c)
         {
@@ -284,31 +309,58 @@ public static partial class OnnxImporter
 
         private static Value[] BatchNorm(OpContext c)
         {
-            if (!c.X.Shape.IsFeatureMap)
-            {
-                return c.Importer.Unknown(c);
-            }
-
+            // N x C is BatchNorm1d's vector form; otherwise one spatial rank per input rank.
+            var rank = c.X.Shape.Rank == 1 ? 1 : SpatialRank(c);
             c.Consumes(1);
             c.Consumes(2);
             c.Consumes(3, buffer: true);
             c.Consumes(4, buffer: true);
-            return [c.Emit(new BatchNorm2d { TracksStepCount = false }, c.X)];
+            Layer norm = rank switch
+            {
+                1 => new BatchNorm1d { TracksStepCount = false },
+                2 => new BatchNorm2d { TracksStepCount = false },
+                _ => new BatchNorm3d { TracksStepCount = false },
+            };
+            return [c.Emit(norm, c.X)];
         }
 
         private static Value[] Pool(OpContext c, bool max)
         {
-            var kernel = Pair(c, "kernel_shape", Size2D.One);
-            var stride = Pair(c, "strides", Size2D.One);
-            var dilation = Pair(c, "dilations", Size2D.One);
-            var padding = Pads(c, Spatial(c), kernel, stride, dilation);
+            var rank = SpatialRank(c);
+            var kernel = Axes(c, "kernel_shape", rank, SpatialSize.One);
+            var stride = Axes(c, "strides", rank, SpatialSize.One);
+            var dilation = Axes(c, "dilations", rank, SpatialSize.One);
+            if (!max && Proto.Ints(c.Node, "dilations") is { } d && d.Any(v => v != 1))
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (AveragePool) dilates its window [{string.Join(",", d)}], which PyTorch's average pooling cannot.");
+            }
+
+            var padding = Pads(c, rank, kernel, stride, dilation);
             var ceil = Proto.Int(c.Node, "ceil_mode", 0) != 0;
-            Layer layer = max
-                ? new MaxPool2d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, Dilation = dilation }
-                : new AvgPool2d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, CountIncludePad = Proto.Int(c.Node, "count_include_pad", 0) != 0 };
+            var includePad = Proto.Int(c.Node, "count_include_pad", 0) != 0;
+            Layer layer = (max, rank) switch
+            {
+                (true, 1) => new MaxPool1d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, Dilation = dilation },
+                (true, 2) => new MaxPool2d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, Dilation = dilation },
+                (true, _) => new MaxPool3d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, Dilation = dilation },
+                (false, 1) => new AvgPool1d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, CountIncludePad = includePad },
+                (false, 2) => new AvgPool2d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, CountIncludePad = includePad },
+                (false, _) => new AvgPool3d { Kernel = kernel, Stride = stride, Padding = padding, CeilMode = ceil, CountIncludePad = includePad },
+            };
             var result = c.Emit(layer, c.X);
             return max ? [result, result] : [result];
         }
+
+        // Global average or max pooling of a map with `rank` spatial axes.
+        private static Layer GlobalPool(int rank, bool max) => (max, rank) switch
+        {
+            (false, 1) => AdaptiveAvgPool1d.Global,
+            (false, 2) => AdaptiveAvgPool2d.Global,
+            (false, _) => AdaptiveAvgPool3d.Global,
+            (true, 1) => AdaptiveMaxPool1d.Global,
+            (true, 2) => AdaptiveMaxPool2d.Global,
+            (true, _) => AdaptiveMaxPool3d.Global,
+        };
 
         private static Value[] ReduceMeanOp(OpContext c)
         {
@@ -316,9 +368,11 @@ public static partial class OnnxImporter
                 ?? [.. Enumerable.Range(1, c.X.Shape.Rank).Select(i => (long)i)];
             var batchless = axes.Select(a => c.Axis(a, c.X.OnnxRank)).Distinct().Order().ToImmutableArray();
             var keep = Proto.Int(c.Node, "keepdims", 1) != 0;
-            if (keep && c.X.Shape.IsFeatureMap && batchless.SequenceEqual([1, 2]))
+            // A mean over every spatial axis of a map, dimensions kept, is global average pooling.
+            var spatial = c.X.Shape.SpatialRank;
+            if (keep && spatial is >= 1 and <= SpatialSize.MaxRank && batchless.SequenceEqual(Enumerable.Range(1, spatial)))
             {
-                return [c.Emit(AdaptiveAvgPool2d.Global, c.X)];
+                return [c.Emit(GlobalPool(spatial, max: false), c.X)];
             }
 
             return [c.Emit(new ReduceMean { Axes = batchless, KeepDims = keep }, c.X)];
@@ -503,16 +557,36 @@ public static partial class OnnxImporter
 
         private static Value[] ResizeOp(OpContext c)
         {
-            var x = Spatial(c);
+            var rank = SpatialRank(c);
+            var onnxRank = c.X.OnnxRank;
             var sizes = c.Node.OpType == "Resize" ? c.Constant(3)?.Data : null;
             var scales = c.Node.OpType == "Resize" ? c.Constant(2)?.Data : c.Constant(1)?.Data ?? Proto.Floats(c.Node, "scales");
-            Size2D output = sizes is { Length: 4 }
-                ? new((int)sizes[2], (int)sizes[3])
-                : scales is { Length: 4 }
-                    ? new((int)Math.Floor(x.Height * scales[2]), (int)Math.Floor(x.Width * scales[3]))
-                    : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) gives neither constant sizes nor scales for its 4 dimensions.");
-            var mode = Proto.String(c.Node, "mode", "nearest");
-            return [c.Emit(new Resize { OutputSize = output, Linear = mode != "nearest" }, c.X)];
+            var output = new int[rank];
+            for (var i = 0; i < rank; i++)
+            {
+                var extent = sizes is { } z && z.Length == onnxRank ? z[2 + i]
+                    : scales is { } f && f.Length == onnxRank ? Math.Floor(c.X.Shape.Spatial(i) * f[2 + i])
+                    : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) gives neither constant sizes nor scales for its {onnxRank} dimensions.");
+                output[i] = extent is >= 1 and <= int.MaxValue
+                    ? (int)extent
+                    : throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) resizes a [1,{string.Join(",", c.X.Shape.Dims)}] tensor to {extent} along spatial axis {i}.");
+            }
+
+            if ((sizes is { } s && s.Length == onnxRank && (s[0] != 1 || s[1] != c.X.Shape.Channels)) || (sizes is null && scales is { } k && (k[0] != 1 || k[1] != 1)))
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) resizes the batch or channel axis of a [1,{string.Join(",", c.X.Shape.Dims)}] tensor.");
+            }
+
+            var mode = (Proto.String(c.Node, "mode", "nearest"), rank) switch
+            {
+                ("nearest", _) => InterpolationMode.Nearest,
+                ("linear" or "bilinear", 1) => InterpolationMode.Linear,
+                ("linear" or "bilinear", 2) => InterpolationMode.Bilinear,
+                ("linear" or "trilinear", 3) => InterpolationMode.Trilinear,
+                ("cubic" or "bicubic", 2) => InterpolationMode.Bicubic,
+                var (other, r) => throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) interpolates in mode '{other}' over {r} spatial axes, which CnnArch does not model."),
+            };
+            return [c.Emit(new Upsample { Size = SpatialSize.Of(output), Mode = mode }, c.X)];
         }
 
         private static Value[] ShapeOp(OpContext c)

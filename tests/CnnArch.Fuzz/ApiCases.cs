@@ -114,16 +114,16 @@ public static class ApiCases
             0 => new Conv2d
             {
                 OutChannels = channels,
-                Kernel = new Size2D(Pick(Sizes, b), Pick(Sizes, b / 11)),
-                Stride = new Size2D(Pick(Sizes, c % 4), Pick(Sizes, c / 64)),
-                Padding = new Padding2D(Pick(Paddings, d), Pick(Paddings, d / 7), Pick(Paddings, d / 49), Pick(Paddings, d)),
+                Kernel = new SpatialSize(Pick(Sizes, b), Pick(Sizes, b / 11)),
+                Stride = new SpatialSize(Pick(Sizes, c % 4), Pick(Sizes, c / 64)),
+                Padding = SpatialPadding.Of2D(Pick(Paddings, d), Pick(Paddings, d / 7), Pick(Paddings, d / 49), Pick(Paddings, d)),
                 Dilation = Pick([1, 1, 2, 3, 1 << 16], c / 4),
                 Groups = Pick([1, 1, 2, 3, 4, channels], d / 3),
                 HasBias = a % 2 == 0,
             },
             1 => new MaxPool2d { Kernel = Pick(Sizes, b), Stride = c % 3 == 0 ? null : Pick(Sizes, c), Padding = Pick(Paddings, d), CeilMode = d % 2 == 0, Dilation = Pick([1, 2, 1 << 12], a) },
             2 => new AvgPool2d { Kernel = Pick(Sizes, b), Stride = c % 3 == 0 ? null : Pick(Sizes, c), Padding = Pick(Paddings, d), CeilMode = d % 2 == 0, CountIncludePad = a % 2 == 0 },
-            3 => new AdaptiveAvgPool2d { OutputSize = new Size2D(Pick(Spatial, b), Pick(Spatial, c)) },
+            3 => new AdaptiveAvgPool2d { OutputSize = new SpatialSize(Pick(Spatial, b), Pick(Spatial, c)) },
             4 => new BatchNorm2d { Affine = a % 2 == 0, TrackRunningStats = b % 2 == 0 },
             5 => (a % 9) switch
             {
@@ -153,8 +153,8 @@ public static class ApiCases
             14 => new LocalResponseNorm { Size = Pick(Sizes, b) },
             15 => new Reshape { Dims = [Pick([-1, 1, 2, 3, 64, int.MaxValue], b), Pick([-1, 1, 4, 7], c)] },
             16 => new Pad { Before = [0, Pick(Paddings, b), Pick(Paddings, c)], After = [0, Pick(Paddings, d), 1] },
-            17 => new GlobalMaxPool2d(),
-            18 => new Resize { OutputSize = new Size2D(Pick(Spatial, b), Pick(Spatial, c)), Linear = d % 2 == 0 },
+            17 => AdaptiveMaxPool2d.Global,
+            18 => new Upsample { Size = new SpatialSize(Pick(Spatial, b), Pick(Spatial, c)), Mode = d % 2 == 0 ? InterpolationMode.Bilinear : InterpolationMode.Nearest },
             _ => new Sequential(Identity.Instance, new Functional(Flatten.Instance), new Linear { OutFeatures = Pick(Channels, b) }),
         };
     }

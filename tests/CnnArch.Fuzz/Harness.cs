@@ -283,7 +283,7 @@ public static class Harness
         foreach (var node in network.Nodes.Where(n => n.Inputs.Length == 1 && !n.Inputs[0].IsNetworkInput))
         {
             var (before, after) = (report.Layers[node.Inputs[0].Id].ReceptiveField, report.Layers[node.Index].ReceptiveField);
-            if (after.Vertical.Size < before.Vertical.Size || after.Horizontal.Size < before.Horizontal.Size)
+            if (before.IsKnown && after.IsKnown && after.Rank == before.Rank && Enumerable.Range(0, after.Rank).Any(a => after[a].Size < before[a].Size))
             {
                 throw new PropertyException($"receptive field: shrinks from {before} to {after} at '{node.Path}' ({node.Layer.Kind})");
             }

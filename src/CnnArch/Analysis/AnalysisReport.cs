@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using L = CnnArch.Layers;
 
 namespace CnnArch.Analysis;
 
@@ -10,6 +11,9 @@ public sealed record LayerReport
 
     /// <summary>The layer kind (Conv2d, ReLU, Add).</summary>
     public required string Kind { get; init; }
+
+    /// <summary>The layer of the node; null for a row that stands for a whole block (<see cref="AnalysisReport.Collapsed"/>).</summary>
+    public Layers.Layer? Layer { get; init; }
 
     /// <summary>Input shapes of one sample.</summary>
     public required ImmutableArray<TensorShape> Inputs { get; init; }
@@ -25,7 +29,7 @@ public sealed record LayerReport
     public ImmutableArray<int> Sources { get; init; } = [];
 
     /// <summary>Kernel, stride, padding, dilation and groups for convolutions and pools; null for other kinds.</summary>
-    public LayerWindow? Window { get; init; }
+    public Layers.LayerWindow? Window { get; init; }
 
     /// <summary>Trainable parameters of this layer.</summary>
     public required long Parameters { get; init; }
@@ -63,10 +67,10 @@ public sealed record LayerReport
     /// <summary>True when the layer has parameters and they are frozen (<see cref="AnalysisOptions.Frozen"/>): they get no gradient.</summary>
     public bool IsFrozen { get; init; }
 
-    /// <summary>Multiply-adds of this layer's backward pass for the batch, by its kind's <see cref="BackwardRule"/> (0 when uncounted).</summary>
+    /// <summary>Multiply-adds of this layer's backward pass for the batch, by its kind's <see cref="Layers.BackwardRule"/> (0 when uncounted).</summary>
     public long BackwardMacs { get; init; }
 
-    /// <summary>FLOPs of this layer's backward pass for the batch, by its kind's <see cref="BackwardRule"/> (0 when uncounted).</summary>
+    /// <summary>FLOPs of this layer's backward pass for the batch, by its kind's <see cref="Layers.BackwardRule"/> (0 when uncounted).</summary>
     public long BackwardFlops { get; init; }
 
     /// <summary>The parameters that get a gradient: all of them unless frozen.</summary>
@@ -223,14 +227,14 @@ public sealed record AnalysisReport
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in Layers)
         {
-            var name = row.Kind switch
+            var name = row.Layer switch
             {
-                "Conv2d" or "ConvTranspose2d" => last = $"conv{++convs}",
-                "Linear" => last = $"fc{convs + ++fcs}",
-                "MaxPool2d" or "AvgPool2d" or "AdaptiveAvgPool2d" => $"pool{Number(last)}",
-                "LocalResponseNorm" or "BatchNorm2d" => $"norm{Number(last)}",
-                "Dropout" => $"drop{convs + fcs + 1}",
-                "Flatten" => "flatten",
+                L.ConvolutionBase => last = $"conv{++convs}",
+                L.Linear => last = $"fc{convs + ++fcs}",
+                L.Pool or L.AdaptivePool => $"pool{Number(last)}",
+                L.Normalization => $"norm{Number(last)}",
+                L.Dropout => $"drop{convs + fcs + 1}",
+                L.Flatten => "flatten",
                 _ => $"{row.Kind.ToLowerInvariant()}{Number(last)}",
             };
             // A second row of the same name (two pools after conv5) keeps its own.
@@ -325,6 +329,7 @@ public sealed record AnalysisReport
         {
             Path = block.Path,
             Kind = block.Kind,
+            Layer = null,
             Inputs = members[0].Inputs,
             Sources = [],
             Window = null,

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using CnnArch.Graph;
+using CnnArch.Layers;
 
 namespace CnnArch.Analysis;
 
@@ -31,6 +32,7 @@ public static class Analyzer
         var bytesPerElement = options.DataType.BytesPerElement();
         var batch = options.Batch;
         var convention = options.Convention;
+        var pixel = ReceptiveField.Of(input);
         ImmutableArray<Diagnostic>.Builder? diagnostics = null;
         TotalsBuilder totals = default, auxiliary = default;
 
@@ -52,7 +54,7 @@ public static class Analyzer
 
             var output = Shape(node, inputs);
             shapes[i] = output;
-            fields[i] = ReceptiveFields.Next(node, inputs, output, fields);
+            fields[i] = ReceptiveFields.Next(node, inputs, output, fields, pixel);
             try
             {
                 var layer = node.Layer;
@@ -66,15 +68,16 @@ public static class Analyzer
                 var isFrozen = layerParameters > 0 && frozen is not null && frozen[i];
                 var trainable = layerParameters > 0 && !isFrozen;
                 needsGradient[i] = trainable || gradientInputs > 0;
-                var rule = Backward.RuleFor(layer);
+                var rule = layer.Backward;
                 var row = new LayerReport
                 {
                     Path = node.Path,
                     Kind = layer.Kind,
+                    Layer = layer,
                     Inputs = ImmutableCollectionsMarshal.AsImmutableArray(inputs),
                     Output = output,
                     Sources = node.InputIds,
-                    Window = LayerWindow.Of(layer),
+                    Window = layer.Window,
                     Parameters = layerParameters,
                     IsFrozen = isFrozen,
                     BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * batch),
@@ -156,9 +159,9 @@ public static class Analyzer
         {
             throw new InvalidNetworkException(node.Path, $"a size overflows (inputs {string.Join(", ", inputs)}).", ex);
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentException ex)
         {
-            throw new InvalidNetworkException(node.Path, $"{node.Layer.Kind} gives an invalid shape from {string.Join(", ", inputs)}: {ex.Message.Split(Environment.NewLine)[0]}", ex);
+            throw new InvalidNetworkException(node.Path, $"{node.Layer.Kind} gives an invalid shape from {string.Join(", ", inputs)}: {ex.Message.Split(Environment.NewLine)[0].Split(" (Parameter '", 2)[0]}", ex);
         }
     }
 

@@ -91,12 +91,22 @@ public sealed class CostModel
         return new(Name, Statement, _rules.SetItem(layerType, static (_, _) => OpCount.Zero), Ignored.Add(layerType));
     }
 
-    /// <summary>A copy in which each of <paramref name="layerTypes"/> counts nothing (not recorded as ignored).</summary>
-    internal CostModel WithZeroRules(IEnumerable<Type> layerTypes)
+    /// <summary>
+    /// A copy in which each of <paramref name="layerTypes"/> (layer types or families) counts nothing
+    /// because it does no arithmetic the convention counts: an explicit zero, not recorded as ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">A type is not a layer type.</exception>
+    public CostModel CountingNothing(IEnumerable<Type> layerTypes)
     {
+        ArgumentNullException.ThrowIfNull(layerTypes);
         var rules = _rules.ToBuilder();
         foreach (var type in layerTypes)
         {
+            if (!typeof(Layer).IsAssignableFrom(type))
+            {
+                throw new ArgumentException($"{type.Name} is not a layer type.", nameof(layerTypes));
+            }
+
             rules[type] = static (_, _) => OpCount.Zero;
         }
 

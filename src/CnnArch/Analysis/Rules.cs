@@ -11,33 +11,33 @@ public static class Rules
     /// <summary>Counts nothing.</summary>
     public static OpCount Zero(Layer layer, CostContext shapes) => OpCount.Zero;
 
-    /// <summary>Convolution: C_out x H' x W' outputs, each C_in / G x K_h x K_w multiply-adds; bias not counted.</summary>
-    public static OpCount Convolution(Conv2d layer, CostContext shapes)
+    /// <summary>Convolution of any rank: every output element is C_in / G x kernel volume multiply-adds; bias not counted.</summary>
+    public static OpCount Convolution(Convolution layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromMacs(ConvolutionMacs(shapes.Output.Elements, shapes.Input.Channels / layer.Groups, layer.Kernel.Area));
+        return OpCount.FromMacs(ConvolutionMacs(shapes.Output.Elements, shapes.Input.Channels / layer.Groups, layer.Kernel.Volume));
     }
 
     /// <summary>Fully connected: every output element is a dot product over the input features; bias not counted.</summary>
     public static OpCount Linear(Linear layer, CostContext shapes) =>
         OpCount.FromMacs(checked(shapes.Output.Elements * shapes.Input.Dims[^1]));
 
-    /// <summary>The lecture's pooling rule: K x K per output element, counted as multiply-adds.</summary>
-    public static OpCount PoolingWindow(Pool2d layer, CostContext shapes)
+    /// <summary>The lecture's pooling rule: K x K (the kernel's volume) per output element, counted as multiply-adds.</summary>
+    public static OpCount PoolingWindow(Pool layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromMacs(checked(shapes.Output.Elements * layer.Kernel.Area));
+        return OpCount.FromMacs(checked(shapes.Output.Elements * layer.Kernel.Volume));
     }
 
     /// <summary>The lecture's pooling rule for adaptive pooling: the exact sum of every output cell's window.</summary>
-    public static OpCount AdaptivePoolingWindow(AdaptiveAvgPool2d layer, CostContext shapes)
+    public static OpCount AdaptivePoolingWindow(AdaptivePool layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
         return OpCount.FromMacs(checked(shapes.Input.Channels * layer.WindowCellsPerChannel(shapes.Input)));
     }
 
     /// <summary>Convolution, everything: the multiply-adds (2 FLOPs each) plus one addition per output for the bias.</summary>
-    public static OpCount ConvolutionWithBias(Conv2d layer, CostContext shapes)
+    public static OpCount ConvolutionWithBias(Convolution layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
         return Convolution(layer, shapes) + OpCount.FromFlops(layer.HasBias ? shapes.Output.Elements : 0);
@@ -51,7 +51,7 @@ public static class Rules
     }
 
     /// <summary>BatchNorm at inference, unfolded: y = x * scale + shift, one multiply-add per element.</summary>
-    public static OpCount BatchNormAffine(BatchNorm2d layer, CostContext shapes) => OpCount.FromMacs(shapes.Output.Elements);
+    public static OpCount BatchNormAffine(BatchNorm layer, CostContext shapes) => OpCount.FromMacs(shapes.Output.Elements);
 
     /// <summary>
     /// Local response normalisation: per element a sum of squares over <c>size</c> channels (size
@@ -67,25 +67,32 @@ public static class Rules
     /// <summary><paramref name="perElement"/> operations per output element (activations, where a transcendental counts 1).</summary>
     public static CostRule<Layer> PerElement(int perElement) => (_, shapes) => OpCount.FromFlops(checked(perElement * shapes.Output.Elements));
 
-    /// <summary>Max pooling: K x K - 1 comparisons per output element.</summary>
-    public static OpCount MaxComparisons(MaxPool2d layer, CostContext shapes)
+    /// <summary>Max pooling: K x K - 1 (the kernel's volume less one) comparisons per output element.</summary>
+    public static OpCount MaxComparisons(MaxPool layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromFlops(checked(shapes.Output.Elements * (layer.Kernel.Area - 1)));
+        return OpCount.FromFlops(checked(shapes.Output.Elements * (layer.Kernel.Volume - 1)));
     }
 
     /// <summary>Average pooling: K x K - 1 additions and one division per output element.</summary>
-    public static OpCount AverageWindow(AvgPool2d layer, CostContext shapes)
+    public static OpCount AverageWindow(AvgPool layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromFlops(checked(shapes.Output.Elements * layer.Kernel.Area));
+        return OpCount.FromFlops(checked(shapes.Output.Elements * layer.Kernel.Volume));
     }
 
     /// <summary>Adaptive average pooling: every window cell added, one division per output.</summary>
-    public static OpCount AdaptiveAverage(AdaptiveAvgPool2d layer, CostContext shapes)
+    public static OpCount AdaptiveAverage(AdaptiveAvgPool layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
         return OpCount.FromFlops(checked(shapes.Input.Channels * layer.WindowCellsPerChannel(shapes.Input)));
+    }
+
+    /// <summary>Adaptive max pooling: one comparison per window cell but the first of each output (global max pooling: N - 1 per channel).</summary>
+    public static OpCount AdaptiveMaxComparisons(AdaptiveMaxPool layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(checked((shapes.Input.Channels * layer.WindowCellsPerChannel(shapes.Input)) - shapes.Output.Elements));
     }
 
     /// <summary>An addition of n tensors: n - 1 additions per output element.</summary>
@@ -104,15 +111,15 @@ public static class Rules
         return OpCount.FromFlops(checked(rows * ((3L * n) - 1)));
     }
 
-    /// <summary>Transposed convolution: every input element is spread over C_out / G x K_h x K_w outputs; bias not counted.</summary>
-    public static OpCount TransposedConvolution(ConvTranspose2d layer, CostContext shapes)
+    /// <summary>Transposed convolution of any rank: every input element is spread over C_out / G x kernel volume outputs; bias not counted.</summary>
+    public static OpCount TransposedConvolution(TransposedConvolution layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromMacs(checked(shapes.Input.Elements * (layer.OutChannels / layer.Groups) * layer.Kernel.Area));
+        return OpCount.FromMacs(checked(shapes.Input.Elements * (layer.OutChannels / layer.Groups) * layer.Kernel.Volume));
     }
 
     /// <summary>Transposed convolution, everything: its multiply-adds plus one addition per output for the bias.</summary>
-    public static OpCount TransposedConvolutionWithBias(ConvTranspose2d layer, CostContext shapes)
+    public static OpCount TransposedConvolutionWithBias(TransposedConvolution layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
         return TransposedConvolution(layer, shapes) + OpCount.FromFlops(layer.HasBias ? shapes.Output.Elements : 0);
@@ -131,17 +138,27 @@ public static class Rules
     /// <summary>A reduction that reads every input element once, counted as FLOPs (additions or comparisons).</summary>
     public static OpCount ReadsEveryInputFlops(Layer layer, CostContext shapes) => OpCount.FromFlops(shapes.Input.Elements);
 
-    /// <summary>Bilinear resizing: 4 multiplications and 3 additions per output element; nearest: none.</summary>
-    public static OpCount Interpolation(Resize layer, CostContext shapes)
+    /// <summary>
+    /// Interpolation: per output element a weighted sum of the T^k inputs it reads (T taps along each of
+    /// k interpolated axes: linear 2, bilinear 4, trilinear 8, bicubic 16), T^k multiplications and
+    /// T^k - 1 additions; nearest: none.
+    /// </summary>
+    public static OpCount Interpolation(Upsample layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromFlops(layer.Linear ? checked(7 * shapes.Output.Elements) : 0);
+        if (layer.Mode == InterpolationMode.Nearest)
+        {
+            return OpCount.Zero;
+        }
+
+        var reads = (long)Math.Pow(layer.Taps, layer.ModeRank);
+        return OpCount.FromFlops(checked(((2 * reads) - 1) * shapes.Output.Elements));
     }
 
     /// <summary>
-    /// The multiply-adds of a convolution: outputs x (input channels per group) x kernel area,
+    /// The multiply-adds of a convolution: outputs x (input channels per group) x kernel volume,
     /// the lecture's C_out*H'*W' * C_in*K*K / G.
     /// </summary>
-    public static long ConvolutionMacs(long outputElements, long inputChannelsPerGroup, long kernelArea) =>
-        checked(outputElements * inputChannelsPerGroup * kernelArea);
+    public static long ConvolutionMacs(long outputElements, long inputChannelsPerGroup, long kernelVolume) =>
+        checked(outputElements * inputChannelsPerGroup * kernelVolume);
 }

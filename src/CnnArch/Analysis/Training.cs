@@ -4,41 +4,9 @@ using CnnArch.Layers;
 
 namespace CnnArch.Analysis;
 
-/// <summary>
-/// How the backward pass of a layer kind is counted, from the forward count F of the convention and
-/// which gradients are needed (see docs/conventions.md, "Training compute").
-/// </summary>
-public enum BackwardRule
-{
-    /// <summary>No arithmetic: the gradient passes through or is split (Add, Concat, views).</summary>
-    PassThrough,
-
-    /// <summary>F for the input's gradient, when the input needs one (activations, pools, dropout, softmax).</summary>
-    InputGradient,
-
-    /// <summary>F per distinct input that needs a gradient (MatMul, Scale, element-wise products of two tensors).</summary>
-    PerInput,
-
-    /// <summary>
-    /// F for the input's gradient when the input needs one, plus F for the weights' gradient when the
-    /// layer is trainable (convolutions, linear layers, normalisations with affine weights).
-    /// </summary>
-    Weighted,
-}
-
-/// <summary>The table of backward rules per layer kind, and frozen-path matching.</summary>
+/// <summary>The backward count of a layer by its kind's <see cref="BackwardRule"/>, and frozen-path matching.</summary>
 public static class Backward
 {
-    /// <summary>The rule for <paramref name="layer"/>'s kind.</summary>
-    public static BackwardRule RuleFor(Layer layer) => layer switch
-    {
-        Conv2d or ConvTranspose2d or Linear or BatchNorm2d or LayerNorm or InstanceNorm2d => BackwardRule.Weighted,
-        Elementwise { Constant: not null, ConstantIsParameter: true } => BackwardRule.Weighted,
-        Elementwise { Constant: null } or MatMul or Scale => BackwardRule.PerInput,
-        Add or Concat or Flatten or Reshape or Transpose or Slice or Identity => BackwardRule.PassThrough,
-        _ => BackwardRule.InputGradient,
-    };
-
     /// <summary>
     /// The backward count of one layer: <paramref name="forward"/> is its forward count,
     /// <paramref name="inputsNeedingGradient"/> how many distinct inputs need a gradient (the network's

@@ -65,7 +65,7 @@ public static class EqualCostSolver
 
         var baseNetwork = Catalog.Create(info.Name, given);
         var baseInput = baseNetwork.DefaultInput ?? TensorShape.Chw(3, 224, 224);
-        var defaultText = byInput ? baseInput.Height.ToString(CultureInfo.InvariantCulture) : given.GetValueOrDefault(declared!.Name, declared.Default);
+        var defaultText = byInput ? baseInput.Resolution.ToString(CultureInfo.InvariantCulture) : given.GetValueOrDefault(declared!.Name, declared.Default);
         if (!double.TryParse(defaultText, NumberStyles.Float, CultureInfo.InvariantCulture, out var start) || !(start > 0))
         {
             throw new ArgumentException($"Parameter '{parameter}' of '{info.Name}' is not numeric (default '{defaultText}').", nameof(parameter));
@@ -85,7 +85,7 @@ public static class EqualCostSolver
             if (byInput)
             {
                 network = baseNetwork;
-                input = TensorShape.Chw(baseInput.Channels, (int)value, (int)value);
+                input = baseInput.WithResolution((int)value);
             }
             else
             {

@@ -85,8 +85,8 @@ public static class Scaling
         if (mode == ScaleMode.Resolution)
         {
             var network = Catalog.Create(preset, given);
-            var channels = network.DefaultInput?.Channels ?? 3;
-            return new ScaledDesign(solution.Preset, mode, best.Value, given, TensorShape.Chw(channels, (int)best.Value, (int)best.Value), best.Cost, network);
+            var input = (network.DefaultInput ?? TensorShape.Chw(3, 224, 224)).WithResolution((int)best.Value);
+            return new ScaledDesign(solution.Preset, mode, best.Value, given, input, best.Cost, network);
         }
 
         var settings = given.SetItem(solution.Parameter, text);
@@ -113,7 +113,7 @@ public static class Scaling
         var (width, depth) = (Base("width"), Base("depth"));
         var baseNetwork = Catalog.Create(info.Name, given);
         var baseInput = baseNetwork.DefaultInput ?? TensorShape.Chw(3, 224, 224);
-        var side = Math.Max(1, (int)Math.Round(baseInput.Height * Math.Pow(coefficients.Gamma, phi)));
+        var side = Math.Max(1, (int)Math.Round(baseInput.Resolution * Math.Pow(coefficients.Gamma, phi)));
         var settings = given
             .SetItem("width", Math.Round(width * Math.Pow(coefficients.Beta, phi), 4).ToString("R", C))
             .SetItem("depth", Math.Round(depth * Math.Pow(coefficients.Alpha, phi), 4).ToString("R", C));
@@ -124,7 +124,7 @@ public static class Scaling
         }
 
         var network = Catalog.Create(info.Name, settings);
-        var input = TensorShape.Chw(baseInput.Channels, side, side);
+        var input = baseInput.WithResolution(side);
         var measured = (cost ?? new DesignCost(CostKind.Macs)).Measure(network, input, convention);
         return new ScaledDesign(info.Name, ScaleMode.Compound, phi, settings, input, measured, network);
     }

@@ -7,8 +7,11 @@ namespace CnnArch.Layers;
 public abstract record Module;
 
 /// <summary>
-/// One node of the network graph. A layer knows its output shape and its own parameters given its
-/// input shapes; how much it costs is the business of a <see cref="Analysis.CostModel"/>.
+/// One node of the network graph, and everything CnnArch knows about its kind in one place: its
+/// output shape, parameters and buffers, sliding window, receptive-field step, backward rule, memory
+/// behaviour and latency class. Each is abstract here, so a new kind that leaves one out does not
+/// build; what a layer costs in a counting convention is the business of a
+/// <see cref="Analysis.CostModel"/>, a table beside the kinds.
 /// </summary>
 public abstract record Layer : Module
 {
@@ -21,38 +24,55 @@ public abstract record Layer : Module
     /// <summary>How many inputs the layer takes at most (1 for all but joins).</summary>
     public virtual int MaxInputs => 1;
 
+    /// <summary>True when the layer may write its output over its input (an in-place ReLU).</summary>
+    public virtual bool IsInPlace => false;
+
     /// <summary>The output shape for these input shapes.</summary>
     /// <exception cref="InvalidNetworkException">The inputs do not fit the layer; the message gives the numbers.</exception>
     public abstract TensorShape InferShape(IReadOnlyList<TensorShape> inputs);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm affine) for these inputs.</summary>
-    public virtual long Parameters(IReadOnlyList<TensorShape> inputs) => 0;
+    /// <summary>Trainable parameters (weights, biases, affine scales) for these inputs.</summary>
+    public abstract long Parameters(IReadOnlyList<TensorShape> inputs);
 
-    /// <summary>Non-trainable state (BatchNorm running mean, variance and step counter).</summary>
-    public virtual long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
+    /// <summary>Non-trainable state (BatchNorm's running mean, variance and step counter) for these inputs.</summary>
+    public abstract long Buffers(IReadOnlyList<TensorShape> inputs);
 
-    /// <summary>True when the layer may write its output over its input (an in-place ReLU).</summary>
-    public virtual bool IsInPlace => false;
+    /// <summary>Kernel, stride, padding, dilation and groups of a convolution or pool; null for layers without a sliding window.</summary>
+    public abstract LayerWindow? Window { get; }
+
+    /// <summary>
+    /// The receptive field of this layer's output, given <paramref name="field"/>, the field of its
+    /// (widest) input, and <paramref name="input"/>, the shape of its first input: a window widens it,
+    /// a global pool or flatten sees the whole map, an element-wise layer keeps it.
+    /// </summary>
+    public abstract ReceptiveField FieldAfter(ReceptiveField field, TensorShape input);
+
+    /// <summary>How its backward pass is counted from its forward count.</summary>
+    public abstract BackwardRule Backward { get; }
+
+    /// <summary>Whether its output has storage of its own, what it keeps for backward, and its workspace, one sample.</summary>
+    public abstract MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output);
+
+    /// <summary>How it runs on a device, for the latency model; null only for an operation CnnArch has no model of.</summary>
+    public abstract KernelClass? LatencyClass(TensorShape input);
 
     /// <summary>Throws the standard error for a layer whose input does not fit.</summary>
     protected static InvalidNetworkException Invalid(string problem) => new(null, problem);
 
-    /// <summary>The single input, which must be a C x H x W feature map.</summary>
-    protected TensorShape FeatureMap(IReadOnlyList<TensorShape> inputs)
+    /// <summary>The single input, which must be a feature map of <paramref name="spatialRank"/> spatial axes (C x L, C x H x W or C x D x H x W).</summary>
+    protected TensorShape FeatureMap(IReadOnlyList<TensorShape> inputs, int spatialRank)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var x = inputs[0];
-        return x.IsFeatureMap ? x : throw Invalid($"{Kind} needs a C x H x W input, got {x}.");
+        return x.IsMap(spatialRank) ? x : throw Invalid($"{Kind} needs a {MapForm(spatialRank)} input, got {x}.");
     }
-}
 
-/// <summary>A layer that leaves the shape as it is: activations, normalisations, dropout, identity.</summary>
-public abstract record ShapePreservingLayer : Layer
-{
-    /// <inheritdoc/>
-    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    /// <summary>How a feature map of <paramref name="spatialRank"/> spatial axes is written: C x L, C x H x W, C x D x H x W.</summary>
+    protected internal static string MapForm(int spatialRank) => spatialRank switch
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        return inputs[0];
-    }
+        1 => "C x L",
+        2 => "C x H x W",
+        3 => "C x D x H x W",
+        _ => $"C x {spatialRank} spatial axes",
+    };
 }

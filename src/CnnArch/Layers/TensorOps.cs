@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace CnnArch.Layers;
 
@@ -29,6 +30,31 @@ public static class TensorOps
     }
 }
 
+/// <summary>
+/// A layer that only rearranges its one input (a view or a copy): no parameters, no window, its
+/// backward only routes the gradient, and every output element sees what the element it came from saw.
+/// </summary>
+public abstract record DataMovement : Layer
+{
+    /// <inheritdoc/>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override LayerWindow? Window => null;
+
+    /// <summary>
+    /// The field of the element each output element came from. Fields are kept per axis of the
+    /// network's input, so a layer that moves axes (a transpose, a reshape) leaves them as they were.
+    /// </summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input) => field;
+
+    /// <inheritdoc/>
+    public override BackwardRule Backward => BackwardRule.PassThrough;
+}
+
 /// <summary>The arithmetic of an <see cref="Elementwise"/> layer.</summary>
 public enum ElementwiseOp
 {
@@ -52,7 +78,7 @@ public enum ElementwiseOp
 /// A broadcasting element-wise operation of two tensors, or of one tensor and a stored constant
 /// (<see cref="Constant"/>). Residual additions of equal shapes use <see cref="Add"/>, SE gates <see cref="Scale"/>.
 /// </summary>
-public sealed record Elementwise : Layer
+public sealed record Elementwise : Join
 {
     /// <summary>The operation.</summary>
     public required ElementwiseOp Op { get; init; }
@@ -81,10 +107,23 @@ public sealed record Elementwise : Layer
 
     /// <inheritdoc/>
     public override long Parameters(IReadOnlyList<TensorShape> inputs) => ConstantIsParameter && Constant is { } c ? c.Elements : 0;
+
+    /// <summary>With a learned operand: input and weight gradients; of two tensors: one gradient per operand; with a literal: the input's.</summary>
+    public override BackwardRule Backward =>
+        Constant is null ? BackwardRule.PerInput
+        : ConstantIsParameter ? BackwardRule.Weighted
+        : BackwardRule.InputGradient;
+
+    /// <summary>Sums and differences save nothing; products, quotients and powers save the tensors they read (mul, div, pow in derivatives.yaml).</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) =>
+        Op is ElementwiseOp.Add or ElementwiseOp.Sub ? MemoryBehavior.Allocates : MemoryBehavior.SavingInputs(Constant is null ? 2 : 1);
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Elementwise;
 }
 
 /// <summary>A product of two tensors, [..., M, K] x [..., K, N], as <c>torch.matmul</c>: output elements x K multiply-adds.</summary>
-public sealed record MatMul : Layer
+public sealed record MatMul : Join
 {
     /// <inheritdoc/>
     public override int MinInputs => 2;
@@ -108,63 +147,19 @@ public sealed record MatMul : Layer
         var lead = a.Rank > 2 || b.Rank > 2 ? batch.Dims.ToArray() : [];
         return TensorShape.Of([.. lead, a.Dims[^2], b.Dims[^1]]);
     }
-}
 
-/// <summary>A transposed convolution, as <c>nn.ConvTranspose2d</c>: H' = (H - 1) * S - pads + D * (K - 1) + output padding + 1.</summary>
-public sealed record ConvTranspose2d : Layer
-{
-    /// <summary>Output channels.</summary>
-    public required int OutChannels { get; init => field = Guard.Positive(value, nameof(OutChannels)); }
+    /// <summary>Each operand's gradient is a product of the same size.</summary>
+    public override BackwardRule Backward => BackwardRule.PerInput;
 
-    /// <summary>Kernel size; default 3x3.</summary>
-    public Size2D Kernel { get; init => field = value.RequirePositive(nameof(Kernel)); } = 3;
-
-    /// <summary>Stride; default 1.</summary>
-    public Size2D Stride { get; init => field = value.RequirePositive(nameof(Stride)); } = Size2D.One;
-
-    /// <summary>Padding removed from each side of the output.</summary>
-    public Padding2D Padding { get; init => field = value.RequireNonNegative(nameof(Padding)); }
-
-    /// <summary>Extra rows and columns added on one side; default none.</summary>
-    public Size2D OutputPadding { get; init; } = new(0, 0);
-
-    /// <summary>Dilation; default 1.</summary>
-    public Size2D Dilation { get; init => field = value.RequirePositive(nameof(Dilation)); } = Size2D.One;
-
-    /// <summary>Groups; default 1.</summary>
-    public int Groups { get; init => field = Guard.Positive(value, nameof(Groups)); } = 1;
-
-    /// <summary>Whether each output channel has a bias; default true.</summary>
-    public bool HasBias { get; init; } = true;
+    /// <summary>Saves both operands.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.SavingInputs(2);
 
     /// <inheritdoc/>
-    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
-    {
-        var x = FeatureMap(inputs);
-        if (x.Channels % Groups != 0 || OutChannels % Groups != 0)
-        {
-            throw Invalid($"groups {Groups} do not divide {x.Channels} input and {OutChannels} output channels.");
-        }
-
-        long Side(int n, int k, int s, int pads, int d, int extra) => checked(((long)(n - 1) * s) - pads + ((long)d * (k - 1)) + extra + 1);
-        var h = Side(x.Height, Kernel.Height, Stride.Height, Padding.Vertical, Dilation.Height, OutputPadding.Height);
-        var w = Side(x.Width, Kernel.Width, Stride.Width, Padding.Horizontal, Dilation.Width, OutputPadding.Width);
-        return h >= 1 && w >= 1 && h <= int.MaxValue && w <= int.MaxValue
-            ? TensorShape.Chw(OutChannels, (int)h, (int)w)
-            : throw Invalid($"ConvTranspose2d gives an output of {h}x{w} from {x}.");
-    }
-
-    /// <summary>C_in x C_out / G x K_h x K_w weights, plus C_out biases.</summary>
-    public override long Parameters(IReadOnlyList<TensorShape> inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var weights = checked((long)inputs[0].Channels * (OutChannels / Groups) * Kernel.Area);
-        return HasBias ? checked(weights + OutChannels) : weights;
-    }
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.MatrixMultiply;
 }
 
 /// <summary>A view with other dimensions (reshape, squeeze, unsqueeze, flatten at another axis); one dimension may be -1, inferred.</summary>
-public sealed record Reshape : Layer
+public sealed record Reshape : DataMovement
 {
     /// <summary>The target dimensions, batch excluded; at most one is -1.</summary>
     public required ImmutableArray<int> Dims { get; init; }
@@ -183,10 +178,16 @@ public sealed record Reshape : Layer
 
         return TensorShape.Of([.. Dims.Select(d => d == -1 ? checked((int)(total / known)) : d)]);
     }
+
+    /// <summary>A view of its contiguous input (PyTorch's view/reshape).</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.View;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.View;
 }
 
 /// <summary>A permutation of the dimensions (batch excluded): a copy, no arithmetic.</summary>
-public sealed record Transpose : Layer
+public sealed record Transpose : DataMovement
 {
     /// <summary>Output dimension i is input dimension Perm[i].</summary>
     public required ImmutableArray<int> Perm { get; init; }
@@ -203,10 +204,16 @@ public sealed record Transpose : Layer
 
         return TensorShape.Of([.. Perm.Select(p => x.Dims[p])]);
     }
+
+    /// <summary>A new, contiguous tensor; nothing saved.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
 }
 
 /// <summary>A strided slice along some axes (batch excluded), as ONNX Slice and Split: a view, no arithmetic.</summary>
-public sealed record Slice : Layer
+public sealed record Slice : DataMovement
 {
     /// <summary>(axis, start, end, step) per sliced axis; negative start and end count from the end, as Python.</summary>
     public required ImmutableArray<(int Axis, long Start, long End, long Step)> Ranges { get; init; }
@@ -232,10 +239,16 @@ public sealed record Slice : Layer
 
         return TensorShape.Of(dims);
     }
+
+    /// <summary>A view of its input (PyTorch's slicing and chunk); its backward writes the gradient into a new tensor of the input's size.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.View with { PassesGradient = false };
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.View;
 }
 
 /// <summary>Padding of every dimension (batch excluded): a copy, no arithmetic.</summary>
-public sealed record Pad : Layer
+public sealed record Pad : DataMovement
 {
     /// <summary>Elements added before each dimension.</summary>
     public required ImmutableArray<int> Before { get; init; }
@@ -255,23 +268,194 @@ public sealed record Pad : Layer
 
         return TensorShape.Of([.. x.Dims.Select((d, i) => checked(d + Before[i] + After[i]))]);
     }
+
+    /// <summary>Padding before a spatial axis moves the start of every window by that much.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (input.SpatialRank is < 1 or > SpatialSize.MaxRank || Before.Length != input.Rank)
+        {
+            return field;
+        }
+
+        var before = Before.AsSpan()[1..];
+        var after = new int[before.Length];
+        return field.Through(new LayerWindow(SpatialSize.Uniform(1).At(before.Length, "kernel"), SpatialSize.Uniform(1).At(before.Length, "stride"), SpatialPadding.Of(before, after), SpatialSize.Uniform(1).At(before.Length, "dilation"), 1));
+    }
+
+    /// <summary>A new tensor; nothing saved.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
 }
 
-/// <summary>Resizing the height and width of a feature map (upsampling), as ONNX Resize.</summary>
-public sealed record Resize : Layer
+/// <summary>How <see cref="Upsample"/> fills the new positions.</summary>
+public enum InterpolationMode
 {
-    /// <summary>The output height and width.</summary>
-    public required Size2D OutputSize { get; init => field = value.RequirePositive(nameof(OutputSize)); }
+    /// <summary>The nearest input: no arithmetic.</summary>
+    Nearest,
 
-    /// <summary>Whether values are interpolated linearly (else the nearest is taken).</summary>
-    public bool Linear { get; init; }
+    /// <summary>Linear between the 2 neighbours along the one axis of a 1-D map.</summary>
+    Linear,
+
+    /// <summary>Linear along height and width (4 neighbours) of a 2-D map.</summary>
+    Bilinear,
+
+    /// <summary>Cubic along height and width (16 neighbours) of a 2-D map.</summary>
+    Bicubic,
+
+    /// <summary>Linear along depth, height and width (8 neighbours) of a 3-D map.</summary>
+    Trilinear,
+}
+
+/// <summary>
+/// Resizing a feature map of any rank to a size or by a scale factor, as <c>nn.Upsample</c>,
+/// <c>F.interpolate</c> and ONNX Resize. Output extent per axis: the given size, or floor(N x scale).
+/// </summary>
+public sealed record Upsample : DataMovement
+{
+    /// <summary>The output extent per spatial axis (uniform: the same along every axis); null when <see cref="ScaleFactor"/> gives it.</summary>
+    public SpatialSize? Size { get; init => field = value?.RequirePositive(nameof(Size)); }
+
+    /// <summary>The factor per spatial axis, one value for every axis or one per axis; empty when <see cref="Size"/> gives the output.</summary>
+    public ImmutableArray<double> ScaleFactor { get; init; } = [];
+
+    /// <summary>How new positions are filled; default nearest, as PyTorch.</summary>
+    public InterpolationMode Mode { get; init; }
+
+    /// <summary>The spatial axes a mode interpolates along (linear 1, bilinear and bicubic 2, trilinear 3); 0 for nearest, which takes any rank.</summary>
+    public int ModeRank => Mode switch
+    {
+        InterpolationMode.Linear => 1,
+        InterpolationMode.Bilinear or InterpolationMode.Bicubic => 2,
+        InterpolationMode.Trilinear => 3,
+        _ => 0,
+    };
+
+    /// <summary>The inputs each output reads along one axis: nearest 1, linear modes 2, cubic 4.</summary>
+    public int Taps => Mode switch
+    {
+        InterpolationMode.Nearest => 1,
+        InterpolationMode.Bicubic => 4,
+        _ => 2,
+    };
 
     /// <inheritdoc/>
     public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
     {
-        var x = FeatureMap(inputs);
-        return TensorShape.Chw(x.Channels, OutputSize.Height, OutputSize.Width);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var x = inputs[0];
+        var rank = x.SpatialRank;
+        if (rank is < 1 or > SpatialSize.MaxRank || (ModeRank > 0 && ModeRank != rank))
+        {
+            var need = ModeRank > 0 ? MapForm(ModeRank) : "feature map";
+            throw Invalid($"{Mode.ToString().ToLowerInvariant()} upsampling needs a {need} input, got {x}.");
+        }
+
+        if (Size is null == ScaleFactor.IsDefaultOrEmpty)
+        {
+            throw Invalid("Upsample needs either a size or a scale factor, not both.");
+        }
+
+        if (!ScaleFactor.IsDefaultOrEmpty && ScaleFactor.Length != 1 && ScaleFactor.Length != rank)
+        {
+            throw Invalid($"{ScaleFactor.Length} scale factors do not fit the {rank} spatial axes of a {x} tensor.");
+        }
+
+        Span<int> dims = stackalloc int[rank + 1];
+        dims[0] = x.Channels;
+        if (Size is { IsUniform: false } given && given.Rank != rank)
+        {
+            throw Invalid($"a size of {given.Rank} values ({given}) does not fit the {rank} spatial axes of a {x} tensor.");
+        }
+
+        var size = Size?.At(rank, nameof(Size));
+        for (var axis = 0; axis < rank; axis++)
+        {
+            if (size is { } s)
+            {
+                dims[axis + 1] = s[axis];
+                continue;
+            }
+
+            var factor = ScaleFactor.Length == 1 ? ScaleFactor[0] : ScaleFactor[axis];
+            var n = Math.Floor(x.Spatial(axis) * factor);
+            dims[axis + 1] = double.IsFinite(factor) && n is >= 1 and <= int.MaxValue
+                ? (int)n
+                : throw Invalid($"scaling the {SlidingWindow.AxisName(rank, axis)} {x.Spatial(axis)} by {factor.ToString(CultureInfo.InvariantCulture)} gives no valid size.");
+        }
+
+        return TensorShape.Of(dims);
     }
+
+    /// <summary>
+    /// An upsampling by a whole factor N'/N per axis: the jump shrinks by it and each output sees its
+    /// <see cref="Taps"/> inputs. A resize by any other ratio is treated as adaptive pooling to the output
+    /// size: each output sees the input cells its window overlaps.
+    /// </summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var output = InferShape([input]);
+        var rank = input.SpatialRank;
+        Span<int> factor = stackalloc int[rank];
+        for (var axis = 0; axis < rank; axis++)
+        {
+            var (n, m) = (input.Spatial(axis), output.Spatial(axis));
+            if (m < n || m % n != 0)
+            {
+                return field.Adaptive(input, output.SpatialSize);
+            }
+
+            factor[axis] = m / n;
+        }
+
+        var taps = SpatialSize.Uniform(Taps).At(rank, "taps");
+        return field.Upsampled(SpatialSize.Of(factor), taps, SpatialSize.Uniform(Taps / 2).At(rank, "offset"));
+    }
+
+    /// <summary>The gradient of each input is the sum over the outputs that read it: as much arithmetic as the forward.</summary>
+    public override BackwardRule Backward => BackwardRule.InputGradient;
+
+    /// <summary>A new tensor; the backward needs only the sizes.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
+}
+
+/// <summary>
+/// Rearranges C x r^2 channels of a 2-D map into an r-times larger map of C channels (Shi et al. 2016),
+/// as <c>nn.PixelShuffle</c>: a copy, no arithmetic.
+/// </summary>
+public sealed record PixelShuffle : DataMovement
+{
+    /// <summary>The upscale factor r.</summary>
+    public required int UpscaleFactor { get; init => field = Guard.Positive(value, nameof(UpscaleFactor)); }
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        var x = FeatureMap(inputs, 2);
+        var r2 = checked(UpscaleFactor * UpscaleFactor);
+        return x.Channels % r2 == 0
+            ? TensorShape.Chw(x.Channels / r2, checked(x.Spatial(0) * UpscaleFactor), checked(x.Spatial(1) * UpscaleFactor))
+            : throw Invalid($"PixelShuffle by {UpscaleFactor} needs channels divisible by {r2}, got {x.Channels}.");
+    }
+
+    /// <summary>Each output pixel is one input pixel, on a grid r times finer.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.Upsampled(new SpatialSize(UpscaleFactor, UpscaleFactor), new SpatialSize(1, 1), new SpatialSize(0, 0));
+    }
+
+    /// <summary>A new tensor; nothing saved.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
 }
 
 /// <summary>The mean over some axes (batch excluded), as ONNX ReduceMean; global average pooling uses <see cref="AdaptiveAvgPool2d"/>.</summary>
@@ -296,52 +480,44 @@ public sealed record ReduceMean : Layer
         var dims = x.Dims.Select((d, i) => Axes.Contains(i) ? (KeepDims ? 1 : 0) : d).Where(d => d > 0).ToArray();
         return dims.Length == 0 ? TensorShape.Vector(1) : TensorShape.Of(dims);
     }
-}
-
-/// <summary>Global max pooling, as <c>nn.AdaptiveMaxPool2d(1)</c> and ONNX GlobalMaxPool.</summary>
-public sealed record GlobalMaxPool2d : Layer
-{
-    /// <summary>The one instance.</summary>
-    public static GlobalMaxPool2d Instance { get; } = new();
 
     /// <inheritdoc/>
-    public override string Kind => "AdaptiveMaxPool2d";
+    public override long Parameters(IReadOnlyList<TensorShape> inputs) => 0;
 
     /// <inheritdoc/>
-    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs) => TensorShape.Chw(FeatureMap(inputs).Channels, 1, 1);
-}
-
-/// <summary>Layer normalisation over the trailing dimensions from <see cref="Axis"/> (batch excluded), as <c>nn.LayerNorm</c>.</summary>
-public sealed record LayerNorm : ShapePreservingLayer
-{
-    /// <summary>The first normalised axis; default the last.</summary>
-    public int Axis { get; init; } = -1;
-
-    /// <summary>Whether a bias is learned beside the scale; default true.</summary>
-    public bool HasBias { get; init; } = true;
+    public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
 
     /// <inheritdoc/>
-    public override long Parameters(IReadOnlyList<TensorShape> inputs)
+    public override LayerWindow? Window => null;
+
+    /// <summary>Each reduced spatial axis is seen whole.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var x = inputs[0];
-        var from = Axis < 0 ? x.Rank + Axis : Axis;
-        var normalised = x.Dims.Skip(from).Aggregate(1L, (a, d) => checked(a * d));
-        return HasBias ? checked(2 * normalised) : normalised;
-    }
-}
+        ArgumentNullException.ThrowIfNull(field);
+        var mask = 0;
+        foreach (var a in Axes)
+        {
+            mask |= a >= 1 ? 1 << (a - 1) : 0;
+        }
 
-/// <summary>Instance normalisation: per sample and channel, with a learned scale and shift per channel.</summary>
-public sealed record InstanceNorm2d : ShapePreservingLayer
-{
+        return mask == 0 || input.SpatialRank < 1 ? field : field.Whole(input, mask);
+    }
+
     /// <inheritdoc/>
-    public override long Parameters(IReadOnlyList<TensorShape> inputs) => checked(2L * FeatureMap(inputs).Channels);
+    public override BackwardRule Backward => BackwardRule.InputGradient;
+
+    /// <summary>A new tensor; the backward needs only the sizes.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Reduction;
 }
 
 /// <summary>
 /// An operation CnnArch has no model of (an unknown ONNX operator). Its output is assumed to have the
 /// shape of its first input, so the analysis can go on; no convention has a rule for it, so every
-/// report lists it as uncounted.
+/// report lists it as uncounted: its operations, its memory, its latency and the receptive field
+/// after it are unknown.
 /// </summary>
 public sealed record Opaque : Layer
 {
@@ -363,4 +539,25 @@ public sealed record Opaque : Layer
         ArgumentNullException.ThrowIfNull(inputs);
         return inputs.Count > 0 ? inputs[0] : throw Invalid($"the unknown operator {Operator} reads no tensor whose shape could stand for its output.");
     }
+
+    /// <summary>Unknown; its parameters, if any, are counted where the importer can see them as initializers.</summary>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override LayerWindow? Window => null;
+
+    /// <summary>Unknown.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input) => ReceptiveField.Unknown;
+
+    /// <summary>Counted from its forward count, which is unknown: the row says uncounted.</summary>
+    public override BackwardRule Backward => BackwardRule.InputGradient;
+
+    /// <summary>Unknown: memory reports list it as uncounted.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Unknown;
+
+    /// <summary>Unknown: latency reports list it as uncounted.</summary>
+    public override KernelClass? LatencyClass(TensorShape input) => null;
 }

@@ -8,7 +8,7 @@ namespace CnnArch.Memory;
 /// <summary>
 /// Estimates memory by walking the graph at the level of storages: a tensor stays alive until its last
 /// consumer has run; in-place operations and views share their input's storage; training keeps what
-/// each layer saves for backward (<see cref="SavedTensors"/>) until that layer's backward has run.
+/// each layer saves for backward (<see cref="Layer.Memory"/>) until that layer's backward has run.
 /// </summary>
 public static class MemoryAnalyzer
 {
@@ -150,20 +150,22 @@ public static class MemoryAnalyzer
         var outputValue = Value(network.Output);
         var parameterBytes = new long[n];
         var bufferBytes = new long[n];
+        var behaviors = new MemoryBehavior[n];
         for (var i = 0; i < n; i++)
         {
             var ins = inputsOf[i].Select(v => shapeOf[v]).ToArray();
             parameterBytes[i] = checked(nodes[i].Layer.Parameters(ins) * weightBytes);
             bufferBytes[i] = checked(nodes[i].Layer.Buffers(ins) * 4);
+            behaviors[i] = nodes[i].Layer.Memory(ins, shapes[i]);
         }
 
         // Frozen parameters get no gradient and no optimizer state.
         var frozen = Analysis.Backward.FrozenNodes(network, o.Frozen);
         var trainableBytes = parameterBytes.Select((b, i) => frozen[i] ? 0 : b).ToArray();
-        long Workspace(int i) => Round(checked(SavedTensors.WorkspaceElements(nodes[i].Layer, shapeOf[inputsOf[i][0]], shapes[i].Elements) * o.Batch * actBytes));
-        var inference = Inference(network, inputsOf, outputValue, shapeOf, TensorBytes, Workspace);
+        long Workspace(int i) => Round(checked(behaviors[i].WorkspaceElements * o.Batch * actBytes));
+        var inference = Inference(network, behaviors, inputsOf, outputValue, shapeOf, TensorBytes, Workspace);
         var (training, saved) = withTraining
-            ? Training(network, inputsOf, outputValue, shapeOf, trainableBytes, TensorBytes, Round, actBytes, o.Batch, Workspace)
+            ? Training(network, behaviors, inputsOf, outputValue, shapeOf, trainableBytes, TensorBytes, Round, actBytes, o.Batch, Workspace)
             : (new TrainingMemory(0, 0, 0, string.Empty, false, 0, 0, 0), new long[n]);
 
         var totalParams = parameterBytes.Sum();
@@ -173,7 +175,7 @@ public static class MemoryAnalyzer
         var layers = ImmutableArray.CreateBuilder<LayerMemory>(n);
         for (var i = 0; i < n; i++)
         {
-            layers.Add(new LayerMemory(nodes[i].Path, nodes[i].Layer.Kind, TensorBytes(shapes[i]), !SavedTensors.AliasesInput(nodes[i].Layer, training: false),
+            layers.Add(new LayerMemory(nodes[i].Path, nodes[i].Layer.Kind, TensorBytes(shapes[i]), !behaviors[i].AliasesInputAtInference,
                 parameterBytes[i], bufferBytes[i], saved[i]) { WorkspaceBytes = Workspace(i) });
         }
 
@@ -192,26 +194,28 @@ public static class MemoryAnalyzer
                 PeakBytes = checked(totalParams + totalBuffers + inputBytes + optimizerState + training.ForwardBackwardPeakBytes),
             },
             Layers = layers.MoveToImmutable(),
+            Uncounted = [.. nodes.Where((_, i) => !behaviors[i].IsKnown).Select(node => node.Path)],
         };
     }
 
     // Storage of every value: a new one per allocating node, the input's for in-place ops and views.
-    private static int[] Storages(ImmutableArray<Node> nodes, int[][] inputsOf, bool training)
+    private static int[] Storages(MemoryBehavior[] behaviors, int[][] inputsOf, bool training)
     {
-        var storage = new int[nodes.Length + 1];
-        for (var i = 0; i < nodes.Length; i++)
+        var storage = new int[behaviors.Length + 1];
+        for (var i = 0; i < behaviors.Length; i++)
         {
-            storage[i + 1] = SavedTensors.AliasesInput(nodes[i].Layer, training) ? storage[inputsOf[i][0]] : i + 1;
+            var aliases = training ? behaviors[i].AliasesInputInTraining : behaviors[i].AliasesInputAtInference;
+            storage[i + 1] = aliases && inputsOf[i].Length > 0 ? storage[inputsOf[i][0]] : i + 1;
         }
 
         return storage;
     }
 
-    private static InferenceMemory Inference(Network network, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, Func<TensorShape, long> bytes, Func<int, long> workspace)
+    private static InferenceMemory Inference(Network network, MemoryBehavior[] behaviors, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, Func<TensorShape, long> bytes, Func<int, long> workspace)
     {
         var nodes = network.Nodes;
         var n = nodes.Length;
-        var storage = Storages(nodes, inputsOf, training: false);
+        var storage = Storages(behaviors, inputsOf, training: false);
         var lastUse = LastUses(network, inputsOf, storage, outputValue);
         var freedAfter = FreedAfter(lastUse, n);
         long live = 0, peak = 0, sum = 0;
@@ -292,12 +296,12 @@ public static class MemoryAnalyzer
     }
 
     private static (TrainingMemory Memory, long[] SavedPerLayer) Training(
-        Network network, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, long[] parameterBytes,
+        Network network, MemoryBehavior[] behaviors, int[][] inputsOf, int outputValue, TensorShape[] shapeOf, long[] parameterBytes,
         Func<TensorShape, long> bytes, Func<long, long> round, int actBytes, int batch, Func<int, long> workspace)
     {
         var nodes = network.Nodes;
         var n = nodes.Length;
-        var storage = Storages(nodes, inputsOf, training: true);
+        var storage = Storages(behaviors, inputsOf, training: true);
         var lastUse = LastUses(network, inputsOf, storage, outputValue);
         var freedAfter = FreedAfter(lastUse, n);
 
@@ -321,9 +325,8 @@ public static class MemoryAnalyzer
                 continue;
             }
 
-            var shape = shapeOf[i + 1];
-            var rule = SavedTensors.For(nodes[i].Layer, inputsOf[i].Length, shape.Elements, shape.IsFeatureMap || shape.Rank == 1 ? shape.Channels : 1);
-            var values = rule.InputIndices.Select(k => inputsOf[i][k]).Concat(rule.SavesOutput ? [i + 1] : []);
+            var rule = behaviors[i];
+            var values = inputsOf[i].Where((_, k) => rule.SavesInput(k)).Concat(rule.SavesOutput ? [i + 1] : []);
             foreach (var s in values.Select(v => storage[v]).Where(s => s != 0).Distinct())
             {
                 savedBy[i].Add(s);
@@ -335,7 +338,7 @@ public static class MemoryAnalyzer
                 }
             }
 
-            extras[i] = checked(round(rule.ExtraBytes * batch) + round(rule.ExtraFloats * batch * actBytes));
+            extras[i] = checked(round(rule.SavedExtraBytes * batch) + round(rule.SavedExtraElements * batch * actBytes));
             savedPerLayer[i] += extras[i];
         }
 
@@ -406,7 +409,7 @@ public static class MemoryAnalyzer
                 continue;
             }
 
-            var passThrough = nodes[i].Layer is Add or Concat or Flatten or Identity || (nodes[i].Layer is Dropout d && d.P == 0);
+            var passThrough = behaviors[i].PassesGradient;
             long transient = 0;
             foreach (var u in inputsOf[i].Distinct().Where(u => requiresGrad[u]))
             {

@@ -70,4 +70,11 @@ public sealed record MemoryReport
 
     /// <summary>Per-layer shares, in execution order.</summary>
     public required ImmutableArray<LayerMemory> Layers { get; init; }
+
+    /// <summary>
+    /// Layers of a kind whose memory behaviour CnnArch does not know (an unknown ONNX operator): each is
+    /// taken to allocate its output and save nothing for backward, so the estimate may be short by what
+    /// they really keep.
+    /// </summary>
+    public ImmutableArray<string> Uncounted { get; init; } = [];
 }

@@ -7,7 +7,7 @@ using MathNet.Numerics.Optimization;
 namespace CnnArch.Performance;
 
 /// <summary>A convolution timed alone on a device: its configuration, batch, precision and milliseconds per call.</summary>
-public sealed record ConvMeasurement(int InChannels, int Height, int Width, int OutChannels, Size2D Kernel, Size2D Stride, Padding2D Padding, int Groups, bool Bias, int Batch, Precision Precision, double Milliseconds)
+public sealed record ConvMeasurement(int InChannels, int Height, int Width, int OutChannels, SpatialSize Kernel, SpatialSize Stride, SpatialPadding Padding, int Groups, bool Bias, int Batch, Precision Precision, double Milliseconds)
 {
     /// <summary>The convolution as a one-layer network.</summary>
     public Network Network() => Graph.Network.Create(

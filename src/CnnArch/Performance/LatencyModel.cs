@@ -6,37 +6,6 @@ using CnnArch.Layers;
 
 namespace CnnArch.Performance;
 
-/// <summary>How a layer runs on a GPU, which decides its peak, its efficiency and whether it launches a kernel.</summary>
-public enum KernelClass
-{
-    /// <summary>A dense convolution (groups = 1) or a transposed one: implicit GEMM on tensor cores.</summary>
-    Convolution,
-
-    /// <summary>A grouped convolution (1 &lt; groups &lt; channels), as ResNeXt's.</summary>
-    GroupedConvolution,
-
-    /// <summary>A depthwise convolution (groups = channels), as MobileNet's.</summary>
-    DepthwiseConvolution,
-
-    /// <summary>A linear layer or a matrix product.</summary>
-    MatrixMultiply,
-
-    /// <summary>An element-wise kernel: activations, additions, scales.</summary>
-    Elementwise,
-
-    /// <summary>A normalisation kernel: batch norm at inference, instance, layer and local response norms.</summary>
-    Normalization,
-
-    /// <summary>A pooling or reduction kernel.</summary>
-    Reduction,
-
-    /// <summary>A copy: concatenation, padding, resizing, transposition.</summary>
-    Copy,
-
-    /// <summary>A view of its input (flatten, reshape, slice, identity, dropout at inference): no kernel, no time.</summary>
-    View,
-}
-
 /// <summary>What to predict: a device, a precision, a batch, and whether an eager framework's per-kernel costs count.</summary>
 public sealed record LatencyOptions
 {
@@ -205,21 +174,12 @@ public static class LatencyModel
         };
     }
 
-    /// <summary>The class of a layer, or null when no rule covers its kind.</summary>
-    public static KernelClass? Classify(Layer layer, TensorShape input) => layer switch
+    /// <summary>The class of a layer (<see cref="Layer.LatencyClass"/>), or null for an operation CnnArch has no model of.</summary>
+    public static KernelClass? Classify(Layer layer, TensorShape input)
     {
-        Conv2d c when c.Groups == 1 => KernelClass.Convolution,
-        Conv2d c when input.IsFeatureMap && c.Groups == input.Channels => KernelClass.DepthwiseConvolution,
-        Conv2d => KernelClass.GroupedConvolution,
-        ConvTranspose2d => KernelClass.Convolution,
-        Linear or MatMul => KernelClass.MatrixMultiply,
-        BatchNorm2d or InstanceNorm2d or LayerNorm or LocalResponseNorm => KernelClass.Normalization,
-        Activation or Add or Scale or Elementwise or Softmax => KernelClass.Elementwise,
-        Pool2d or AdaptiveAvgPool2d or GlobalMaxPool2d or ReduceMean => KernelClass.Reduction,
-        Concat or Pad or Resize or Transpose => KernelClass.Copy,
-        Flatten or Reshape or Identity or Dropout or Slice => KernelClass.View,
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(layer);
+        return layer.LatencyClass(input);
+    }
 
     // A layer reduced to what the model needs, computed once per network and batch.
     internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN);
@@ -240,8 +200,7 @@ public static class LatencyModel
             // The GEMM a convolution or a linear layer runs: M rows (batch x positions) by N columns (outputs).
             var n = layer switch
             {
-                Conv2d c => c.OutChannels,
-                ConvTranspose2d t => t.OutChannels,
+                ConvolutionBase c => c.OutChannels,
                 Linear l => l.OutFeatures,
                 _ => row.Output.Rank > 0 ? row.Output.Dims[^1] : 1,
             };

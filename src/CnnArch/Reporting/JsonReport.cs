@@ -68,18 +68,7 @@ public static class JsonReport
             w.WriteBoolean("module", layer.IsModule);
             w.WriteBoolean("counted", layer.IsCounted);
             w.WriteBoolean("auxiliary", layer.IsAuxiliary);
-            w.WriteStartObject("receptiveField");
-            w.WriteNumber("size", layer.ReceptiveField.Size);
-            w.WriteNumber("stride", layer.ReceptiveField.Stride);
-            w.WriteNumber("padding", layer.ReceptiveField.Padding);
-            if (layer.ReceptiveField.Horizontal != layer.ReceptiveField.Vertical)
-            {
-                w.WriteNumber("sizeWidth", layer.ReceptiveField.Horizontal.Size);
-                w.WriteNumber("strideWidth", layer.ReceptiveField.Horizontal.Stride);
-                w.WriteNumber("paddingWidth", layer.ReceptiveField.Horizontal.Padding);
-            }
-
-            w.WriteEndObject();
+            WriteField(w, layer.ReceptiveField);
             w.WriteNumber("index", index++);
             w.WriteStartArray("inputs");
             foreach (var source in layer.Sources)
@@ -97,15 +86,21 @@ public static class JsonReport
             w.WriteEndArray();
             if (layer.Window is { } window)
             {
-                WritePair(w, "kernel", window.Kernel);
-                WritePair(w, "stride", window.Stride);
+                WriteAxes(w, "kernel", window.Kernel);
+                WriteAxes(w, "stride", window.Stride);
                 w.WriteStartArray("padding");
-                w.WriteNumberValue(window.Padding.Top);
-                w.WriteNumberValue(window.Padding.Left);
-                w.WriteNumberValue(window.Padding.Bottom);
-                w.WriteNumberValue(window.Padding.Right);
+                for (var a = 0; a < window.Rank; a++)
+                {
+                    w.WriteNumberValue(window.Padding.Before(a));
+                }
+
+                for (var a = 0; a < window.Rank; a++)
+                {
+                    w.WriteNumberValue(window.Padding.After(a));
+                }
+
                 w.WriteEndArray();
-                WritePair(w, "dilation", window.Dilation);
+                WriteAxes(w, "dilation", window.Dilation);
                 w.WriteNumber("groups", window.Groups);
             }
 
@@ -179,12 +174,58 @@ public static class JsonReport
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 6);
 
-    private static void WritePair(Utf8JsonWriter w, string name, Size2D pair)
+    private static void WriteAxes(Utf8JsonWriter w, string name, SpatialSize size)
     {
         w.WriteStartArray(name);
-        w.WriteNumberValue(pair.Height);
-        w.WriteNumberValue(pair.Width);
+        for (var a = 0; a < size.Rank; a++)
+        {
+            w.WriteNumberValue(size[a]);
+        }
+
         w.WriteEndArray();
+    }
+
+    // The outermost axis as size, stride and padding (in input pixels); every axis under "axes" when they differ; "known": false after an unknown operation.
+    private static void WriteField(Utf8JsonWriter w, ReceptiveField field)
+    {
+        w.WriteStartObject("receptiveField");
+        if (!field.IsKnown)
+        {
+            w.WriteBoolean("known", false);
+            w.WriteEndObject();
+            return;
+        }
+
+        WriteAxis(w, field[0]);
+        if (!field.IsUniform)
+        {
+            w.WriteStartArray("axes");
+            foreach (var axis in field.Axes)
+            {
+                w.WriteStartObject();
+                WriteAxis(w, axis);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteAxis(Utf8JsonWriter w, ReceptiveAxis axis)
+    {
+        w.WriteNumber("size", axis.Size);
+        if (axis.Scale == 1)
+        {
+            w.WriteNumber("stride", axis.Stride);
+            w.WriteNumber("padding", axis.Padding);
+        }
+        else
+        {
+            w.WriteNumber("stride", Math.Round(axis.StrideInPixels, 6));
+            w.WriteNumber("padding", Math.Round(axis.PaddingInPixels, 6));
+        }
     }
 
     private static void WriteShape(Utf8JsonWriter w, string? name, TensorShape shape)

@@ -49,13 +49,13 @@ public sealed class ReportColumn
     /// <summary>Output shape.</summary>
     public static ReportColumn Output { get; } = new("output", "Output", true, "output shape", c => c.Shape(c.Row.Output), (r, o) => o.Shape(r, r.Output));
 
-    /// <summary>Kernel size of convolutions and pools (11, or 1x7).</summary>
+    /// <summary>Kernel size of convolutions and pools (11, or 1x7, or 3x7x7).</summary>
     public static ReportColumn KernelSize { get; } = new("kernel", "Kernel", true, "kernel size", c => Pair(c.Row.Window?.Kernel));
 
     /// <summary>Stride of convolutions and pools.</summary>
     public static ReportColumn Stride { get; } = new("stride", "Stride", true, "stride", c => Pair(c.Row.Window?.Stride));
 
-    /// <summary>Zero padding per side (one number when all sides agree, else top,bottom,left,right).</summary>
+    /// <summary>Zero padding per side (one number when all sides agree, else before,after of each axis: top,bottom,left,right in 2-D).</summary>
     public static ReportColumn Padding { get; } = new("padding", "Pad", true, "padding per side", c => c.Row.Window?.Padding.ToString() ?? string.Empty);
 
     /// <summary>Dilation of convolutions and max pools.</summary>
@@ -91,8 +91,8 @@ public sealed class ReportColumn
     /// <summary>Trainable parameters: 0 for frozen layers.</summary>
     public static ReportColumn Trainable { get; } = new("trainable", "Trainable", true, "trainable parameters (0 when frozen), exact", c => Units.Exact(c.Row.TrainableParameters), (r, _) => Units.Exact(r.Totals.TrainableParameters));
 
-    /// <summary>Receptive field size and its stride on the input (195/32), along the height.</summary>
-    public static ReportColumn ReceptiveField { get; } = new("rf", "RF/stride", true, "receptive field size / its stride on the input", c => $"{Saturating(c.Row.ReceptiveField.Size)}/{Saturating(c.Row.ReceptiveField.Stride)}");
+    /// <summary>Receptive field size and its stride on the input (195/32), per axis where the axes differ (3x7x7/1x2x2).</summary>
+    public static ReportColumn ReceptiveField { get; } = new("rf", "RF/stride", true, "receptive field size / its stride on the input", c => c.Row.ReceptiveField.ToCompactString());
 
     /// <summary>Every column, in the order <c>all</c> shows them.</summary>
     public static ImmutableArray<ReportColumn> All { get; } =
@@ -154,11 +154,9 @@ public sealed class ReportColumn
     /// <summary>The header, with the unit where exact numbers need one (Memory (KB)).</summary>
     internal string HeaderFor(TableOptions options) => options.Exact && this == Memory ? "Memory (KB)" : Header;
 
-    private static string Pair(Size2D? size) => size is not { } s ? string.Empty : s.Height == s.Width ? s.Height.ToString(CultureInfo.InvariantCulture) : s.ToString();
+    private static string Pair(SpatialSize? size) => size?.ToCompactString() ?? string.Empty;
 
     private static string Share(long part, long whole) => whole == 0 ? "-" : (100.0 * part / whole).ToString("0.00", CultureInfo.InvariantCulture) + "%";
-
-    private static string Saturating(long value) => value == long.MaxValue ? "inf" : Units.Exact(value);
 
     internal readonly record struct Cell(AnalysisReport Report, LayerReport Row, string Label, TableOptions Options)
     {

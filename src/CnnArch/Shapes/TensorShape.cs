@@ -4,8 +4,8 @@ using System.Globalization;
 namespace CnnArch;
 
 /// <summary>
-/// The shape of one sample's tensor, without the batch dimension: C x H x W for feature maps,
-/// [N] for vectors. Immutable; equality compares the dimensions.
+/// The shape of one sample's tensor, without the batch dimension: a feature map is C x L (1-D),
+/// C x H x W (2-D) or C x D x H x W (3-D); a vector is [N]. Immutable; equality compares the dimensions.
 /// </summary>
 public readonly struct TensorShape : IEquatable<TensorShape>
 {
@@ -19,17 +19,49 @@ public readonly struct TensorShape : IEquatable<TensorShape>
     /// <summary>The number of dimensions: 3 for C x H x W, 1 for a vector.</summary>
     public int Rank => Dims.Length;
 
-    /// <summary>True for a C x H x W feature map.</summary>
-    public bool IsFeatureMap => Rank == 3;
+    /// <summary>The spatial axes of a feature map: rank - 1 (1 for C x L, 2 for C x H x W, 3 for C x D x H x W).</summary>
+    public int SpatialRank => Math.Max(0, Rank - 1);
 
-    /// <summary>Channels of a feature map, or the length of a vector.</summary>
-    public int Channels => Rank == 3 || Rank == 1 ? Dims[0] : throw new InvalidOperationException($"A shape {this} has no channel dimension.");
+    /// <summary>True when the shape is a feature map of <paramref name="spatialRank"/> spatial axes (C and 1 to 3 more).</summary>
+    public bool IsMap(int spatialRank) => spatialRank is >= 1 and <= SpatialSize.MaxRank && Rank == spatialRank + 1;
 
-    /// <summary>Height of a feature map.</summary>
-    public int Height => IsFeatureMap ? Dims[1] : throw new InvalidOperationException($"A shape {this} has no height.");
+    /// <summary>Channels of a feature map (its first dimension), or the length of a vector.</summary>
+    public int Channels => Rank >= 1 ? Dims[0] : throw new InvalidOperationException("An empty shape has no channel dimension.");
 
-    /// <summary>Width of a feature map.</summary>
-    public int Width => IsFeatureMap ? Dims[2] : throw new InvalidOperationException($"A shape {this} has no width.");
+    /// <summary>The extent of spatial axis <paramref name="axis"/> of a feature map (0 is the outermost: length, depth or height).</summary>
+    public int Spatial(int axis) => (uint)axis < (uint)SpatialRank ? Dims[axis + 1] : throw new ArgumentOutOfRangeException(nameof(axis), axis, $"A {this} tensor has no spatial axis {axis}.");
+
+    /// <summary>The spatial extents of a feature map (everything after the channels), as a size.</summary>
+    public SpatialSize SpatialSize => SpatialRank is >= 1 and <= SpatialSize.MaxRank
+        ? SpatialSize.Of(Dims.AsSpan()[1..])
+        : throw new InvalidOperationException($"A {this} tensor is no feature map of 1 to {SpatialSize.MaxRank} spatial axes.");
+
+    /// <summary>The resolution of a feature map as design and sweeps vary it: its width (the length of a 1-D map).</summary>
+    public int Resolution => SpatialRank >= 1 ? Dims[^1] : throw new InvalidOperationException($"A {this} tensor has no spatial axis.");
+
+    /// <summary>
+    /// The same map at another resolution: height and width (the last two spatial axes; the length of a
+    /// 1-D map) set to <paramref name="side"/>, channels and depth (video frames, volume slices) kept.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The shape has no spatial axis.</exception>
+    public TensorShape WithResolution(int side)
+    {
+        if (SpatialRank < 1)
+        {
+            throw new InvalidOperationException($"A {this} tensor has no spatial axis to resize.");
+        }
+
+        var dims = Dims.ToArray();
+        for (var i = Math.Max(1, Rank - 2); i < Rank; i++)
+        {
+            dims[i] = Guard.Positive(side, "resolution");
+        }
+
+        return new([.. dims]);
+    }
+
+    /// <summary>The elements of one channel of a feature map (the product of its spatial extents).</summary>
+    public long SpatialElements => Rank == 0 ? 0 : Elements / Dims[0];
 
     /// <summary>The number of elements, in checked arithmetic.</summary>
     public long Elements
@@ -50,6 +82,35 @@ public readonly struct TensorShape : IEquatable<TensorShape>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1.</exception>
     public static TensorShape Chw(int channels, int height, int width) =>
         new([Guard.Positive(channels, "channels"), Guard.Positive(height, "height"), Guard.Positive(width, "width")]);
+
+    /// <summary>A 1-D feature map of <paramref name="channels"/> x <paramref name="length"/> (audio, ECG, any sequence of channels).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1.</exception>
+    public static TensorShape Cl(int channels, int length) =>
+        new([Guard.Positive(channels, "channels"), Guard.Positive(length, "length")]);
+
+    /// <summary>A 3-D feature map of <paramref name="channels"/> x <paramref name="depth"/> x <paramref name="height"/> x <paramref name="width"/> (video frames, medical volumes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1.</exception>
+    public static TensorShape Cdhw(int channels, int depth, int height, int width) =>
+        new([Guard.Positive(channels, "channels"), Guard.Positive(depth, "depth"), Guard.Positive(height, "height"), Guard.Positive(width, "width")]);
+
+    /// <summary>A feature map of <paramref name="channels"/> and the extents of <paramref name="spatial"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1.</exception>
+    public static TensorShape Map(int channels, SpatialSize spatial)
+    {
+        if (spatial.IsUniform)
+        {
+            throw new ArgumentException("A feature map needs a size per spatial axis, got a uniform size.", nameof(spatial));
+        }
+
+        Span<int> dims = stackalloc int[spatial.Rank + 1];
+        dims[0] = Guard.Positive(channels, "channels");
+        for (var i = 0; i < spatial.Rank; i++)
+        {
+            dims[i + 1] = Guard.Positive(spatial[i], "spatial size");
+        }
+
+        return new([.. dims]);
+    }
 
     /// <summary>A vector of <paramref name="length"/> elements.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The length is below 1.</exception>

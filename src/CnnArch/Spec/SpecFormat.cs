@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using CnnArch.Analysis;
 using CnnArch.Layers;
 
 namespace CnnArch.Spec;
@@ -45,74 +44,25 @@ internal static class SpecFormat
 
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    /// <summary>Layer types by their spec name (the class name, or the kind where it differs), case-insensitive.</summary>
-    public static ImmutableDictionary<string, Type> LayerTypes { get; } =
-        Conventions.BuiltInLayerTypes.Append(typeof(Opaque))
-            .SelectMany(t => new[] { (t.Name, t), (Conventions.KindOf(t), t) })
-            .DistinctBy(p => p.Item1, StringComparer.OrdinalIgnoreCase)
-            .ToImmutableDictionary(p => p.Item1, p => p.t, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// One instance of each layer type with every optional property at its default and every required
-    /// one at a placeholder. The source generator sets an init-only property missing from the JSON to
-    /// default(T), not to its initializer (dotnet/runtime#84484), so the reader fills missing optional
-    /// properties from these before deserializing; required ones are never filled.
-    /// </summary>
-    private static readonly ImmutableDictionary<Type, Func<Layer>> Prototypes = new Dictionary<Type, Func<Layer>>
-    {
-        [typeof(Conv2d)] = () => new Conv2d { OutChannels = 1 },
-        [typeof(MaxPool2d)] = () => new MaxPool2d { Kernel = 1 },
-        [typeof(AvgPool2d)] = () => new AvgPool2d { Kernel = 1 },
-        [typeof(AdaptiveAvgPool2d)] = () => new AdaptiveAvgPool2d { OutputSize = 1 },
-        [typeof(Linear)] = () => new Linear { OutFeatures = 1 },
-        [typeof(Flatten)] = () => new Flatten(),
-        [typeof(BatchNorm2d)] = () => new BatchNorm2d(),
-        [typeof(LocalResponseNorm)] = () => new LocalResponseNorm { Size = 1 },
-        [typeof(Dropout)] = () => new Dropout(),
-        [typeof(Identity)] = () => new Identity(),
-        [typeof(ReLU)] = () => new ReLU(),
-        [typeof(ReLU6)] = () => new ReLU6(),
-        [typeof(Sigmoid)] = () => new Sigmoid(),
-        [typeof(HardSigmoid)] = () => new HardSigmoid(),
-        [typeof(HardSwish)] = () => new HardSwish(),
-        [typeof(SiLU)] = () => new SiLU(),
-        [typeof(Softmax)] = () => new Softmax(),
-        [typeof(Add)] = () => new Add(),
-        [typeof(Concat)] = () => new Concat(),
-        [typeof(Scale)] = () => new Scale(),
-        [typeof(ConvTranspose2d)] = () => new ConvTranspose2d { OutChannels = 1 },
-        [typeof(MatMul)] = () => new MatMul(),
-        [typeof(Elementwise)] = () => new Elementwise { Op = default },
-        [typeof(ReduceMean)] = () => new ReduceMean { Axes = [0] },
-        [typeof(GlobalMaxPool2d)] = () => new GlobalMaxPool2d(),
-        [typeof(LayerNorm)] = () => new LayerNorm(),
-        [typeof(InstanceNorm2d)] = () => new InstanceNorm2d(),
-        [typeof(LeakyReLU)] = () => new LeakyReLU(),
-        [typeof(Tanh)] = () => new Tanh(),
-        [typeof(Erf)] = () => new Erf(),
-        [typeof(GELU)] = () => new GELU(),
-        [typeof(Clip)] = () => new Clip(),
-        [typeof(Reshape)] = () => new Reshape { Dims = [1] },
-        [typeof(Transpose)] = () => new Transpose { Perm = [0] },
-        [typeof(Slice)] = () => new Slice { Ranges = [] },
-        [typeof(Pad)] = () => new Pad { Before = [0], After = [0] },
-        [typeof(Resize)] = () => new Resize { OutputSize = 1 },
-        [typeof(Opaque)] = () => new Opaque { Operator = "Opaque" },
-    }.ToImmutableDictionary();
+    /// <summary>The layer kind a spec's "type" names (its name, class name or an alias), case-insensitive; null when none.</summary>
+    public static LayerKind? Kind(string type) => LayerKinds.Find(type);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ImmutableArray<KeyValuePair<string, JsonNode?>>> DefaultsCache = new();
 
-    /// <summary>The optional properties of <paramref name="layerType"/> with their default values, as the spec writes them.</summary>
+    /// <summary>
+    /// The optional properties of <paramref name="layerType"/> with their default values, as the spec
+    /// writes them. The source generator sets an init-only property missing from the JSON to default(T),
+    /// not to its initializer (dotnet/runtime#84484), so the reader fills missing optional properties
+    /// from the kind's defaults (<see cref="LayerKind.Defaults"/>) before deserializing; required ones are never filled.
+    /// </summary>
     public static ImmutableArray<KeyValuePair<string, JsonNode?>> Defaults(Type layerType) => DefaultsCache.GetOrAdd(layerType, static type =>
     {
         var info = Options.GetTypeInfo(type);
         var required = info.Properties.Where(p => p.IsRequired).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var prototype = JsonSerializer.SerializeToNode(Prototypes[type](), info)!.AsObject();
+        var defaults = LayerKinds.Of(type)?.Defaults ?? throw new InvalidOperationException($"{type.Name} is no registered layer kind.");
+        var prototype = JsonSerializer.SerializeToNode(defaults, info)!.AsObject();
         return [.. prototype.Where(p => !required.Contains(p.Key))];
     });
-
-    /// <summary>The layer types that have a prototype (a test checks that every spec type has one).</summary>
-    public static IEnumerable<Type> PrototypeTypes => Prototypes.Keys;
 
     private static JsonSerializerOptions CreateOptions()
     {
@@ -130,8 +80,8 @@ internal static class SpecFormat
             // Compile-time metadata (SpecJsonContext): no reflection, so NativeAOT reads and writes specs.
             TypeInfoResolver = SpecJsonContext.Default,
         };
-        o.Converters.Add(new Size2DConverter());
-        o.Converters.Add(new Padding2DConverter());
+        o.Converters.Add(new SpatialSizeConverter());
+        o.Converters.Add(new SpatialPaddingConverter());
         o.Converters.Add(new TensorShapeConverter());
         o.Converters.Add(new JsonStringEnumConverter<ElementwiseOp>());
         return o;
@@ -139,10 +89,10 @@ internal static class SpecFormat
 
     private static JsonTypeInfo<int[]> IntArray(JsonSerializerOptions options) => (JsonTypeInfo<int[]>)options.GetTypeInfo(typeof(int[]));
 
-    /// <summary>3 for a square size, [3, 5] otherwise.</summary>
-    private sealed class Size2DConverter : JsonConverter<Size2D>
+    /// <summary>3 for the same extent along every axis, else one number per axis: [1, 7], [3, 7, 7]; the layer checks the count against its rank.</summary>
+    private sealed class SpatialSizeConverter : JsonConverter<SpatialSize>
     {
-        public override Size2D Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override SpatialSize Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Number)
             {
@@ -150,54 +100,60 @@ internal static class SpecFormat
             }
 
             var values = JsonSerializer.Deserialize(ref reader, IntArray(options));
-            return values is [var h, var w] ? new Size2D(h, w) : throw new JsonException("expected a number or [height, width]");
+            return values is { Length: >= 1 and <= SpatialSize.MaxRank } ? SpatialSize.Of(values) : throw new JsonException($"expected a number or a list of 1 to {SpatialSize.MaxRank} numbers (one per spatial axis)");
         }
 
-        public override void Write(Utf8JsonWriter writer, Size2D value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, SpatialSize value, JsonSerializerOptions options)
         {
-            if (value.Height == value.Width)
+            if (value.IsSquare)
             {
-                writer.WriteNumberValue(value.Height);
+                writer.WriteNumberValue(value[0]);
                 return;
             }
 
             writer.WriteStartArray();
-            writer.WriteNumberValue(value.Height);
-            writer.WriteNumberValue(value.Width);
+            for (var i = 0; i < value.Rank; i++)
+            {
+                writer.WriteNumberValue(value[i]);
+            }
+
             writer.WriteEndArray();
         }
     }
 
-    /// <summary>1 for the same padding on every side, [vertical, horizontal], or [top, bottom, left, right].</summary>
-    private sealed class Padding2DConverter : JsonConverter<Padding2D>
+    /// <summary>
+    /// 1 for the same padding on every side, one number per axis ([vertical, horizontal] in 2-D), or
+    /// before and after each axis in turn ([top, bottom, left, right] in 2-D); the layer resolves the
+    /// list by its rank.
+    /// </summary>
+    private sealed class SpatialPaddingConverter : JsonConverter<SpatialPadding>
     {
-        public override Padding2D Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override SpatialPadding Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType == JsonTokenType.Number)
             {
                 return reader.GetInt32();
             }
 
-            return JsonSerializer.Deserialize(ref reader, IntArray(options)) switch
-            {
-                [var v, var h] => Padding2D.Symmetric(v, h),
-                [var t, var b, var l, var r] => new Padding2D(t, b, l, r),
-                _ => throw new JsonException("expected a number, [vertical, horizontal] or [top, bottom, left, right]"),
-            };
+            var values = JsonSerializer.Deserialize(ref reader, IntArray(options));
+            return values is { Length: >= 1 and <= 2 * SpatialSize.MaxRank }
+                ? SpatialPadding.Listed(values)
+                : throw new JsonException("expected a number, one number per axis, or before and after each axis");
         }
 
-        public override void Write(Utf8JsonWriter writer, Padding2D value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, SpatialPadding value, JsonSerializerOptions options)
         {
-            if (value.Top == value.Bottom && value.Left == value.Right && value.Top == value.Left)
+            if (value.IsUniform)
             {
-                writer.WriteNumberValue(value.Top);
+                writer.WriteNumberValue(value.Before(0));
                 return;
             }
 
             writer.WriteStartArray();
-            foreach (var v in new[] { value.Top, value.Bottom, value.Left, value.Right })
+            for (var i = 0; i < value.Rank; i++)
             {
-                writer.WriteNumberValue(v);
+                writer.WriteNumberValue(value.Before(i));
+                writer.WriteNumberValue(value.After(i));
             }
 
             writer.WriteEndArray();

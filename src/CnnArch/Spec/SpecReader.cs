@@ -372,9 +372,9 @@ public static class SpecReader
 
         private Layer Layer(JsonElement item, At at, string type)
         {
-            if (!SpecFormat.LayerTypes.TryGetValue(type, out var clr))
+            if (SpecFormat.Kind(type)?.Type is not { } clr)
             {
-                throw Error(at.Field("type"), $"no layer type '{type}'. Known: {string.Join(", ", SpecFormat.LayerTypes.Values.Distinct().Select(t => t.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
+                throw Error(at.Field("type"), $"no layer type '{type}'. Known: {string.Join(", ", LayerKinds.All.Select(k => k.Type.Name).Order())}, and the blocks Sequential, Residual, Inception, SqueezeExcitation, Block.");
             }
 
             try

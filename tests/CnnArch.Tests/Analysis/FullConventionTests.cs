@@ -77,7 +77,7 @@ public class FullConventionTests
         Conventions.LayerType("hardswish").Should().Be(typeof(HardSwish));
         var act = () => Conventions.LayerType("BatchNorm");
 
-        act.Should().Throw<ArgumentException>().WithMessage("No layer kind named 'BatchNorm'. Known: Conv2d, *BatchNorm2d*");
+        act.Should().Throw<ArgumentException>().WithMessage("No layer kind named 'BatchNorm'. Known: Conv1d, Conv2d, *BatchNorm2d*");
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class TrainingComputeTests
         var row = BackwardOf(layer, twoInputs);
 
         row.Kind.Should().Be(kind);
-        Backward.RuleFor(layer).Should().Be(rule);
+        layer.Backward.Should().Be(rule);
         row.BackwardFlops.Should().Be(timesForward * row.Flops);
         row.BackwardMacs.Should().Be(timesForward * row.Macs);
         if (timesForward > 0)

@@ -157,7 +157,7 @@ public class DesignTests
             var width = double.Parse(rule.Settings["width"], System.Globalization.CultureInfo.InvariantCulture);
 
             (width / published.Width).Should().BeInRange(0.97, 1.11, $"B{phi}'s width");
-            ((double)rule.Input.Height / published.Resolution).Should().BeInRange(0.98, 1.14, $"B{phi}'s resolution (B3: the rule's 341 against 300)");
+            ((double)rule.Input.Resolution / published.Resolution).Should().BeInRange(0.98, 1.14, $"B{phi}'s resolution (B3: the rule's 341 against 300)");
         }
 
         Scaling.Compound("efficientnet_b0", 1, k).Settings["depth"].Should().Be("1.2", "the rule gives 1.2 where B1 uses 1.1");

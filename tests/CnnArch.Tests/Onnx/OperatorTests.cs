@@ -344,7 +344,7 @@ public class OperatorTests
 
             var rows = g.Analyze(Conventions.Full).Layers;
 
-            rows.Select(r => r.Kind).Should().Equal("Dropout", "Resize");
+            rows.Select(r => r.Kind).Should().Equal("Dropout", "Upsample");
             rows[^1].Output.ToString().Should().Be("3x8x8");
             rows[^1].Flops.Should().Be(7 * 3 * 64);
         }

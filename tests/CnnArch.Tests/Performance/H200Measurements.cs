@@ -17,7 +17,7 @@ internal static class H200Measurements
             var (k, s, p) = (Pair("k"), Pair("s"), Pair("p"));
             return new ConvMeasurement(
                 c.GetProperty("cin").GetInt32(), c.GetProperty("h").GetInt32(), c.GetProperty("w").GetInt32(), c.GetProperty("cout").GetInt32(),
-                new Size2D(k[0], k[1]), new Size2D(s[0], s[1]), Padding2D.Symmetric(p[0], p[1]), c.GetProperty("groups").GetInt32(), c.GetProperty("bias").GetBoolean(),
+                new SpatialSize(k[0], k[1]), new SpatialSize(s[0], s[1]), SpatialPadding.Symmetric(p[0], p[1]), c.GetProperty("groups").GetInt32(), c.GetProperty("bias").GetBoolean(),
                 c.GetProperty("batch").GetInt32(), c.GetProperty("dtype").GetString() == "bfloat16" ? Precision.Bf16 : Precision.Fp32, c.GetProperty("ms").GetDouble());
         })];
     });

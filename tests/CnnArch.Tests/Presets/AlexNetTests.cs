@@ -31,8 +31,8 @@ public class AlexNetTests
         actual.Output.Channels.Should().Be((int)ReferenceData.Number(row[2]));
         if (row[6].Length > 0)
         {
-            actual.Output.Height.Should().Be((int)ReferenceData.Number(row[6]));
-            actual.Output.Width.Should().Be((int)ReferenceData.Number(row[6]));
+            actual.Output.Spatial(0).Should().Be((int)ReferenceData.Number(row[6]));
+            actual.Output.Spatial(1).Should().Be((int)ReferenceData.Number(row[6]));
         }
 
         Math.Round(actual.MemoryKB, 2).Should().Be(ReferenceData.Number(row[7]));

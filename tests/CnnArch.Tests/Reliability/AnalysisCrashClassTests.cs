@@ -59,17 +59,17 @@ public class AnalysisCrashClassTests
             widest = Math.Max(widest, window);
         }
 
-        var pool = new AdaptiveAvgPool2d { OutputSize = new Size2D(output, 1) };
+        var pool = new AdaptiveAvgPool2d { OutputSize = new SpatialSize(output, 1) };
         var report = Analyzer.Analyze(Network.Create("p", new Sequential(pool), TensorShape.Chw(1, input, 1)), new AnalysisOptions { Convention = Conventions.Lecture });
 
         pool.WindowCellsPerChannel(TensorShape.Chw(1, input, 1)).Should().Be(cells);
-        report.Layers[0].ReceptiveField.Vertical.Size.Should().Be(widest);
+        report.Layers[0].ReceptiveField[0].Size.Should().Be(widest);
     }
 
     [Fact]
     public void An_Adaptive_Pool_To_Two_Billion_Cells_Is_Counted_Without_Visiting_Them()
     {
-        var network = Network.Create("big", new Sequential(new AdaptiveAvgPool2d { OutputSize = new Size2D(int.MaxValue, 1) }), TensorShape.Chw(1, 3, 1));
+        var network = Network.Create("big", new Sequential(new AdaptiveAvgPool2d { OutputSize = new SpatialSize(int.MaxValue, 1) }), TensorShape.Chw(1, 3, 1));
 
         AnalysisReport? report = null;
         Action act = () => report = Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.Lecture });
@@ -88,7 +88,7 @@ public class AnalysisCrashClassTests
         var field = Analyzer.Analyze(network).Layers[^1].ReceptiveField;
 
         field.Stride.Should().Be(long.MaxValue);
-        field.Vertical.IsSaturated.Should().BeTrue();
+        field[0].IsSaturated.Should().BeTrue();
         field.Size.Should().Be(1);
     }
 

@@ -33,7 +33,7 @@ public class SlidingWindowTests
             {
                 var conv = new Conv2d { OutChannels = 1, Kernel = k, Stride = s, Padding = p, Dilation = d };
                 var shape = conv.InferShape([TensorShape.Chw(1, size, size)]);
-                return shape.Height == BruteForce(size, k, s, p, d, ceil: false);
+                return shape.Spatial(0) == BruteForce(size, k, s, p, d, ceil: false);
             });
     }
 
@@ -47,7 +47,7 @@ public class SlidingWindowTests
             {
                 var pool = new MaxPool2d { Kernel = t.k, Stride = t.s, Padding = t.p, CeilMode = true };
                 var shape = pool.InferShape([TensorShape.Chw(1, t.size, t.size)]);
-                return shape.Height == BruteForce(t.size, t.k, t.s, t.p, 1, ceil: true);
+                return shape.Spatial(0) == BruteForce(t.size, t.k, t.s, t.p, 1, ceil: true);
             });
     }
 
@@ -62,7 +62,7 @@ public class SlidingWindowTests
     {
         var pool = new MaxPool2d { Kernel = k, Stride = s, Padding = p, CeilMode = true };
 
-        pool.InferShape([TensorShape.Chw(1, size, size)]).Height.Should().Be(expected);
+        pool.InferShape([TensorShape.Chw(1, size, size)]).Spatial(0).Should().Be(expected);
     }
 
     [Fact]

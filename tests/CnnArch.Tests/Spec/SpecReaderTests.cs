@@ -110,7 +110,7 @@ public class SpecReaderTests
     [InlineData("""{ "type": "Conv2d", "kernel": 3 }""", "$.layers[0] (line 2)", "missing required properties including: 'outChannels'")]
     [InlineData("""{ "type": "Convolution" }""", "$.layers[0].type (line 2)", "no layer type 'Convolution'. Known: ")]
     [InlineData("""{ "outChannels": 8 }""", "$.layers[0] (line 2)", "every item is an object with a 'type'")]
-    [InlineData("""{ "type": "MaxPool2d", "kernel": [2, 2, 2] }""", "$.layers[0].kernel (line 2)", "expected a number or [height, width]")]
+    [InlineData("""{ "type": "MaxPool2d", "kernel": [2, 2, 2] }""", "$.layers[0].kernel (line 2)", "Kernel 2x2x2 has 3 values where a 2-D layer needs 1 or 2.")]
     public void Should_Name_The_Json_Path_And_Line_Of_A_Bad_Value(string item, string where, string what)
     {
         var spec = "{ \"name\": \"bad\", \"input\": [3, 8, 8], \"layers\": [\n" + item + "\n] }";

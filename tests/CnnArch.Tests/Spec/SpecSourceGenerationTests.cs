@@ -6,14 +6,14 @@ namespace CnnArch.Tests.Spec;
 public class SpecSourceGenerationTests
 {
     [Fact]
-    public void Every_Spec_Layer_Type_Has_Metadata_And_A_Prototype_For_Its_Defaults()
+    public void Every_Layer_Kind_Has_Metadata_And_Defaults_For_Spec_Files()
     {
-        var types = SpecFormat.LayerTypes.Values.Distinct().ToList();
-
-        SpecFormat.PrototypeTypes.Should().BeEquivalentTo(types);
-        foreach (var type in types)
+        foreach (var kind in LayerKinds.All)
         {
-            SpecFormat.Options.GetTypeInfo(type).Type.Should().Be(type);
+            SpecFormat.Options.GetTypeInfo(kind.Type).Type.Should().Be(kind.Type);
+            SpecFormat.Kind(kind.Name).Should().BeSameAs(kind);
+            SpecFormat.Kind(kind.Type.Name).Should().BeSameAs(kind);
+            SpecFormat.Defaults(kind.Type).Should().NotBeNull();
         }
     }
 
@@ -24,9 +24,9 @@ public class SpecSourceGenerationTests
 
         var conv = (Conv2d)network.Nodes[0].Layer;
         conv.Should().Be(new Conv2d { OutChannels = 4 });
-        conv.Kernel.Should().Be(new Size2D(3, 3));
+        conv.Kernel.Should().Be(new SpatialSize(3, 3));
         conv.HasBias.Should().BeTrue();
-        ((MaxPool2d)network.Nodes[1].Layer).Dilation.Should().Be(Size2D.One);
+        ((MaxPool2d)network.Nodes[1].Layer).Dilation.Should().Be(new SpatialSize(1, 1));
         ((Dropout)network.Nodes[2].Layer).P.Should().Be(0.5);
     }
 

@@ -25,8 +25,24 @@
   function strip(s) { return s.indexOf('.') < 0 ? s : s.replace(/0+$/, '').replace(/\.$/, ''); }
   function shape(dims) { return dims.join('x'); }
   function millis(ms) { return ms.toFixed(ms >= 10 ? 1 : ms >= 1 ? 2 : 3); }
-  function pair(p) { return p ? (p[0] === p[1] ? String(p[0]) : p[0] + 'x' + p[1]) : ''; }
-  function pad(p) { return p ? (p[0] === p[1] && p[1] === p[2] && p[2] === p[3] ? String(p[0]) : p.join(',')) : ''; }
+  function same(p) { return p.every(function (v) { return v === p[0]; }); }
+  // One value per spatial axis (kernel, stride, dilation): "3" when all agree, else "1x7" or "3x7x7".
+  function pair(p) { return p ? (same(p) ? String(p[0]) : p.join('x')) : ''; }
+  // Padding as the JSON writes it (the begins of every axis, then the ends), shown as the tables do: before,after per axis.
+  function pad(p) {
+    if (!p) { return ''; }
+    if (same(p)) { return String(p[0]); }
+    var k = p.length / 2, out = [];
+    for (var i = 0; i < k; i++) { out.push(p[i], p[k + i]); }
+    return out.join(',');
+  }
+  // "195, stride 32, padding 90", per axis where the axes differ, "unknown" after an operation CnnArch has no model of.
+  function field(rf) {
+    if (rf.known === false) { return 'unknown'; }
+    var axes = rf.axes || [rf];
+    function join(key) { return axes.map(function (a) { return a[key]; }).join('x'); }
+    return join('size') + ', stride ' + join('stride') + ', padding ' + join('padding');
+  }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
   function el(name, attrs, parent) {
     var e = document.createElementNS(SVG, name);
@@ -219,7 +235,7 @@
       rows.push(['backward MACs', exact(l.backwardMacs)], ['memory', bytes(l.activationBytes) + ' (' + exact(l.activationBytes) + ' B)']);
       if (r.latency) { rows.push(['latency', millis(l.latencyMs) + ' ms on ' + r.latency.device]); }
       var rf = l.receptiveField;
-      rows.push(['receptive field', rf.size + (rf.sizeWidth !== undefined ? 'x' + rf.sizeWidth : '') + ', stride ' + rf.stride + ', padding ' + rf.padding]);
+      rows.push(['receptive field', field(rf)]);
     } else {
       rows.push(['block', s.path || '(network)'], ['kind', s.kind], ['layers', String(s.last - s.first + 1)]);
       rows.push(['input', r.layers[s.first].inputShapes.map(shape).join(' + ')], ['output', shape(r.layers[s.last].output)]);
@@ -320,7 +336,7 @@
     ['macs', 'MACs', function (l) { return l.macs; }, false, count],
     ['flops', 'FLOPs', function (l) { return l.flops; }, false, count],
     ['backwardMacs', 'Backward MACs', function (l) { return l.backwardMacs; }, false, count],
-    ['rf', 'RF', function (l) { return l.receptiveField.size; }, false]
+    ['rf', 'RF', function (l) { return l.receptiveField.known === false ? '?' : l.receptiveField.size; }, false]
   ];
   function drawTable() {
     var r = state.report;

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+
+namespace CnnArch.Layers;
+
+/// <summary>
+/// A layer kind as spec files, conventions and reports name it: its name, its type, its defaults (an
+/// instance with every optional setting at its default, from which spec files fill what they leave
+/// out) and an example (a valid instance, which the tests walk through every analysis).
+/// </summary>
+public sealed class LayerKind
+{
+    internal LayerKind(Layer defaults, Layer? example = null, params string[] aliases)
+    {
+        Defaults = defaults;
+        Example = example ?? defaults;
+        Type = defaults.GetType();
+        Name = defaults is Elementwise or Opaque ? Type.Name : defaults.Kind;
+        Aliases = [.. aliases];
+    }
+
+    /// <summary>The kind's name: what reports show (Conv2d, Hardswish, AdaptiveMaxPool2d) and spec files write in "type".</summary>
+    public string Name { get; }
+
+    /// <summary>The layer type.</summary>
+    public Type Type { get; }
+
+    /// <summary>Other names spec files may use (the class name where the kind differs, names of earlier versions).</summary>
+    public ImmutableArray<string> Aliases { get; }
+
+    /// <summary>Every optional setting at its default, every required one at a placeholder.</summary>
+    public Layer Defaults { get; }
+
+    /// <summary>A valid instance of the kind.</summary>
+    public Layer Example { get; }
+
+    /// <summary>The name.</summary>
+    public override string ToString() => Name;
+}
+
+/// <summary>Every built-in layer kind; a test fails when a <see cref="Layer"/> type is missing here.</summary>
+public static class LayerKinds
+{
+    /// <summary>Every built-in kind, grouped by family.</summary>
+    public static ImmutableArray<LayerKind> All { get; } =
+    [
+        new(new Conv1d { OutChannels = 1 }),
+        new(new Conv2d { OutChannels = 1 }),
+        new(new Conv3d { OutChannels = 1 }),
+        new(new ConvTranspose1d { OutChannels = 1 }),
+        new(new ConvTranspose2d { OutChannels = 1 }),
+        new(new ConvTranspose3d { OutChannels = 1 }),
+        new(new MaxPool1d { Kernel = 1 }),
+        new(new MaxPool2d { Kernel = 1 }),
+        new(new MaxPool3d { Kernel = 1 }),
+        new(new AvgPool1d { Kernel = 1 }),
+        new(new AvgPool2d { Kernel = 1 }),
+        new(new AvgPool3d { Kernel = 1 }),
+        new(new AdaptiveAvgPool1d { OutputSize = 1 }),
+        new(new AdaptiveAvgPool2d { OutputSize = 1 }),
+        new(new AdaptiveAvgPool3d { OutputSize = 1 }),
+        new(new AdaptiveMaxPool1d { OutputSize = 1 }),
+        new(new AdaptiveMaxPool2d { OutputSize = 1 }, null, "GlobalMaxPool2d"),
+        new(new AdaptiveMaxPool3d { OutputSize = 1 }),
+        new(new Linear { OutFeatures = 1 }),
+        new(new Flatten()),
+        new(new Dropout()),
+        new(new Identity()),
+        new(new BatchNorm1d()),
+        new(new BatchNorm2d()),
+        new(new BatchNorm3d()),
+        new(new InstanceNorm1d()),
+        new(new InstanceNorm2d()),
+        new(new InstanceNorm3d()),
+        new(new GroupNorm { Groups = 1 }),
+        new(new LayerNorm()),
+        new(new LocalResponseNorm { Size = 1 }),
+        new(new ReLU()),
+        new(new ReLU6()),
+        new(new Sigmoid()),
+        new(new HardSigmoid()),
+        new(new HardSwish()),
+        new(new SiLU()),
+        new(new LeakyReLU()),
+        new(new Tanh()),
+        new(new Erf()),
+        new(new GELU()),
+        new(new Clip()),
+        new(new Softmax()),
+        new(new Add()),
+        new(new Concat()),
+        new(new Scale()),
+        new(new Elementwise { Op = default }),
+        new(new MatMul()),
+        new(new Reshape { Dims = [1] }),
+        new(new Transpose { Perm = [0] }),
+        new(new Slice { Ranges = [] }),
+        new(new Pad { Before = [0], After = [0] }),
+        new(new Upsample(), new Upsample { ScaleFactor = [2] }, "Resize"),
+        new(new PixelShuffle { UpscaleFactor = 1 }),
+        new(new ReduceMean { Axes = [0] }),
+        new(new Opaque { Operator = "Opaque" }),
+    ];
+
+    private static readonly ImmutableDictionary<string, LayerKind> ByName = All
+        .SelectMany(k => k.Aliases.Prepend(k.Name).Select(name => (name, k)))
+        .ToImmutableDictionary(p => p.name, p => p.k, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly ImmutableDictionary<Type, LayerKind> ByType = All.ToImmutableDictionary(k => k.Type);
+
+    /// <summary>The kind named <paramref name="name"/> (or one of its aliases), case-insensitive; null when there is none.</summary>
+    public static LayerKind? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The kind of a built-in layer type; null for a type of the user's own.</summary>
+    public static LayerKind? Of(Type layerType) => ByType.GetValueOrDefault(layerType);
+
+    /// <summary>The name of a layer type as reports write it: the kind's name, or the class name for a family (Convolution) or a user's type.</summary>
+    public static string NameOf(Type layerType)
+    {
+        ArgumentNullException.ThrowIfNull(layerType);
+        return Of(layerType)?.Name ?? layerType.Name;
+    }
+}
