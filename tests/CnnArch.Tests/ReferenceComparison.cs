@@ -19,6 +19,27 @@ internal static class ReferenceComparison
         actual.Should().Equal(expected);
     }
 
+    // torchvision's subclasses of a PyTorch module, reported under their own class names.
+    private static readonly Dictionary<string, string> Subclasses = new(StringComparer.Ordinal)
+    {
+        ["Conv3DSimple"] = "Conv3d", ["Conv3DNoTemporal"] = "Conv3d", ["LayerNorm2d"] = "LayerNorm",
+    };
+
+    /// <summary>
+    /// Path, kind (torchvision's subclasses as the PyTorch class they derive from), output shape,
+    /// parameters and multiply-adds (torchvision convention) of every leaf module equal the reference, in order.
+    /// </summary>
+    public static void ShouldMatchLayersAndMacs(this AnalysisReport report, ReferenceModel reference)
+    {
+        var actual = ModuleRows(report)
+            .Select(l => (l.Path, l.Kind, Output: l.Output.ToString(), l.Parameters, l.Macs))
+            .ToList();
+        var expected = reference.Layers
+            .Select(l => (Path: l.Name, Kind: Subclasses.GetValueOrDefault(l.Type, l.Type), Output: string.Join('x', l.Output), l.Params, Macs: l.Macs ?? -1))
+            .ToList();
+        actual.Should().Equal(expected);
+    }
+
     /// <summary>Params, buffers and torchvision-convention MACs equal the reference exactly.</summary>
     public static void ShouldMatchTotals(this AnalysisReport report, ReferenceModel reference)
     {

@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 namespace CnnArch.Tests;
 
 /// <summary>One leaf module of a reference model, as PyTorch reported it.</summary>
-internal sealed record ReferenceLayer(string Name, string Type, int[] Output, long Params, JsonElement Attrs);
+internal sealed record ReferenceLayer(string Name, string Type, int[] Output, long Params, JsonElement Attrs)
+{
+    /// <summary>The layer's own multiply-adds (conv and linear, bias not counted), where the reference records them; null in the older files.</summary>
+    public long? Macs { get; init; }
+}
 
 /// <summary>A model measured from PyTorch (Reference/models/NAME.json).</summary>
 internal sealed record ReferenceModel(string Model, int[] Input, long Params, long Buffers, long Macs, long FlopCounterModeFlops, IReadOnlyList<ReferenceLayer> Layers)
@@ -26,7 +30,10 @@ internal sealed record ReferenceModel(string Model, int[] Input, long Params, lo
             l.GetProperty("type").GetString()!,
             Dims(l.GetProperty("output"))[1..],
             l.GetProperty("params").GetInt64(),
-            l.GetProperty("attrs")))]);
+            l.GetProperty("attrs"))
+        {
+            Macs = l.TryGetProperty("macs", out var macs) ? macs.GetInt64() : null,
+        })]);
 
     private static int[] Dims(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
 }

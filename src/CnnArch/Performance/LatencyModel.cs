@@ -197,13 +197,11 @@ public static class LatencyModel
             var kind = Classify(layer, first);
             var inputs = checked(row.Inputs.Sum(s => s.Elements) * batch);
             var output = checked(row.Output.Elements * batch);
-            // The GEMM a convolution or a linear layer runs: M rows (batch x positions) by N columns (outputs).
-            var n = layer switch
-            {
-                ConvolutionBase c => c.OutChannels,
-                Linear l => l.OutFeatures,
-                _ => row.Output.Rank > 0 ? row.Output.Dims[^1] : 1,
-            };
+            // The GEMM a convolution or a matrix product runs: M rows (batch x positions) by N columns, the
+            // output channels of a convolution (its first dimension) or the last dimension of a product.
+            var n = row.Output.Rank == 0 ? 1
+                : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? row.Output.Channels
+                : row.Output.Dims[^1];
             features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n);
         }
 
