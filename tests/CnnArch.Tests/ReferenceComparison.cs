@@ -23,6 +23,7 @@ internal static class ReferenceComparison
     private static readonly Dictionary<string, string> Subclasses = new(StringComparer.Ordinal)
     {
         ["Conv3DSimple"] = "Conv3d", ["Conv3DNoTemporal"] = "Conv3d", ["LayerNorm2d"] = "LayerNorm",
+        ["ConstantPad1d"] = "Pad", ["ConstantPad2d"] = "Pad", ["ConstantPad3d"] = "Pad",
     };
 
     /// <summary>

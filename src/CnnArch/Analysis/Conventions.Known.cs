@@ -82,6 +82,7 @@ public static class Conventions
         .With<HardSwish>(Rules.PerElement(5))
         .With<SiLU>(Rules.PerElement(4))
         .With<LeakyReLU>(Rules.PerElement(2))
+        .With<PReLU>(Rules.PerElement(2))
         .With<Tanh>(Rules.PerElement(1))
         .With<Erf>(Rules.PerElement(1))
         .With<GELU>(Rules.PerElement(5))

@@ -107,6 +107,34 @@ public sealed record LeakyReLU : Activation
     public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => SavingItsInput;
 }
 
+/// <summary>
+/// x for x &gt; 0, else a * x with a learned slope a (He et al. 2015), as <c>nn.PReLU</c>: one slope for
+/// every channel (the default) or one per channel.
+/// </summary>
+public sealed record PReLU : Activation
+{
+    /// <summary>Learned slopes: 1 (shared, PyTorch's default) or the number of channels.</summary>
+    public int NumParameters { get; init => field = Guard.Positive(value, nameof(NumParameters)); } = 1;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        var x = base.InferShape(inputs);
+        return NumParameters == 1 || (x.Rank >= 1 && x.Channels == NumParameters)
+            ? x
+            : throw Invalid($"PReLU with {NumParameters} slopes needs 1 or {NumParameters} channels, got {x}.");
+    }
+
+    /// <summary>The slopes.</summary>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs) => NumParameters;
+
+    /// <summary>Its input's gradient and its slopes' gradient.</summary>
+    public override BackwardRule Backward => BackwardRule.Weighted;
+
+    /// <summary>Saves its input (prelu_backward needs it for both gradients).</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => SavingItsInput;
+}
+
 /// <summary>The hyperbolic tangent.</summary>
 public sealed record Tanh : Activation
 {

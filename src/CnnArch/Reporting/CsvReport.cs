@@ -37,9 +37,9 @@ public static class CsvReport
               .Append(l.IsModule ? "true" : "false").Append(',')
               .Append(l.IsAuxiliary ? "true" : "false").Append(',')
               .Append(l.IsCounted ? "true" : "false").Append(',')
-              .Append(l.ReceptiveField.Size.ToString(c)).Append(',')
-              .Append(l.ReceptiveField.Stride.ToString(c)).Append(',')
-              .Append(l.ReceptiveField.Padding.ToString(c)).Append(',')
+              .Append(FieldAxes(l.ReceptiveField, a => a.Size.ToString(c))).Append(',')
+              .Append(FieldAxes(l.ReceptiveField, a => a.Scale == 1 ? a.Stride.ToString(c) : a.StrideInPixels.ToString("0.######", c))).Append(',')
+              .Append(FieldAxes(l.ReceptiveField, a => a.Scale == 1 ? a.Padding.ToString(c) : a.PaddingInPixels.ToString("0.######", c))).Append(',')
               .Append(string.Join(';', l.Inputs.Select(i => i.ToString()))).Append(',')
               .Append(l.Window?.Kernel.ToString()).Append(',')
               .Append(l.Window?.Stride.ToString()).Append(',')
@@ -52,6 +52,10 @@ public static class CsvReport
 
         return sb.ToString();
     }
+
+    // One number when every axis agrees, else one per axis joined by 'x' (3x7x7); empty when the field is unknown.
+    private static string FieldAxes(ReceptiveField field, Func<ReceptiveAxis, string> value) =>
+        !field.IsKnown ? string.Empty : field.IsUniform ? value(field[0]) : string.Join('x', field.Axes.Select(value));
 
     private static string Percent(long part, long whole) =>
         whole == 0 ? string.Empty : (100.0 * part / whole).ToString("0.####", CultureInfo.InvariantCulture);

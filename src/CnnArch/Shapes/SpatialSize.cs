@@ -304,12 +304,33 @@ public readonly struct SpatialPadding : IEquatable<SpatialPadding>
         return this;
     }
 
-    /// <summary>"1" when every side agrees, else before and after of each axis in turn: 2-D "top,bottom,left,right".</summary>
+    /// <summary>
+    /// "1" when every side agrees; one value per axis joined by 'x' when each axis pads the same before
+    /// and after ("0x3x3", as kernels are written); else before and after of each axis in turn (2-D
+    /// "top,bottom,left,right").
+    /// </summary>
     public override string ToString()
     {
         if (IsUniform)
         {
             return _v0.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var symmetric = _rank > 0;
+        for (var i = 0; i < _rank; i++)
+        {
+            symmetric &= Before(i) == After(i);
+        }
+
+        if (symmetric)
+        {
+            var perAxis = new int[_rank];
+            for (var i = 0; i < _rank; i++)
+            {
+                perAxis[i] = Before(i);
+            }
+
+            return string.Join('x', perAxis);
         }
 
         if (_rank == 0)

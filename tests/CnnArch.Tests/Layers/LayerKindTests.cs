@@ -135,7 +135,8 @@ public class LayerKindTests
     {
         new Conv1d { OutChannels = 1, Kernel = 5 }.Kernel.Should().Be(SpatialSize.Of(5));
         new Conv3d { OutChannels = 1, Kernel = 3 }.Kernel.Should().Be(new SpatialSize(3, 3, 3));
-        new Conv3d { OutChannels = 1, Padding = SpatialPadding.Symmetric(1, 3, 3) }.Padding.ToString().Should().Be("1,1,3,3,3,3");
+        new Conv3d { OutChannels = 1, Padding = SpatialPadding.Symmetric(1, 3, 3) }.Padding.ToString().Should().Be("1x3x3");
+        SpatialPadding.Of2D(0, 1, 2, 3).ToString().Should().Be("0,1,2,3", "top, bottom, left, right");
 
         var act = () => new Conv3d { OutChannels = 1, Kernel = new SpatialSize(3, 3) };
 

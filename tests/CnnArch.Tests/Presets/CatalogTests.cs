@@ -4,6 +4,9 @@ public class CatalogTests
 {
     public static TheoryData<string> PresetNames() => [.. Catalog.All.Select(p => p.Name)];
 
+    public static TheoryData<string> ImageClassifiers() =>
+        [.. Catalog.All.Select(p => p.Name).Where(n => Catalog.Create(n).DefaultInput is { Rank: 3 } && Analyzer.Analyze(Catalog.Create(n)).Output == TensorShape.Vector(1000))];
+
     [Fact]
     public void Should_Offer_Every_Preset_The_Issue_Names()
     {
@@ -22,6 +25,7 @@ public class CatalogTests
             "efficientnet_b4", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7",
             "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf",
             "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
+            "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
         ]);
     }
 
@@ -36,7 +40,7 @@ public class CatalogTests
     }
 
     [Theory]
-    [MemberData(nameof(PresetNames))]
+    [MemberData(nameof(ImageClassifiers))]
     public void Should_Work_At_Other_Resolutions_With_1000_Outputs(string name)
     {
         foreach (var side in new[] { 256, 320 })
@@ -46,6 +50,23 @@ public class CatalogTests
             report.Output.Dims.Should().Equal([1000]);
             report.Layers.Should().OnlyContain(l => l.Output.Elements > 0);
         }
+    }
+
+    [Theory]
+    [InlineData("r3d_18", "3x16x128x128", "400")]
+    [InlineData("r2plus1d_18", "3x8x160x160", "400")]
+    [InlineData("s3d", "3x16x256x256", "400")]
+    [InlineData("m5", "1x16000", "10")]
+    [InlineData("m34_res", "1x48000", "10")]
+    [InlineData("ecg_resnet34", "1x2560", "12x10")]
+    [InlineData("unet", "1x668x668", "2x484x484")]
+    [InlineData("unet3d", "3x124x140x140", "3x36x52x52")]
+    [InlineData("vnet", "1x32x64x64", "2x32x64x64")]
+    public void Should_Take_Other_Clip_Lengths_Tiles_And_Signal_Lengths(string name, string input, string output)
+    {
+        var report = Analyzer.Analyze(Catalog.Create(name), new AnalysisOptions { Input = TensorShape.Parse(input) });
+
+        report.Output.ToString().Should().Be(output);
     }
 
     [Fact]

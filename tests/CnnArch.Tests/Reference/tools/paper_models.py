@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""PyTorch re-implementations of CNNs that exist only as papers (or non-PyTorch code), for the
+reference JSONs and ONNX fixtures. Imported by torchvision_reference.py / export_onnx.py:
+
+    python3 torchvision_reference.py unet m5 ... --out ../models
+    python3 export_onnx.py m5 unet_small --out ../../Fixtures/onnx
+
+Module paths (named_modules()) are the paths CnnArch's presets use: do not rename them.
+Every model is built in eval mode at batch 1 with PyTorch's default initialisation (the weights
+do not matter: only the architecture does). Running `python3 paper_models.py` prints each model's
+parameter count and output shape next to the figure its paper states.
+
+Families and their sources (where the paper is silent the rule used is stated at the spot):
+
+- unet, unet_small: Ronneberger, Fischer, Brox 2015, "U-Net", arXiv 1505.04597, Fig. 1.
+- unet3d: Cicek et al. 2016, "3D U-Net", arXiv 1606.06650, Fig. 1 and Sec. 2.
+- vnet: Milletari, Navab, Ahmadi 2016, "V-Net", arXiv 1606.04797, Fig. 2, checked against the
+  authors' Caffe net github.com/faustomilletari/VNet Prototxt/test_noPooling_ResNet_cinque.prototxt
+  and github.com/mattmacy/vnet.pytorch vnet.py.
+- m3, m5, m11, m18, m34_res: Dai, Dai, Qu, Li, Das 2017, "Very deep convolutional neural networks
+  for raw waveforms", arXiv 1610.00087, Table 1; the authors published no code: padding and the
+  final classifier follow github.com/philipperemy/very-deep-convnets-raw-waveforms (Keras,
+  models.py / model_resnet.py) and github.com/arrrrrmin/esc-learner (esc_learner/wavemxnet/model.py).
+- ecg_resnet34: Hannun et al. 2019, Nature Medicine 25:65-69, re-implemented from the authors'
+  Keras code github.com/awni/ecg (ecg/network.py, examples/irhythm/config.json, ecg/load.py).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SOURCE = "paper_models.py (tests/CnnArch.Tests/Reference/tools) / torch 1.13 (Debian)"
+
+
+# ---------------------------------------------------------------------------------------------
+# U-Net (2-D) and 3-D U-Net: valid convolutions, center-cropped skips, concatenation [skip, up]
+
+
+def _center_crop(skip, like):
+    """Crop skip's spatial axes (2 onward) to like's, centered: U-Net's 'copy and crop'.
+    Where the margin is odd the extra element goes to the far side (floor on the near side)."""
+    idx = [slice(None), slice(None)]
+    for s, t in zip(skip.shape[2:], like.shape[2:]):
+        lo = (s - t) // 2
+        idx.append(slice(lo, lo + t))
+    return skip[tuple(idx)]
+
+
+class UNet(nn.Module):
+    """U-Net of Ronneberger et al. 2015, Fig. 1: 3x3 valid convs with bias + ReLU, 2x2 max pool,
+    2x2 up-convolution (ConvTranspose, bias) halving the channels, crop + concat, 1x1 conv head.
+    dims=3 with bn=True is the 3-D U-Net of Cicek et al. 2016 (BN before each ReLU)."""
+
+    def __init__(self, in_channels=1, num_classes=2, widths=(64, 128, 256, 512, 1024), dims=2,
+                 bn=False, up_channels=None):
+        super().__init__()
+        Conv = {2: nn.Conv2d, 3: nn.Conv3d}[dims]
+        Up = {2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}[dims]
+        Pool = {2: nn.MaxPool2d, 3: nn.MaxPool3d}[dims]
+        BN = {2: nn.BatchNorm2d, 3: nn.BatchNorm3d}[dims]
+        self.levels = levels = len(widths) - 1  # encoders (the bottleneck is the last width)
+
+        def double_conv(cin, cmid, cout):
+            mods = [Conv(cin, cmid, 3)]
+            if bn:
+                mods.append(BN(cmid))
+            mods += [nn.ReLU(inplace=True), Conv(cmid, cout, 3)]
+            if bn:
+                mods.append(BN(cout))
+            mods.append(nn.ReLU(inplace=True))
+            return nn.Sequential(*mods)
+
+        # widths[i] is (mid, out) of encoder i+1 as a pair when given as a tuple
+        enc = [w if isinstance(w, tuple) else (w, w) for w in widths]
+        cin = in_channels
+        for i in range(levels):
+            mid, out = enc[i]
+            setattr(self, f"encoder{i + 1}", double_conv(cin, mid, out))
+            setattr(self, f"pool{i + 1}", Pool(2))
+            cin = out
+        mid, out = enc[levels]
+        self.bottleneck = double_conv(cin, mid, out)
+        cin = out
+        # decoders, deepest first: decoder{i} sees [skip of encoder{i}, up{i}(x)]
+        for i in range(levels, 0, -1):
+            skip = enc[i - 1][1]
+            upc = up_channels[i - 1] if up_channels else cin // 2
+            setattr(self, f"up{i}", Up(cin, upc, kernel_size=2, stride=2))
+            setattr(self, f"decoder{i}", double_conv(skip + upc, skip, skip))
+            cin = skip
+        self.head = Conv(cin, num_classes, kernel_size=1)
+
+    def forward(self, x):
+        skips = []
+        for i in range(1, self.levels + 1):
+            x = getattr(self, f"encoder{i}")(x)
+            skips.append(x)
+            x = getattr(self, f"pool{i}")(x)
+        x = self.bottleneck(x)
+        for i in range(self.levels, 0, -1):
+            x = getattr(self, f"up{i}")(x)
+            x = torch.cat([_center_crop(skips[i - 1], x), x], 1)  # skip FIRST, as in Fig. 1
+            x = getattr(self, f"decoder{i}")(x)
+        return self.head(x)
+
+
+def unet():
+    # Fig. 1: 1x572x572 -> 2x388x388
+    return UNet(1, 2, (64, 128, 256, 512, 1024)), [1, 572, 572]
+
+
+def unet_small():
+    # the same structure at 1/8 the widths. U-Net's valid inputs are 16n + 124 (572 = 16*28 + 124)
+    # with output 16n - 60: 188 (n = 4) is the smallest, 1x188x188 -> 2x4x4
+    return UNet(1, 2, (8, 16, 32, 64, 128)), [1, 188, 188]
+
+
+def unet3d():
+    # Cicek et al. Fig. 1: each analysis level doubles its channels in its SECOND conv ("we
+    # double the number of channels already before max pooling"): 3->32->64,
+    # 64->64->128, 128->128->256, bottleneck 256->256->512. The up-convolutions keep the channel
+    # count (512->512, 256->256, 128->128), then concat [skip, up]:
+    # decoder3 256+512 -> 256 -> 256, decoder2 128+256 -> 128 -> 128, decoder1 64+128 -> 64 -> 64.
+    # BatchNorm before each ReLU (Sec. 2). Input: the paper's 132x132x116 tile with 3 channels as
+    # C x D x H x W = 3x116x132x132; output 3 labels at 28x44x44 (the paper's 44x44x28).
+    # Valid inputs: every spatial size 8n + 28 (116 = 8*11 + 28, 132 = 8*13 + 28), output 8n - 60,
+    # so 92 is the smallest (output 4): there is no "half size" variant.
+    # Parameters: 19,075,523 here vs the paper's 19,069,955. The difference, 5,568, is exactly
+    # the BatchNorm scales and shifts (4,672 = 2 x 2,336 channels) plus the three up-conv biases
+    # (512 + 256 + 128 = 896): the paper's count fits a Caffe net whose BatchNorm layers have no
+    # learnable scale/shift (no Scale layer) and whose up-convolutions have no bias (an inference
+    # from the arithmetic only; it also confirms the channel layout above). Kept as PyTorch
+    # builds it: BatchNorm3d with affine, ConvTranspose3d with bias.
+    m = UNet(3, 3, ((32, 64), (64, 128), (128, 256), (256, 512)), dims=3, bn=True,
+             up_channels=(128, 256, 512))
+    return m, [3, 116, 132, 132]
+
+
+# ---------------------------------------------------------------------------------------------
+# V-Net
+
+
+class VNetStage(nn.Sequential):
+    """n (Conv3d 5x5x5 pad 2, PReLU) pairs with a residual: the stage input is added to the
+    output of the LAST conv BEFORE that conv's PReLU, as in the authors' prototxt
+    (addLayerX_Y = Eltwise SUM(last conv, stage input) -> outBlockX_Y_RELU = PReLU).
+    Children 0..2n-1: conv, prelu, conv, prelu, ..."""
+
+    def __init__(self, channels, n, in_channels=None):
+        mods = []
+        for i in range(n):
+            cin = in_channels if (i == 0 and in_channels is not None) else channels
+            mods += [nn.Conv3d(cin, channels, kernel_size=5, padding=2),
+                     nn.PReLU(num_parameters=channels)]
+        super().__init__(*mods)
+
+    def forward(self, x, residual=None):
+        res = x if residual is None else residual
+        mods = list(self)
+        for conv, prelu in zip(mods[0:-2:2], mods[1:-2:2]):
+            x = prelu(conv(x))
+        x = mods[-2](x)
+        return mods[-1](x + res)
+
+
+class VNet(nn.Module):
+    """V-Net, Milletari et al. 2016, Fig. 2 (the paper's stage depths 1,2,3,3,3 / 3,3,2,1).
+
+    The authors' released prototxt has shallower stages, 1,1,2,3,3 left and 3,2,1,1 right
+    (mattmacy/vnet.pytorch copies those and keeps the figure's depths in a comment as "the
+    network topology as described in the diagram"); this follows the paper's figure.
+
+    Left stages 16, 32, 64, 128, 256 channels; down convs Conv3d k2 s2 doubling + PReLU.
+    Right: ConvTranspose3d k2 s2 + PReLU to HALF the next right stage's width, concatenated
+    [up, skip] (prototxt order: deconv first) with the same-resolution left stage output, giving
+    right stages of 256, 128, 64, 32 channels (Fig. 2). So up4 256->128 halves, but up3 256->64,
+    up2 128->32 and up1 64->16 quarter: that is what the prototxt (deconv_in16_chan64 etc.) and
+    mattmacy/vnet.pytorch (UpTransition: outChans // 2) do, and the only way to reach Fig. 2's
+    right-stage widths.
+    """
+
+    def __init__(self, in_channels=1, num_classes=2, depths_left=(1, 2, 3, 3, 3),
+                 depths_right=(3, 3, 2, 1)):
+        super().__init__()
+        widths = [16, 32, 64, 128, 256]
+        self.widths = widths
+        # stage 1: conv 1->16; its residual is the 1-channel input repeated 16 times (prototxt
+        # split1_1 + concat1_1 "tiled1_1"; mattmacy's InputTransition does the same)
+        self.encoder1 = VNetStage(16, depths_left[0], in_channels=in_channels)
+        for i in range(1, 5):
+            setattr(self, f"down{i}", nn.Sequential(
+                nn.Conv3d(widths[i - 1], widths[i], kernel_size=2, stride=2),
+                nn.PReLU(num_parameters=widths[i])))
+            setattr(self, f"encoder{i + 1}", VNetStage(widths[i], depths_left[i]))
+        right = {4: 256, 3: 128, 2: 64, 1: 32}
+        cin = widths[4]
+        for k, i in enumerate((4, 3, 2, 1)):
+            upc = right[i] - widths[i - 1]  # = right[i] // 2
+            setattr(self, f"up{i}", nn.Sequential(
+                nn.ConvTranspose3d(cin, upc, kernel_size=2, stride=2),
+                nn.PReLU(num_parameters=upc)))
+            setattr(self, f"decoder{i}", VNetStage(right[i], depths_right[k]))
+            cin = right[i]
+        # Paper: "the very last convolutional layer, having 1x1x1 kernel size ... converts [to] 2
+        # feature maps" + voxelwise softmax. (The prototxt has a 5x5x5 32->2 conv + PReLU before
+        # a 1x1x1 2->2 conv; this follows the paper's text: one 1x1x1 conv 32->2.)
+        self.head = nn.Conv3d(32, num_classes, kernel_size=1)
+
+    def forward(self, x):
+        c = self.encoder1[0].out_channels
+        x = self.encoder1(x, torch.cat([x] * (c // x.shape[1]), 1))
+        skips = [x]
+        for i in range(1, 5):
+            x = getattr(self, f"down{i}")(x)
+            x = getattr(self, f"encoder{i + 1}")(x)  # residual: the down conv's output
+            skips.append(x)
+        for i in (4, 3, 2, 1):
+            x = getattr(self, f"up{i}")(x)
+            x = torch.cat([x, skips[i - 1]], 1)
+            x = getattr(self, f"decoder{i}")(x)  # residual: the concatenation
+        x = self.head(x)
+        return F.softmax(x, dim=1)
+
+
+def vnet():
+    # Fig. 2: a 128x128x64 volume, here C x D x H x W = 1x64x128x128; output 2x64x128x128
+    return VNet(), [1, 64, 128, 128]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dai et al. 2017: M3, M5, M11, M18, M34-res on 8 kHz x 4 s raw audio (1x32000), 10 classes
+#
+# Table 1: first conv [80/4, n] (kernel 80, stride 4), then kernel 3; every conv followed by BN
+# and ReLU; max pool 4 between stages (outputs 2000, 500, 125, 32), global average pooling,
+# softmax. (The paper's own text could not be fetched when this was written: the widths and
+# depths are those of Table 1 as both public implementations reproduce it, and philipperemy's
+# Keras models have exactly the parameter counts of the models here, 221,194 / 559,114 /
+# 1,786,442 / 3,683,786, against Table 1's 0.2M / 0.5M / 1.8M / 3.7M.)
+# Decisions (the paper is silent, the authors published no code):
+# - padding "same" (Keras), as philipperemy/very-deep-convnets-raw-waveforms: the k=80 s=4 conv
+#   pads 38 on both sides (32000 -> 8000, exactly Keras' 'same' here), the k=3 convs pad 1;
+# - the pool after the 125-long stage uses ceil_mode (125 -> 32, Table 1's "output: 32 x n";
+#   esc-learner does the same; Keras' valid pooling would give 31);
+# - M3 has two pools (8000 -> 2000 -> 500) and M5 four, the last before the global pooling, as in
+#   both public implementations (Table 1's pool rows apply to the stages a model has);
+# - a Linear(n, 10) after the global average pooling: the softmax needs 10 outputs from n channels
+#   and both public implementations have it (it adds 0.1-1.2% to the parameters, too little to
+#   tell from Table 1's rounded counts; the abstract's "without the use of fully connected
+#   layers" is read as: no hidden FC layers);
+# - convs keep their bias (Keras' Conv1D default; philipperemy's trainable counts, e.g. M3
+#   221,194, include it).
+# M34-res: BasicBlock-like blocks (conv, bn, relu, conv, bn, + shortcut, relu); where the
+# channels double (first block of layer2..4) the shortcut is a 1x1 conv + BN `downsample` (the
+# paper does not say; philipperemy instead repeats the channels, parameter-free).
+
+
+def _cbr(cin, cout, k=3, stride=1, padding=1):
+    return nn.Sequential(nn.Conv1d(cin, cout, k, stride=stride, padding=padding),
+                         nn.BatchNorm1d(cout), nn.ReLU(inplace=True))
+
+
+class DaiBlock(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv1 = nn.Conv1d(cin, cout, 3, padding=1)
+        self.bn1 = nn.BatchNorm1d(cout)
+        self.relu1 = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv1d(cout, cout, 3, padding=1)
+        self.bn2 = nn.BatchNorm1d(cout)
+        self.relu2 = nn.ReLU(inplace=True)
+        self.downsample = None
+        if cin != cout:
+            self.downsample = nn.Sequential(nn.Conv1d(cin, cout, 1), nn.BatchNorm1d(cout))
+
+    def forward(self, x):
+        idt = x
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        if self.downsample is not None:
+            idt = self.downsample(x)
+        return self.relu2(out + idt)
+
+
+class DaiNet(nn.Module):
+    def __init__(self, first, stages, residual=False, num_classes=10):
+        """first: channels of the [80/4] conv; stages: [(channels, count)] for layer1..; count
+        is convs (plain) or two-conv blocks (residual)."""
+        super().__init__()
+        self.conv1 = nn.Conv1d(1, first, 80, stride=4, padding=38)
+        self.bn1 = nn.BatchNorm1d(first)
+        self.relu1 = nn.ReLU(inplace=True)
+        self.pool1 = nn.MaxPool1d(4)
+        self.stages = len(stages)
+        cin = first
+        for i, (c, n) in enumerate(stages, 1):
+            blocks = []
+            for _ in range(n):
+                blocks.append(DaiBlock(cin, c) if residual else _cbr(cin, c))
+                cin = c
+            setattr(self, f"layer{i}", nn.Sequential(*blocks))
+        # pools after layer1..: M3 one (-> 500), M5 three (the last one right before the global
+        # pooling), M11/M18/M34-res three, between the four stages
+        self.npools = {1: 1, 3: 3, 4: 3}[len(stages)]
+        for j in range(2, 2 + self.npools):
+            # the fourth pool sees 125 samples: ceil_mode gives Table 1's 32
+            setattr(self, f"pool{j}", nn.MaxPool1d(4, ceil_mode=(j == 4)))
+        self.avgpool = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(cin, num_classes)
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.bn1(self.conv1(x))))
+        for i in range(1, self.stages + 1):
+            x = getattr(self, f"layer{i}")(x)
+            if i + 1 < 2 + self.npools:
+                x = getattr(self, f"pool{i + 1}")(x)
+        x = self.avgpool(x)
+        x = torch.flatten(x, 1)
+        return self.fc(x)
+
+
+AUDIO = [1, 32000]
+
+
+def m3():
+    return DaiNet(256, [(256, 1)]), AUDIO
+
+
+def m5():
+    return DaiNet(128, [(128, 1), (256, 1), (512, 1)]), AUDIO
+
+
+def m11():
+    return DaiNet(64, [(64, 2), (128, 2), (256, 3), (512, 2)]), AUDIO
+
+
+def m18():
+    return DaiNet(64, [(64, 4), (128, 4), (256, 4), (512, 4)]), AUDIO
+
+
+def m34_res():
+    return DaiNet(48, [(48, 3), (96, 4), (192, 6), (384, 3)], residual=True), AUDIO
+
+
+# ---------------------------------------------------------------------------------------------
+# Hannun et al. 2019 (awni/ecg): 34-layer 1-D ResNet, one prediction per 256 samples
+#
+# network.py with examples/irhythm/config.json: conv_filter_length 16, conv_num_filters_start 32,
+# conv_subsample_lengths [1,2]*8 (16 blocks), conv_increase_channels_at 4 (32 * 2^(i//4)
+# filters), conv_num_skip 2, conv_dropout 0.2, he_normal init, Keras Conv1D padding 'same'
+# (bias on), BatchNormalization defaults (eps 1e-3, momentum 0.99), TimeDistributed(Dense) +
+# softmax.
+#   stem: conv(32) -> BN -> ReLU
+#   block i: shortcut = MaxPooling1D(subsample) (pool 1 = identity, no module here), zero-padded
+#            to twice the channels (functional cat with zeros) when i % 4 == 0 and i > 0;
+#            main = [BN, ReLU] (not in block 0) -> conv(stride subsample) -> BN -> ReLU ->
+#            Dropout(0.2) -> conv; out = shortcut + main
+#   end: BN -> ReLU -> Dense per time step (12 classes) -> softmax
+# 'same' padding: Keras pads (k-1)//2 = 7 left and 8 right for k=16 stride 1, which Conv1d's
+# symmetric padding cannot express: those convs get an explicit nn.ConstantPad1d((7, 8)) named
+# pad1 / pad2 before them and padding 0. For stride 2 on an even length Keras pads 7 + 7
+# (out = ceil(L/2) = L/2), which Conv1d(padding=7, stride=2) does exactly; every stride-2 conv
+# sees an even length since the input is a multiple of 256.
+# Input: 30-s records at 200 Hz (paper; examples/irhythm: clean_30sec_recs), which ecg/load.py
+# truncates to a multiple of STEP = 256: 6000 -> 5888 samples = 23 outputs. The network itself is
+# length-agnostic (input_shape [None, 1]).
+
+
+def _bn(c):
+    return nn.BatchNorm1d(c, eps=1e-3, momentum=0.01)  # Keras BatchNormalization defaults
+
+
+class EcgBlock(nn.Module):
+    def __init__(self, index, cin, cout, stride, k=16, dropout=0.2):
+        super().__init__()
+        self.zero_pad = cout != cin
+        if index > 0:
+            self.bn1 = _bn(cin)
+            self.relu1 = nn.ReLU()
+        if stride == 1:
+            self.pad1 = nn.ConstantPad1d(((k - 1) // 2, k // 2), 0.0)
+            self.conv1 = nn.Conv1d(cin, cout, k, stride=1)
+        else:
+            self.conv1 = nn.Conv1d(cin, cout, k, stride=stride, padding=(k - 2) // 2)
+        self.bn2 = _bn(cout)
+        self.relu2 = nn.ReLU()
+        self.dropout = nn.Dropout(dropout)
+        self.pad2 = nn.ConstantPad1d(((k - 1) // 2, k // 2), 0.0)
+        self.conv2 = nn.Conv1d(cout, cout, k)
+        if stride > 1:
+            self.shortcut = nn.MaxPool1d(stride)
+
+    def forward(self, x):
+        sc = self.shortcut(x) if hasattr(self, "shortcut") else x
+        if self.zero_pad:
+            sc = torch.cat([sc, torch.zeros_like(sc)], 1)
+        out = x
+        if hasattr(self, "bn1"):
+            out = self.relu1(self.bn1(out))
+        if hasattr(self, "pad1"):
+            out = self.pad1(out)
+        out = self.relu2(self.bn2(self.conv1(out)))
+        out = self.conv2(self.pad2(self.dropout(out)))
+        return sc + out
+
+
+class EcgResNet34(nn.Module):
+    def __init__(self, num_classes=12, k=16, start=32, blocks=16, increase_at=4):
+        super().__init__()
+        self.pad1 = nn.ConstantPad1d(((k - 1) // 2, k // 2), 0.0)
+        self.conv1 = nn.Conv1d(1, start, k)
+        self.bn1 = _bn(start)
+        self.relu1 = nn.ReLU()
+        layers = []
+        cin = start
+        for i in range(blocks):
+            cout = start * 2 ** (i // increase_at)
+            stride = 2 if i % 2 == 1 else 1
+            layers.append(EcgBlock(i, cin, cout, stride, k))
+            cin = cout
+        self.layers = nn.Sequential(*layers)
+        self.bn_final = _bn(cin)
+        self.relu_final = nn.ReLU()
+        self.fc = nn.Linear(cin, num_classes)
+
+    def forward(self, x):
+        x = self.relu1(self.bn1(self.conv1(self.pad1(x))))
+        x = self.layers(x)
+        x = self.relu_final(self.bn_final(x))
+        x = self.fc(x.transpose(1, 2))  # TimeDistributed(Dense): (N, T, C) -> (N, T, classes)
+        return F.softmax(x, dim=-1).transpose(1, 2)  # (N, classes, T)
+
+
+def ecg_resnet34():
+    return EcgResNet34(), [1, 5888]
+
+
+# ---------------------------------------------------------------------------------------------
+
+MODELS = {
+    "unet": unet, "unet_small": unet_small, "unet3d": unet3d, "vnet": vnet,
+    "m3": m3, "m5": m5, "m11": m11, "m18": m18, "m34_res": m34_res,
+    "ecg_resnet34": ecg_resnet34,
+}
+
+# figures the papers state, for the check below
+PUBLISHED_PARAMS = {
+    "unet3d": 19069955,  # Cicek et al. Sec. 2: "The architecture has 19069955 parameters in total"
+    "m3": 0.2e6, "m5": 0.5e6, "m11": 1.8e6, "m18": 3.7e6, "m34_res": 4e6,  # Dai et al. Table 1
+}
+
+
+def build(name, input_override=None):
+    """(model in eval mode, input shape with batch 1). Raises KeyError for unknown names."""
+    model, shape = MODELS[name]()
+    if input_override:
+        shape = list(input_override)
+    model.eval()
+    return model, [1] + list(shape)
+
+
+if __name__ == "__main__":
+    import sys
+    names = sys.argv[1:] or list(MODELS)
+    for n in names:
+        torch.manual_seed(0)
+        m, shape = build(n)
+        p = sum(t.numel() for t in m.parameters())
+        b = sum(t.numel() for t in m.buffers())
+        with torch.no_grad():
+            y = m(torch.randn(shape))
+        pub = PUBLISHED_PARAMS.get(n)
+        print(f"{n}: input {shape} output {list(y.shape)} params {p} buffers {b}"
+              + (f" (paper: {pub:,.0f})" if pub else ""))
