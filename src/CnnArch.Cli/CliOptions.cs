@@ -10,8 +10,8 @@ internal static class CliOptions
     public static Argument<string> Model(string description = "A preset (see 'cnnarch list'), an .onnx file or a spec file (.json).") =>
         new("model") { Description = description };
 
-    public static Option<string?> Input(string description = "One sample's input, C x H x W (default: the model's, 3x224x224 for most).") =>
-        new("--input", "-i") { Description = description, HelpName = "CxHxW" };
+    public static Option<string?> Input(string description = "One sample's input: C x H x W, or C x L and C x D x H x W for 1-D and 3-D networks (default: the model's, 3x224x224 for most).") =>
+        new("--input", "-i") { Description = description, HelpName = "shape" };
 
     public static Option<int> Batch()
     {
@@ -60,7 +60,7 @@ internal static class CliOptions
     public static Option<string[]> Set() =>
         new("--set") { Description = "A preset parameter, name=value (repeatable), e.g. --set width=0.75.", HelpName = "name=value" };
 
-    /// <summary>The --input value as a C x H x W shape, or null when not given.</summary>
+    /// <summary>The --input value as a shape of one sample (C x L, C x H x W or C x D x H x W, or a vector), or null when not given.</summary>
     public static TensorShape? Shape(this ParseResult result, Option<string?> input)
     {
         if (result.GetValue(input) is not { } text)
@@ -75,7 +75,7 @@ internal static class CliOptions
             throw new FormatException($"--input {text} looks like height x width x channels (Keras order); write channels first: {shape.Dims[2]}x{shape.Dims[0]}x{shape.Dims[1]}.");
         }
 
-        return shape.Rank == 3 ? shape : throw new FormatException($"--input takes C x H x W like 3x224x224, got '{text}'.");
+        return shape.Rank <= 4 ? shape : throw new FormatException($"--input takes channels and 1 to 3 spatial axes, like 1x16000 (C x L), 3x224x224 (C x H x W) or 3x16x112x112 (C x D x H x W); got '{text}'.");
     }
 
     private static void Positive(OptionResult result, string name)

@@ -156,7 +156,7 @@ internal static class CompareSweepCommands
     {
         var model = CliOptions.Model();
         var batches = new Option<string?>("--batch", "-b") { Description = "Batch sizes, comma separated: 1,8,32,128.", HelpName = "list" };
-        var resolutions = new Option<string?>("--resolution", "-r") { Description = "Square input sides: from:to:step (128:512:32) or a list (224,256).", HelpName = "range" };
+        var resolutions = new Option<string?>("--resolution", "-r") { Description = "Input resolutions (height and width, or the length of a 1-D input; channels and depth kept): from:to:step (128:512:32) or a list (224,256).", HelpName = "range" };
         var convention = CliOptions.Convention();
         var format = CliOptions.Format("Output format.", "table", "json", "csv");
         var output = CliOptions.Output();
@@ -171,12 +171,12 @@ internal static class CompareSweepCommands
         command.SetAction(result => CliApp.Guarded(stderr, () =>
         {
             var network = ModelSource.Load(result.GetRequiredValue(model), [], null).Network;
-            var channels = network.DefaultInput?.Channels ?? 3;
+            var baseInput = network.DefaultInput ?? TensorShape.Chw(3, 224, 224);
             var (batchText, resolutionText) = (result.GetValue(batches), result.GetValue(resolutions));
             List<(int Batch, TensorShape? Input)> points = (batchText, resolutionText) switch
             {
                 ({ } b, null) => [.. ParseList(b, "--batch").Select(n => (n, (TensorShape?)null))],
-                (null, { } r) => [.. ParseRange(r).Select(side => (1, (TensorShape?)TensorShape.Chw(channels, side, side)))],
+                (null, { } r) => [.. ParseRange(r).Select(side => (1, (TensorShape?)baseInput.WithResolution(side)))],
                 _ => throw new ArgumentException("Give exactly one of --batch and --resolution."),
             };
             var options = new AnalysisOptions { Convention = Conventions.Get(result.GetRequiredValue(convention)) };

@@ -42,6 +42,11 @@ internal static class MemoryRenderer
                 : $"Largest batch that fits in {budget} for {(training ? "training" : "inference")}: {batch}.");
         }
 
+        if (r.Uncounted.Length > 0)
+        {
+            console.WriteLine($"Uncounted: {r.Uncounted.Length} layer(s) of unknown operators, taken to allocate their output and keep nothing for backward: {string.Join(", ", r.Uncounted)}.");
+        }
+
         console.WriteLine("Activation peaks exclude the weights, buffers and input listed above; the totals include them. Modelled on eager PyTorch on CUDA: see docs/memory.md.");
     }
 }
@@ -104,6 +109,13 @@ internal static class MemoryJson
                 w.WriteNumber("bufferBytes", l.BufferBytes);
                 w.WriteNumber("savedBytes", l.SavedBytes);
                 w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("uncounted");
+            foreach (var path in r.Uncounted)
+            {
+                w.WriteStringValue(path);
             }
 
             w.WriteEndArray();

@@ -12,7 +12,7 @@ internal static class Arity
     {
         ["Conv"] = (2, 3), ["ConvTranspose"] = (2, 3), ["Gemm"] = (2, 3), ["MatMul"] = (2, 2),
         ["Add"] = (2, 2), ["Sub"] = (2, 2), ["Mul"] = (2, 2), ["Div"] = (2, 2), ["Pow"] = (2, 2),
-        ["Relu"] = (1, 1), ["LeakyRelu"] = (1, 1), ["Sigmoid"] = (1, 1), ["HardSigmoid"] = (1, 1), ["HardSwish"] = (1, 1),
+        ["Relu"] = (1, 1), ["LeakyRelu"] = (1, 1), ["PRelu"] = (2, 2), ["Sigmoid"] = (1, 1), ["HardSigmoid"] = (1, 1), ["HardSwish"] = (1, 1),
         ["Tanh"] = (1, 1), ["Erf"] = (1, 1), ["Gelu"] = (1, 1), ["Clip"] = (1, 3), ["Softmax"] = (1, 1), ["Neg"] = (1, 1),
         ["BatchNormalization"] = (5, 5), ["LayerNormalization"] = (2, 3), ["InstanceNormalization"] = (3, 3), ["LRN"] = (1, 1),
         ["MaxPool"] = (1, 1), ["AveragePool"] = (1, 1), ["GlobalAveragePool"] = (1, 1), ["GlobalMaxPool"] = (1, 1),

@@ -21,6 +21,13 @@ public static partial class OnnxImporter
             ["Pow"] = c => Binary(c, ElementwiseOp.Pow),
             ["Relu"] = c => [c.Emit(new ReLU(), c.X)],
             ["LeakyRelu"] = c => [c.Emit(new LeakyReLU { NegativeSlope = Proto.Float(c.Node, "alpha", 0.01) }, c.X)],
+            ["PRelu"] = c =>
+            {
+                // The slope broadcasts: one value, or one per channel ([C] or [C, 1, ...]).
+                var slope = c.RequiredConstant(1, "slope");
+                c.Consumes(1);
+                return [c.Emit(new PReLU { NumParameters = checked((int)Math.Max(1, slope.Elements)) }, c.X)];
+            },
             ["Sigmoid"] = c => [c.Emit(new Sigmoid(), c.X)],
             ["HardSigmoid"] = c => [c.Emit(new HardSigmoid(), c.X)],
             ["HardSwish"] = c => [c.Emit(new HardSwish(), c.X)],

@@ -78,7 +78,7 @@ public class CliTests
         [InlineData(new[] { "analyze", "alexnet", "--bogus" }, "'--bogus'")]
         [InlineData(new[] { "analyze", "alexnet", "--dtype", "fp64" }, "'fp64'")]
         [InlineData(new[] { "analyze", "alexnet", "--input", "3x0x2" }, "'3x0x2' is not a shape")]
-        [InlineData(new[] { "analyze", "alexnet", "--input", "224" }, "--input takes C x H x W")]
+        [InlineData(new[] { "analyze", "alexnet", "--input", "3x4x8x8x8" }, "--input takes channels and 1 to 3 spatial axes")]
         [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "--batch must be at least 1")]
         [InlineData(new[] { "analyze", "alexnet", "--batch", "many" }, "many")]
         [InlineData(new[] { "analyze", "alexnet", "--set", "width" }, "--set takes name=value")]
@@ -106,6 +106,19 @@ public class CliTests
 
             code.Should().Be(ExitCodes.InvalidNetwork);
             error.Should().StartWith("error: invalid network: Layer 'features.2'");
+            error.TrimEnd().Split('\n').Should().ContainSingle();
+        }
+
+        [Theory]
+        [InlineData("alexnet", "224", "Layer 'features.0': Conv2d needs a C x H x W input, got 224.")]
+        [InlineData("r3d_18", "3x112x112", "Layer 'stem.0': Conv3d needs a C x D x H x W input, got 3x112x112.")]
+        [InlineData("m5", "1x32x32", "Layer 'conv1': Conv1d needs a C x L input, got 1x32x32.")]
+        public void Should_Exit_1_Naming_The_Form_When_The_Input_Has_Another_Rank_Than_The_Network(string model, string input, string expected)
+        {
+            var (code, _, error) = Run("analyze", model, "--input", input);
+
+            code.Should().Be(ExitCodes.InvalidNetwork);
+            error.Should().Contain(expected);
             error.TrimEnd().Split('\n').Should().ContainSingle();
         }
 
