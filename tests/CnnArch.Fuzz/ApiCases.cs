@@ -25,11 +25,11 @@ public static class ApiCases
     private static readonly int[] Channels = [1, 2, 3, 8, 16, 64, 96, 1 << 12, 1 << 16, 1 << 24, int.MaxValue];
     private static readonly int[] Paddings = [0, 1, 2, 3, 5, 1 << 10, 1 << 20];
     private static readonly int[] Spatial = [1, 2, 7, 16, 32, 224, 1 << 12, 1 << 20, int.MaxValue];
-    private const int Kinds = 22;
+    private const int Kinds = 26;
 
-    /// <summary>An input shape and one to 24 steps.</summary>
+    /// <summary>An input shape (0-63 a 2-D map, 64-79 a 1-D signal, 80-95 a 3-D volume) and one to 24 steps.</summary>
     public static Gen<FuzzCase> Cases { get; } =
-        Gen.Select(Gen.Int[0, 63], Gen.Select(Gen.Int[0, Kinds - 1], Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 255], (k, a, b, c, d) => new Step(k, a, b, c, d)).Array[1, 24], (input, steps) =>
+        Gen.Select(Gen.Int[0, 95], Gen.Select(Gen.Int[0, Kinds - 1], Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 255], Gen.Int[0, 255], (k, a, b, c, d) => new Step(k, a, b, c, d)).Array[1, 24], (input, steps) =>
             new FuzzCase(CaseKind.Api, $"input {input} steps {string.Join(' ', steps)}", Encoding.UTF8.GetBytes($"input {input}\n{string.Join('\n', steps)}\n"), () => Build(input, steps)));
 
     /// <summary>Reads a case saved by <see cref="Cases"/> (a regression input) back.</summary>
@@ -45,6 +45,8 @@ public static class ApiCases
     // Three times in four one of the first (ordinary) values, else any: most networks are valid, some extreme.
     private static int Pick(int[] values, int i) => i % 4 != 0 ? values[(i / 4) % Math.Min(5, values.Length)] : values[(i / 4) % values.Length];
 
+    private static double PickDouble(double[] values, int i) => values[i % values.Length];
+
     /// <summary>
     /// The network of an input choice and steps. Steps that would make the network invalid are left out
     /// seven times in eight (so most cases reach the analysis), and kept the eighth (so invalid networks
@@ -53,7 +55,13 @@ public static class ApiCases
     public static Network Build(int input, Step[] steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        var shape = TensorShape.Chw(Pick([3, 1, 64, 1 << 16, int.MaxValue], input), Pick(Spatial, input / 5), Pick(Spatial, (input / 5) + (input % 3)));
+        var channels = Pick([3, 1, 64, 1 << 16, int.MaxValue], input);
+        var shape = input switch
+        {
+            < 64 => TensorShape.Chw(channels, Pick(Spatial, input / 5), Pick(Spatial, (input / 5) + (input % 3))),
+            < 80 => TensorShape.Cl(channels, Pick([16000, 32000, 1, 2, 7, 256, 1 << 20, int.MaxValue], input / 3)),
+            _ => TensorShape.Cdhw(channels, Pick([16, 1, 8, 64, 1 << 12], input / 3), Pick(Spatial, input / 5), Pick(Spatial, (input / 5) + (input % 3))),
+        };
         var accepted = new List<Step>();
         var network = Chain(shape, accepted);
         foreach (var step in steps)
@@ -155,7 +163,51 @@ public static class ApiCases
             16 => new Pad { Before = [0, Pick(Paddings, b), Pick(Paddings, c)], After = [0, Pick(Paddings, d), 1] },
             17 => AdaptiveMaxPool2d.Global,
             18 => new Upsample { Size = new SpatialSize(Pick(Spatial, b), Pick(Spatial, c)), Mode = d % 2 == 0 ? InterpolationMode.Bilinear : InterpolationMode.Nearest },
-            _ => new Sequential(Identity.Instance, new Functional(Flatten.Instance), new Linear { OutFeatures = Pick(Channels, b) }),
+            19 => new Sequential(Identity.Instance, new Functional(Flatten.Instance), new Linear { OutFeatures = Pick(Channels, b) }),
+            _ => NdModule(s, current, channels),
+        };
+    }
+
+    // Layers of the current map's rank (1-D, 2-D or 3-D; 2-D for anything else, so a wrong rank is tried too).
+    private static Module NdModule(Step s, TensorShape current, int channels)
+    {
+        var (a, b, c, d) = (s.A, s.B, s.C, s.D);
+        var rank = current.SpatialRank is >= 1 and <= 3 ? current.SpatialRank : 2;
+        SpatialSize Axes(int[] values, int seed) => SpatialSize.Of([.. Enumerable.Range(0, rank).Select(i => Pick(values, seed + (7 * i)))]);
+        var kernel = b % 3 == 0 ? SpatialSize.Uniform(Pick(Sizes, b)) : Axes(Sizes, b);
+        var stride = c % 3 == 0 ? SpatialSize.Uniform(Pick(Sizes, c % 4)) : Axes([1, 1, 2, 3, int.MaxValue], c);
+        var padding = d % 2 == 0 ? SpatialPadding.Uniform(Pick(Paddings, d)) : SpatialPadding.Symmetric([.. Enumerable.Range(0, rank).Select(i => Pick(Paddings, d + i))]);
+        return (s.Kind, rank) switch
+        {
+            (22, 1) => new Conv1d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding, Groups = Pick([1, 1, 2, channels], d / 3) },
+            (22, 2) => new Conv2d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding, Groups = Pick([1, 1, 2, channels], d / 3) },
+            (22, _) => new Conv3d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding, Groups = Pick([1, 1, 2, channels], d / 3) },
+            (23, 1) => a % 2 == 0 ? new MaxPool1d { Kernel = kernel, Stride = stride, CeilMode = d % 2 == 0 } : new AvgPool1d { Kernel = kernel, Padding = padding },
+            (23, 2) => a % 2 == 0 ? new MaxPool2d { Kernel = kernel, Stride = stride, CeilMode = d % 2 == 0 } : new AvgPool2d { Kernel = kernel, Padding = padding },
+            (23, _) => a % 2 == 0 ? new MaxPool3d { Kernel = kernel, Stride = stride, CeilMode = d % 2 == 0 } : new AvgPool3d { Kernel = kernel, Padding = padding },
+            (24, 1) => (a % 3) switch { 0 => new BatchNorm1d(), 1 => new InstanceNorm1d { Affine = b % 2 == 0 }, _ => new GroupNorm { Groups = Pick([1, 2, 4, 32], b) } },
+            (24, 2) => (a % 3) switch { 0 => new BatchNorm2d(), 1 => new InstanceNorm2d { Affine = b % 2 == 0 }, _ => new GroupNorm { Groups = Pick([1, 2, 4, 32], b) } },
+            (24, _) => (a % 3) switch { 0 => new BatchNorm3d(), 1 => new InstanceNorm3d { Affine = b % 2 == 0 }, _ => new GroupNorm { Groups = Pick([1, 2, 4, 32], b) } },
+            (_, 1) => (a % 4) switch
+            {
+                0 => new ConvTranspose1d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding },
+                1 => new Upsample { ScaleFactor = [PickDouble([2, 0.5, 3, 1e-9, 1e9], c)], Mode = d % 2 == 0 ? InterpolationMode.Linear : InterpolationMode.Nearest },
+                2 => new AdaptiveMaxPool1d { OutputSize = kernel },
+                _ => new PReLU { NumParameters = b % 2 == 0 ? 1 : current.Rank > 0 ? current.Channels : 1 },
+            },
+            (_, 2) => (a % 4) switch
+            {
+                0 => new ConvTranspose2d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding },
+                1 => new Upsample { Size = kernel, Mode = d % 3 == 0 ? InterpolationMode.Bicubic : InterpolationMode.Bilinear },
+                2 => new PixelShuffle { UpscaleFactor = Pick([1, 2, 3, 1 << 16], b) },
+                _ => new AdaptiveAvgPool2d { OutputSize = kernel },
+            },
+            (_, _) => (a % 3) switch
+            {
+                0 => new ConvTranspose3d { OutChannels = channels, Kernel = kernel, Stride = stride, Padding = padding },
+                1 => new Upsample { ScaleFactor = [PickDouble([2, 0.5, 3, 1e-9, 1e9], c)], Mode = d % 2 == 0 ? InterpolationMode.Trilinear : InterpolationMode.Nearest },
+                _ => new AdaptiveAvgPool3d { OutputSize = kernel },
+            },
         };
     }
 }

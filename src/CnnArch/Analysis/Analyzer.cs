@@ -33,6 +33,7 @@ public static class Analyzer
         var batch = options.Batch;
         var convention = options.Convention;
         var pixel = ReceptiveField.Of(input);
+        TensorShape[]? single = null;
         ImmutableArray<Diagnostic>.Builder? diagnostics = null;
         TotalsBuilder totals = default, auxiliary = default;
 
@@ -40,12 +41,26 @@ public static class Analyzer
         {
             var node = nodes[i];
             var sources = node.Inputs;
-            var inputs = new TensorShape[sources.Length];
+            TensorShape[] inputs;
+            if (sources.Length == 1)
+            {
+                // A chain of layers that keep their input's shape (BN, ReLU) reads one shape: its rows share the array.
+                var shape = sources[0].IsNetworkInput ? input : shapes[sources[0].Id];
+                inputs = single is not null && single[0].Dims == shape.Dims ? single : single = [shape];
+            }
+            else
+            {
+                inputs = new TensorShape[sources.Length];
+                for (var k = 0; k < sources.Length; k++)
+                {
+                    inputs[k] = sources[k].IsNetworkInput ? input : shapes[sources[k].Id];
+                }
+            }
+
             var gradientInputs = 0;
             for (var k = 0; k < sources.Length; k++)
             {
                 var t = sources[k];
-                inputs[k] = t.IsNetworkInput ? input : shapes[t.Id];
                 if (!t.IsNetworkInput && needsGradient[t.Id] && IndexOf(sources, t, k) == k)
                 {
                     gradientInputs++;
@@ -114,7 +129,7 @@ public static class Analyzer
             }
         }
 
-        return new AnalysisReport
+        var report = new AnalysisReport
         {
             Model = network.Name,
             Input = input,
@@ -128,6 +143,35 @@ public static class Analyzer
             Diagnostics = diagnostics?.ToImmutable() ?? [],
             Scopes = network.Scopes,
         };
+        CheckDerivedTotals(report, bytesPerElement);
+        return report;
+    }
+
+    // Every figure a renderer derives from the totals (the training step, torchinfo's sizes) fits 64 bits,
+    // checked here once, so no report fails after its first line is out.
+    private static void CheckDerivedTotals(AnalysisReport report, int bytesPerElement)
+    {
+        try
+        {
+            var training = report.Training();
+            _ = training.StepMacs;
+            _ = training.StepFlops;
+            long withParameters = 0;
+            foreach (var row in report.Layers)
+            {
+                if (!row.IsAuxiliary && row.Parameters > 0)
+                {
+                    withParameters = checked(withParameters + row.ActivationBytes);
+                }
+            }
+
+            var input = checked(report.Input.Elements * report.Batch * bytesPerElement);
+            _ = checked(input + (2 * withParameters) + (report.Totals.Parameters * bytesPerElement));
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidNetworkException(report.Model, $"the training step or the memory sizes of the totals overflow 64 bits at batch {report.Batch} (input {report.Input}).", ex);
+        }
     }
 
     // The first position of t among the first `before + 1` sources (so a tensor read twice counts once).

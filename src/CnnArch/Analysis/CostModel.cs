@@ -127,7 +127,12 @@ public sealed class CostModel
         return Find(layer.GetType()) is { } rule ? rule(layer, shapes) : null;
     }
 
-    private Func<Layer, CostContext, OpCount>? Find(Type type)
+    // The rule of each concrete type, found once: a layer's own type, else its nearest family with a rule.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<Layer, CostContext, OpCount>?> _resolved = new();
+
+    private Func<Layer, CostContext, OpCount>? Find(Type type) => _resolved.GetOrAdd(type, static (t, self) => self.FindUncached(t), this);
+
+    private Func<Layer, CostContext, OpCount>? FindUncached(Type type)
     {
         for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
         {

@@ -9,14 +9,13 @@ namespace CnnArch.Layers;
 /// </summary>
 public abstract record ConvolutionBase : Layer
 {
+    // The window is the storage of kernel, stride, padding, dilation and groups: the analysis reads it
+    // for every node without building it again, and record equality compares it by value.
+    private LayerWindow _window;
+
     /// <summary>Sets the defaults: a 3-wide kernel, stride 1, no padding, dilation 1, at the layer's rank.</summary>
-    protected ConvolutionBase()
-    {
-        Kernel = 3;
-        Stride = SpatialSize.One;
-        Padding = SpatialPadding.Zero;
-        Dilation = SpatialSize.One;
-    }
+    protected ConvolutionBase() =>
+        _window = new(SpatialSize.Uniform(3).At(SpatialRank, nameof(Kernel)), SpatialSize.One.At(SpatialRank, nameof(Stride)), SpatialPadding.Zero.At(SpatialRank, nameof(Padding)), SpatialSize.One.At(SpatialRank, nameof(Dilation)), 1);
 
     /// <summary>The number of spatial axes: 1 (C x L), 2 (C x H x W) or 3 (C x D x H x W).</summary>
     public abstract int SpatialRank { get; }
@@ -28,25 +27,45 @@ public abstract record ConvolutionBase : Layer
     public int? InChannels { get; init => field = value is { } v ? Guard.Positive(v, nameof(InChannels)) : null; }
 
     /// <summary>Kernel size K per axis; default 3 along every axis.</summary>
-    public SpatialSize Kernel { get; init => field = value.At(SpatialRank, nameof(Kernel)).RequirePositive(nameof(Kernel)); }
+    public SpatialSize Kernel
+    {
+        get => _window.Kernel;
+        init => _window = _window with { Kernel = value.At(SpatialRank, nameof(Kernel)).RequirePositive(nameof(Kernel)) };
+    }
 
     /// <summary>Stride S per axis; default 1.</summary>
-    public SpatialSize Stride { get; init => field = value.At(SpatialRank, nameof(Stride)).RequirePositive(nameof(Stride)); }
+    public SpatialSize Stride
+    {
+        get => _window.Stride;
+        init => _window = _window with { Stride = value.At(SpatialRank, nameof(Stride)).RequirePositive(nameof(Stride)) };
+    }
 
     /// <summary>Zero padding P before and after each axis; default none.</summary>
-    public SpatialPadding Padding { get; init => field = value.At(SpatialRank, nameof(Padding)).RequireNonNegative(nameof(Padding)); }
+    public SpatialPadding Padding
+    {
+        get => _window.Padding;
+        init => _window = _window with { Padding = value.At(SpatialRank, nameof(Padding)).RequireNonNegative(nameof(Padding)) };
+    }
 
     /// <summary>Dilation per axis; default 1 (a plain convolution).</summary>
-    public SpatialSize Dilation { get; init => field = value.At(SpatialRank, nameof(Dilation)).RequirePositive(nameof(Dilation)); }
+    public SpatialSize Dilation
+    {
+        get => _window.Dilation;
+        init => _window = _window with { Dilation = value.At(SpatialRank, nameof(Dilation)).RequirePositive(nameof(Dilation)) };
+    }
 
     /// <summary>Groups G: each output channel sees C_in / G input channels; G = C_in is depthwise. Default 1.</summary>
-    public int Groups { get; init => field = Guard.Positive(value, nameof(Groups)); } = 1;
+    public int Groups
+    {
+        get => _window.Groups;
+        init => _window = _window with { Groups = Guard.Positive(value, nameof(Groups)) };
+    }
 
     /// <summary>Whether each filter has a bias; default true, as PyTorch.</summary>
     public bool HasBias { get; init; } = true;
 
     /// <inheritdoc/>
-    public override LayerWindow Window => new(Kernel, Stride, Padding, Dilation, Groups);
+    public override LayerWindow Window => _window;
 
     /// <inheritdoc/>
     public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
@@ -95,14 +114,16 @@ public abstract record Convolution : ConvolutionBase
     public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
     {
         var x = CheckedInput(inputs);
-        Span<int> dims = stackalloc int[SpatialRank + 1];
+        var w = Window;
+        var rank = w.Rank;
+        var dims = new int[rank + 1];
         dims[0] = OutChannels;
-        for (var axis = 0; axis < SpatialRank; axis++)
+        for (var axis = 0; axis < rank; axis++)
         {
-            dims[axis + 1] = SlidingWindow.Output(x.Spatial(axis), Kernel[axis], Stride[axis], Padding.Before(axis), Padding.After(axis), Dilation[axis], ceil: false, Kind, SlidingWindow.AxisName(SpatialRank, axis));
+            dims[axis + 1] = SlidingWindow.Output(x.Dims[axis + 1], w.Kernel[axis], w.Stride[axis], w.Padding.Before(axis), w.Padding.After(axis), w.Dilation[axis], ceil: false, this, rank, axis);
         }
 
-        return TensorShape.Of(dims);
+        return TensorShape.Owning(dims);
     }
 
     /// <summary>C_out x C_in / G x kernel volume weights, plus C_out biases.</summary>
@@ -231,9 +252,10 @@ public abstract record TransposedConvolution : ConvolutionBase
         Span<int> offset = stackalloc int[SpatialRank];
         for (var axis = 0; axis < SpatialRank; axis++)
         {
-            var effective = (Dilation[axis] * (Kernel[axis] - 1)) + 1;
-            taps[axis] = (effective + Stride[axis] - 1) / Stride[axis];
-            offset[axis] = Math.Max(0, effective - 1 - Padding.Before(axis));
+            // In long: a huge kernel or dilation widens the field to "at least this", never an overflow.
+            var effective = ((long)Dilation[axis] * (Kernel[axis] - 1)) + 1;
+            taps[axis] = (int)Math.Min(int.MaxValue, (effective + Stride[axis] - 1) / Stride[axis]);
+            offset[axis] = (int)Math.Clamp(effective - 1 - Padding.Before(axis), 0, int.MaxValue);
         }
 
         return field.Upsampled(Stride, SpatialSize.Of(taps), SpatialSize.Of(offset));
@@ -275,13 +297,16 @@ internal static class SlidingWindow
     /// <summary>The name of spatial axis <paramref name="axis"/> of a <paramref name="rank"/>-D map: length; height, width; depth, height, width.</summary>
     public static string AxisName(int rank, int axis) => rank is >= 1 and <= 3 && axis < rank ? Names[rank - 1][axis] : $"axis {axis}";
 
-    public static int Output(int size, int kernel, int stride, int padBefore, int padAfter, int dilation, bool ceil, string kind, string axis)
+    /// <summary>The output extent of a window along spatial axis <paramref name="axis"/> of a <paramref name="rank"/>-D <paramref name="layer"/>, at least 1.</summary>
+    /// <exception cref="InvalidNetworkException">The window does not fit; the message names the layer's kind, the axis and the numbers.</exception>
+    public static int Output(int size, int kernel, int stride, int padBefore, int padAfter, int dilation, bool ceil, Layer layer, int rank, int axis)
     {
         long span = checked((long)size + padBefore + padAfter - ((long)dilation * (kernel - 1)) - 1);
         if (span < 0)
         {
+            var name = AxisName(rank, axis);
             throw new InvalidNetworkException(null,
-                $"{kind} with kernel {kernel} (dilation {dilation}) does not fit the {axis} {size} padded by {padBefore}+{padAfter}: the output {axis} would be below 1.");
+                $"{layer.Kind} with kernel {kernel} (dilation {dilation}) does not fit the {name} {size} padded by {padBefore}+{padAfter}: the output {name} would be below 1.");
         }
 
         long steps = ceil ? (span + stride - 1) / stride : span / stride;

@@ -48,7 +48,7 @@ public abstract record Pool : Layer
                 throw Invalid($"{Kind} padding {Padding} exceeds half the kernel {Kernel}.");
             }
 
-            dims[axis + 1] = SlidingWindow.Output(x.Spatial(axis), Kernel[axis], s[axis], Padding.Before(axis), Padding.After(axis), d[axis], CeilMode, Kind, SlidingWindow.AxisName(SpatialRank, axis));
+            dims[axis + 1] = SlidingWindow.Output(x.Spatial(axis), Kernel[axis], s[axis], Padding.Before(axis), Padding.After(axis), d[axis], CeilMode, this, SpatialRank, axis);
         }
 
         return TensorShape.Of(dims);

@@ -66,12 +66,18 @@ public readonly record struct ReceptiveAxis(long Size, long Stride, long Padding
     private long InPixels(long steps)
     {
         var scaled = Arithmetic.SaturatingMultiply(steps, Stride);
-        return scaled == long.MaxValue ? long.MaxValue : (scaled + Scale - 1) / Scale;
+        var scale = Scale;
+        return scale == 1 || scaled == long.MaxValue ? scaled : (scaled + scale - 1) / scale;
     }
 
     private static ReceptiveAxis Reduced(long size, long stride, long padding, long scale)
     {
-        if (scale > 1 && stride != long.MaxValue && padding != long.MaxValue)
+        if (scale == 1)
+        {
+            return new(size, stride, padding);
+        }
+
+        if (stride != long.MaxValue && padding != long.MaxValue)
         {
             var g = Arithmetic.Gcd(Arithmetic.Gcd(stride, padding), scale);
             if (g > 1)
@@ -162,7 +168,7 @@ public sealed record ReceptiveField
             a[i] = a[i].Through(window.Kernel[w], window.Stride[w], window.Padding.Before(w), window.Dilation[w]);
         }
 
-        return new ReceptiveField(Rank, a[0], a[1], a[2]);
+        return With(a);
     }
 
     /// <summary>
@@ -189,7 +195,7 @@ public sealed record ReceptiveField
             }
         }
 
-        return new ReceptiveField(Rank, a[0], a[1], a[2]);
+        return With(a);
     }
 
     /// <summary>
@@ -213,7 +219,7 @@ public sealed record ReceptiveField
             a[i] = a[i].Through(widest, Math.Max(1, n / h), 0);
         }
 
-        return new ReceptiveField(Rank, a[0], a[1], a[2]);
+        return With(a);
     }
 
     /// <summary>
@@ -235,8 +241,12 @@ public sealed record ReceptiveField
             a[i] = a[i].Upsampled(factor[w], taps[w], offset[w]);
         }
 
-        return new ReceptiveField(Rank, a[0], a[1], a[2]);
+        return With(a);
     }
+
+    // This field when a step changed nothing (a 1x1 stride-1 conv), so chains of them share one object.
+    private ReceptiveField With(ReadOnlySpan<ReceptiveAxis> a) =>
+        a[0] == _a0 && a[1] == _a1 && a[2] == _a2 ? this : new ReceptiveField(Rank, a[0], a[1], a[2]);
 
     // A step over `axes` axes applies to this field's last ones: the first field axis it touches, and
     // what to add to a field axis to get the step's axis.

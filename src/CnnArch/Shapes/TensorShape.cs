@@ -133,6 +133,9 @@ public readonly struct TensorShape : IEquatable<TensorShape>
         return new([.. dims]);
     }
 
+    /// <summary>A shape that owns <paramref name="dims"/>, each already checked to be at least 1 (no copy, no check).</summary>
+    internal static TensorShape Owning(int[] dims) => new(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(dims));
+
     /// <summary>Parses "3x224x224" (or "3,224,224", or one number for a vector).</summary>
     /// <exception cref="FormatException">The text is not a list of positive integers.</exception>
     public static TensorShape Parse(string text)
