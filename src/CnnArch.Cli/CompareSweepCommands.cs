@@ -96,9 +96,18 @@ internal static class CompareSweepCommands
                                     w.WriteNumber("top1", top1);
                                 }
 
-                                w.WriteNumber("paramsRatio", r.ParametersRatio);
-                                w.WriteNumber("macsRatio", r.MacsRatio);
-                                w.WriteNumber("memoryRatio", r.MemoryRatio);
+                                // A ratio to a first model with none of the quantity has no value: null.
+                                foreach (var (key, ratio) in new[] { ("paramsRatio", r.ParametersRatio), ("macsRatio", r.MacsRatio), ("memoryRatio", r.MemoryRatio) })
+                                {
+                                    if (ratio is { } v)
+                                    {
+                                        w.WriteNumber(key, v);
+                                    }
+                                    else
+                                    {
+                                        w.WriteNull(key);
+                                    }
+                                }
                                 if (latency is not null)
                                 {
                                     w.WriteNumber("latencyMs", Math.Round(latency[i].Milliseconds, 6));
@@ -115,7 +124,8 @@ internal static class CompareSweepCommands
                         writer.Write("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio" + (latency is null ? "\n" : ",latency_ms,images_per_second\n"));
                         foreach (var (r, i) in rows.Select((r, i) => (r, i)))
                         {
-                            writer.Write(string.Create(C, $"{r.Model},{r.Input},{r.Parameters},{r.Macs},{r.ActivationBytes},{r.InferencePeakBytes},{r.Top1},{r.ParametersRatio:0.####},{r.MacsRatio:0.####},{r.MemoryRatio:0.####}"));
+                            writer.Write(Csv.Row(r.Model, r.Input.ToString(), Csv.Number(r.Parameters), Csv.Number(r.Macs), Csv.Number(r.ActivationBytes), Csv.Number(r.InferencePeakBytes),
+                                Csv.Number(r.Top1), Csv.Number(r.ParametersRatio, "0.####"), Csv.Number(r.MacsRatio, "0.####"), Csv.Number(r.MemoryRatio, "0.####")).TrimEnd('\n'));
                             writer.Write(latency is null ? "\n" : string.Create(C, $",{latency[i].Milliseconds:0.######},{latency[i].ImagesPerSecond:0.#}\n"));
                         }
 
@@ -262,7 +272,7 @@ internal static class CompareSweepCommands
         return command;
     }
 
-    private static string Ratio(double r) => double.IsNaN(r) ? "-" : r.ToString(r >= 10 ? "0.0" : "0.00", C);
+    private static string Ratio(double? r) => r is not { } v || !double.IsFinite(v) ? "-" : v.ToString(v >= 10 ? "0.0" : "0.00", C);
 
     internal static int[] ParseList(string text, string option)
     {

@@ -52,4 +52,16 @@ internal static class BoundedRead
 
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// The UTF-8 text of the file at <paramref name="path"/> (a byte-order mark dropped), read up to
+    /// <paramref name="maxBytes"/> whatever the file says of its length; <paramref name="tooLarge"/> beyond.
+    /// </summary>
+    public static string ReadText(string path, int maxBytes, Func<Exception> tooLarge)
+    {
+        using var stream = File.OpenRead(path);
+        var bytes = ReadAll(stream, maxBytes, tooLarge);
+        var text = bytes.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? bytes.AsSpan(System.Text.Encoding.UTF8.Preamble.Length) : bytes;
+        return System.Text.Encoding.UTF8.GetString(text);
+    }
 }

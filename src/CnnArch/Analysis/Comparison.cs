@@ -12,12 +12,12 @@ namespace CnnArch.Analysis;
 /// <param name="ActivationBytes">The plain sum of every layer's output, as the lecture adds them.</param>
 /// <param name="InferencePeakBytes">Activations alive at once at the inference peak (batch 1, see <see cref="MemoryAnalyzer"/>).</param>
 /// <param name="Top1">Published ImageNet top-1 (%), when known.</param>
-/// <param name="ParametersRatio">Parameters over the first model's.</param>
-/// <param name="MacsRatio">MACs over the first model's.</param>
-/// <param name="MemoryRatio">Activation sum over the first model's.</param>
+/// <param name="ParametersRatio">Parameters over the first model's; null when the first has none (no ratio has a value).</param>
+/// <param name="MacsRatio">MACs over the first model's; null when the first has none.</param>
+/// <param name="MemoryRatio">Activation sum over the first model's; null when the first has none.</param>
 public sealed record ComparisonRow(
     string Model, TensorShape Input, long Parameters, long Macs, long ActivationBytes, long InferencePeakBytes, double? Top1,
-    double ParametersRatio, double MacsRatio, double MemoryRatio);
+    double? ParametersRatio, double? MacsRatio, double? MemoryRatio);
 
 /// <summary>Several models side by side, as the lecture compares AlexNet with VGG-16.</summary>
 public static class Comparison
@@ -37,7 +37,7 @@ public static class Comparison
         var reports = models.Select(m => (Report: Analyzer.Analyze(m.Network, options), m.Top1,
             Peak: MemoryAnalyzer.Analyze(m.Network, new MemoryOptions { Input = options.Input, Batch = options.Batch, Activations = options.DataType }).Inference.PeakBytes)).ToList();
         var first = reports[0].Report.Totals;
-        static double Ratio(long a, long b) => b == 0 ? double.NaN : (double)a / b;
+        static double? Ratio(long a, long b) => b == 0 ? null : (double)a / b;
         return [.. reports.Select(r => new ComparisonRow(
             r.Report.Model, r.Report.Input, r.Report.Totals.Parameters, r.Report.Totals.Macs, r.Report.Totals.ActivationBytes, r.Peak, r.Top1,
             Ratio(r.Report.Totals.Parameters, first.Parameters), Ratio(r.Report.Totals.Macs, first.Macs), Ratio(r.Report.Totals.ActivationBytes, first.ActivationBytes)))];

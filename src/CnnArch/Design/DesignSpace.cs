@@ -123,9 +123,12 @@ public sealed class DesignSpace
         }
 
         return File.Exists(nameOrPath)
-            ? Parse(File.ReadAllText(nameOrPath))
+            ? Parse(BoundedRead.ReadText(nameOrPath, MaxFileBytes, () => new FormatException($"{nameOrPath}: the file holds more than {MaxFileBytes:N0} bytes; a design space is a few KB.")))
             : throw new ArgumentException($"No design space '{nameOrPath}': give a built-in ({string.Join(", ", BuiltIn)}) or a JSON file.");
     }
+
+    /// <summary>The largest design-space file read: 1 MiB.</summary>
+    public const int MaxFileBytes = 1 << 20;
 
     /// <summary>Reads a design space from JSON: name, description, family, resolution, parameters (name to {choices} or {min, max, integer, step, log, decimals}).</summary>
     /// <exception cref="FormatException">Malformed; the message names the field.</exception>

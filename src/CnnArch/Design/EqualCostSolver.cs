@@ -59,7 +59,7 @@ public static class EqualCostSolver
         var byInput = declared is null && string.Equals(parameter, Resolution, StringComparison.OrdinalIgnoreCase);
         if (declared is null && !byInput)
         {
-            var numeric = info.Parameters.Where(p => double.TryParse(p.Default, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).Select(p => p.Name).Append(Resolution);
+            var numeric = info.Parameters.Where(p => p.Kind != ParameterKind.Boolean).Select(p => p.Name).Append(Resolution);
             throw new ArgumentException($"Preset '{info.Name}' has no numeric parameter '{parameter}'; known: {string.Join(", ", numeric)}.", nameof(parameter));
         }
 
@@ -71,7 +71,7 @@ public static class EqualCostSolver
             throw new ArgumentException($"Parameter '{parameter}' of '{info.Name}' is not numeric (default '{defaultText}').", nameof(parameter));
         }
 
-        var isInteger = byInput || !AcceptsFraction(info.Name, given, declared!.Name, start);
+        var isInteger = byInput || declared!.Kind != ParameterKind.Real;
         var cache = new Dictionary<double, long>();
         long Exact(double value)
         {
@@ -106,7 +106,8 @@ public static class EqualCostSolver
             return lo == hi ? Exact(lo) : Exact(lo) + ((x - lo) * (Exact(hi) - Exact(lo)));
         }
 
-        var (low, high) = Bracket(Relaxed, target, start, isInteger ? 1 : 1e-3, parameter, info.Name, cost);
+        var (floor, ceiling) = byInput ? (1.0, 16_384.0) : (Math.Max(declared!.Minimum, isInteger ? 1 : 1e-3), declared.Maximum);
+        var (low, high) = Bracket(Relaxed, target, Math.Clamp(start, floor, ceiling), floor, ceiling, parameter, info.Name, cost);
         var root = DesignRules.EqualCost(Relaxed, target, low, high);
         double[] candidates = isInteger
             ? [Math.Max(1, Math.Floor(root)), Math.Max(1, Math.Ceiling(root))]
@@ -133,33 +134,21 @@ public static class EqualCostSolver
         return value;
     }
 
-    // Whether the preset takes a fractional value of the parameter (a width multiplier) or whole numbers only (groups).
-    private static bool AcceptsFraction(string preset, ImmutableDictionary<string, string> given, string parameter, double start)
-    {
-        try
-        {
-            Catalog.Create(preset, given.SetItem(parameter, (start + 0.5).ToString("R", CultureInfo.InvariantCulture)));
-            return true;
-        }
-        catch (ArgumentException ex) when (ex.Message.Contains("whole number", StringComparison.Ordinal))
-        {
-            return false;
-        }
-    }
-
-    private static (double Low, double High) Bracket(Func<double, double> f, double target, double start, double floor, string parameter, string preset, DesignCost cost)
+    // A range [low, high] of the parameter, inside its declared range, whose costs straddle the target.
+    private static (double Low, double High) Bracket(Func<double, double> f, double target, double start, double floor, double ceiling, string parameter, string preset, DesignCost cost)
     {
         double lo = start, hi = start;
         if (f(start) < target)
         {
-            for (var i = 0; f(hi) < target; i++)
+            while (f(hi) < target)
             {
-                lo = hi;
-                hi *= 2;
-                if (i > 24)
+                if (hi >= ceiling)
                 {
-                    throw new ArgumentException($"'{preset}' does not reach {cost.Name} {target:G6} for any {parameter} up to {hi:G6}.");
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{preset}' does not reach {cost.Name} {target:G6} for any {parameter} up to {ceiling:G6}, the largest it takes."));
                 }
+
+                lo = hi;
+                hi = Math.Min(ceiling, hi * 2);
             }
         }
         else
@@ -168,7 +157,7 @@ public static class EqualCostSolver
             {
                 if (lo <= floor)
                 {
-                    throw new ArgumentException($"'{preset}' costs more than {cost.Name} {target:G6} even at {parameter} = {lo:G6}.");
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{preset}' costs more than {cost.Name} {target:G6} even at {parameter} = {lo:G6}, the smallest it takes."));
                 }
 
                 hi = lo;

@@ -18,6 +18,7 @@ public static class RegNetCost
     public static FastCost Compute(RegNetParameters p, int resolution = 224)
     {
         ArgumentNullException.ThrowIfNull(p);
+        p.Validate();
         Span<int> widths = stackalloc int[p.Depth];
         Span<int> blocks = stackalloc int[p.Depth];
         Span<int> groups = stackalloc int[p.Depth];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
@@ -197,13 +198,17 @@ public sealed record DeviceProfile
             : throw new ArgumentException($"No device '{nameOrPath}'. Known: {string.Join(", ", KnownNames)}, or a profile file (.json).", nameof(nameOrPath));
     }
 
-    /// <summary>Reads a profile file.</summary>
-    /// <exception cref="FormatException">The file is not a valid profile; the message says what is wrong.</exception>
+    /// <summary>Reads a profile file, up to <see cref="MaxFileBytes"/>.</summary>
+    /// <exception cref="FormatException">The file is not a valid profile, or too large; the message says what is wrong.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
     public static DeviceProfile Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(BoundedRead.ReadText(path, MaxFileBytes, () => new FormatException($"{path}: the file holds more than {MaxFileBytes:N0} bytes; a device profile is a few KB.")), path);
     }
+
+    /// <summary>The largest profile file read: 1 MiB.</summary>
+    public const int MaxFileBytes = 1 << 20;
 
     /// <summary>Reads a profile from JSON text; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="FormatException">The text is not a valid profile.</exception>
@@ -227,13 +232,17 @@ public sealed record DeviceProfile
 
     private DeviceProfile Validated(string source)
     {
-        void Positive(double value, string what)
+        // Every figure within what a real device can have: a denormal bandwidth or a zero peak would give
+        // times of infinity; a value out of range is the profile's error, named with its field.
+        void Within(double value, double low, double high, string what)
         {
-            if (!(value > 0) || double.IsInfinity(value))
+            if (!(value >= low && value <= high))
             {
-                throw new FormatException($"'{source}': {what} must be a positive number, got {value}.");
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{source}': {what} must be from {low:#,0.######} to {high:#,0.######}, got {value:G6}."));
             }
         }
+
+        void Positive(double value, string what) => Within(value, 1e-6, 1e6, what);
 
         void Pair(ImmutableArray<double> values, string what, bool fraction)
         {
@@ -252,8 +261,8 @@ public sealed record DeviceProfile
             }
         }
 
-        Positive(StreamingMultiprocessors, "streamingMultiprocessors");
-        Positive(MemoryBandwidthGBps, "memoryBandwidthGBps");
+        Within(StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors");
+        Within(MemoryBandwidthGBps, 0.001, 1e6, "memoryBandwidthGBps");
         Positive(Fp32Tflops, "fp32Tflops");
         Positive(Tf32Tflops, "tf32Tflops");
         Positive(Bf16Tflops, "bf16Tflops");

@@ -128,7 +128,7 @@ public static class GoogLeNets
             ("fc2", new Linear { OutFeatures = 1000 }));
 
     internal static PresetParameter AuxParameter { get; } =
-        new("aux", "Add the two auxiliary classifiers (training only; reported apart from the inference totals)", "false");
+        PresetParameter.Boolean("aux", "Add the two auxiliary classifiers (training only; reported apart from the inference totals)", false);
 
     internal static string PaperCitation => Citation;
 }

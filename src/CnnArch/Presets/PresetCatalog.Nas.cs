@@ -13,7 +13,7 @@ public static partial class Catalog
             var name = "mnasnet" + Text(alpha).Replace('.', '_') + (alpha == 1.0 ? "_0" : string.Empty);
             yield return Preset(name, "MnasNet", $"MnasNet-B1 with depth multiplier {Text(alpha)}, as torchvision (NAS under a latency budget)", MnasNets.Paper,
                 a => MnasNets.Build(a.Double("width"), name),
-                new PresetParameter("width", "Depth (channel) multiplier alpha, channels rounded to multiples of 8", Text(alpha)));
+                PresetParameter.Real("width", "Depth (channel) multiplier alpha, channels rounded to multiples of 8", alpha, 0.01, 16));
         }
 
         for (var b = 0; b < EfficientNets.Variants.Length; b++)
@@ -22,9 +22,9 @@ public static partial class Catalog
             var name = $"efficientnet_b{b}";
             yield return Preset(name, "EfficientNet", $"EfficientNet-B{b} as torchvision: B0's stage table scaled by width {Text(v.Width)}, depth {Text(v.Depth)}, resolution {v.Resolution}", EfficientNets.Paper,
                 a => EfficientNets.Build(name, a.Double("width"), a.Double("depth"), a.Int("resolution"), v.Dropout),
-                new PresetParameter("width", "Width multiplier: every stage's channels times it, rounded to multiples of 8", Text(v.Width)),
-                new PresetParameter("depth", "Depth multiplier: every stage's repeats times it, rounded up", Text(v.Depth)),
-                new PresetParameter("resolution", "Input height and width (torchvision's evaluation crop)", v.Resolution.ToString(CultureInfo.InvariantCulture)));
+                PresetParameter.Real("width", "Width multiplier: every stage's channels times it, rounded to multiples of 8", v.Width, 0.01, 16),
+                PresetParameter.Real("depth", "Depth multiplier: every stage's repeats times it, rounded up", v.Depth, 0.01, 16),
+                PresetParameter.Integer("resolution", "Input height and width (torchvision's evaluation crop)", v.Resolution, 32, 4096));
         }
 
         foreach (var (name, p) in RegNets.Table)
@@ -32,16 +32,16 @@ public static partial class Catalog
             var y = p.SeRatio > 0;
             var parameters = new List<PresetParameter>
             {
-                new("depth", "Total blocks d of the quantized linear rule", p.Depth.ToString(CultureInfo.InvariantCulture)),
-                new("w0", "Initial width w0 (a multiple of 8)", p.W0.ToString(CultureInfo.InvariantCulture)),
-                new("wa", "Width slope wa", Text(p.WA)),
-                new("wm", "Width multiplier wm between stages (> 1)", Text(p.WM)),
-                new("group_width", "Channels per group of the 3x3 conv", p.GroupWidth.ToString(CultureInfo.InvariantCulture)),
-                new("bottleneck_ratio", "Bottleneck ratio b", Text(p.BottleneckRatio)),
+                PresetParameter.Integer("depth", "Total blocks d of the quantized linear rule", p.Depth, 1, RegNetParameters.MaxDepth),
+                PresetParameter.Integer("w0", "Initial width w0 (a multiple of 8)", p.W0, 8, 4096),
+                PresetParameter.Real("wa", "Width slope wa", p.WA, 0, 1024),
+                PresetParameter.Real("wm", "Width multiplier wm between stages (> 1)", p.WM, 1.01, 8),
+                PresetParameter.Integer("group_width", "Channels per group of the 3x3 conv", p.GroupWidth, 1, 4096),
+                PresetParameter.Real("bottleneck_ratio", "Bottleneck ratio b: the 3x3 conv's width is the block's times 1 / b", p.BottleneckRatio, 0.125, 16),
             };
             if (y)
             {
-                parameters.Add(new("se_ratio", "Squeeze-and-excitation ratio of the block's input width", Text(p.SeRatio)));
+                parameters.Add(PresetParameter.Real("se_ratio", "Squeeze-and-excitation ratio of the block's input width", p.SeRatio, 0.01, 1));
             }
 
             yield return Preset(name, y ? "RegNetY" : "RegNetX", $"RegNet{(y ? "Y" : "X")} generated from d={p.Depth}, w0={p.W0}, wa={Text(p.WA)}, wm={Text(p.WM)}, g={p.GroupWidth}, as torchvision", RegNets.Paper,

@@ -4,11 +4,93 @@ using CnnArch.Graph;
 
 namespace CnnArch.Presets;
 
-/// <summary>A parameter a preset accepts (<c>--set width=0.75</c>).</summary>
-/// <param name="Name">The parameter's name.</param>
-/// <param name="Description">What it changes.</param>
-/// <param name="Default">Its default, as text.</param>
-public sealed record PresetParameter(string Name, string Description, string Default);
+/// <summary>What a preset parameter takes.</summary>
+public enum ParameterKind
+{
+    /// <summary>A whole number (depth, groups, channels).</summary>
+    Integer,
+
+    /// <summary>A real number (a width or depth multiplier).</summary>
+    Real,
+
+    /// <summary>true or false.</summary>
+    Boolean,
+}
+
+/// <summary>
+/// A parameter a preset accepts (<c>--set width=0.75</c>): its kind, default and valid range, checked
+/// before anything is built, so a value out of range is one error that names the parameter and the range.
+/// </summary>
+public sealed record PresetParameter
+{
+    private PresetParameter(string name, string description, ParameterKind kind, string @default, double minimum, double maximum)
+    {
+        Name = Guard.Name(name, nameof(name));
+        Description = description;
+        Kind = kind;
+        Default = @default;
+        Minimum = minimum;
+        Maximum = maximum;
+    }
+
+    /// <summary>The parameter's name.</summary>
+    public string Name { get; }
+
+    /// <summary>What it changes.</summary>
+    public string Description { get; }
+
+    /// <summary>Whole number, real number, or true and false.</summary>
+    public ParameterKind Kind { get; }
+
+    /// <summary>Its default, as text.</summary>
+    public string Default { get; }
+
+    /// <summary>The smallest value it takes (numbers only).</summary>
+    public double Minimum { get; }
+
+    /// <summary>The largest value it takes (numbers only).</summary>
+    public double Maximum { get; }
+
+    /// <summary>"a whole number from 1 to 1,000", "a number from 0.01 to 16" or "true or false".</summary>
+    public string Range => Kind switch
+    {
+        ParameterKind.Boolean => "true or false",
+        ParameterKind.Integer => string.Create(CultureInfo.InvariantCulture, $"a whole number from {Minimum:#,0} to {Maximum:#,0}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"a number from {Minimum:0.####} to {Maximum:#,0.####}"),
+    };
+
+    /// <summary>A whole-number parameter from <paramref name="minimum"/> to <paramref name="maximum"/> (inclusive).</summary>
+    public static PresetParameter Integer(string name, string description, int @default, int minimum, int maximum) =>
+        new(name, description, ParameterKind.Integer, @default.ToString(CultureInfo.InvariantCulture), minimum, maximum);
+
+    /// <summary>A real parameter from <paramref name="minimum"/> to <paramref name="maximum"/> (inclusive).</summary>
+    public static PresetParameter Real(string name, string description, double @default, double minimum, double maximum) =>
+        new(name, description, ParameterKind.Real, @default.ToString(CultureInfo.InvariantCulture), minimum, maximum);
+
+    /// <summary>A true-or-false parameter.</summary>
+    public static PresetParameter Boolean(string name, string description, bool @default) =>
+        new(name, description, ParameterKind.Boolean, @default ? "true" : "false", 0, 0);
+
+    /// <summary>The value of <paramref name="text"/>: a number in range (1 or 0 for true and false).</summary>
+    /// <exception cref="ArgumentException">Not of the parameter's kind, or out of its range; the message names the preset, the parameter and the range.</exception>
+    public double Parse(string preset, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var value = Kind switch
+        {
+            ParameterKind.Boolean => bool.TryParse(trimmed, out var b) ? (b ? 1 : 0) : double.NaN,
+            ParameterKind.Integer => long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : double.NaN,
+            _ => double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : double.NaN,
+        };
+        return Kind == ParameterKind.Boolean ? (double.IsNaN(value) ? throw Outside(preset, text) : value)
+            : value >= Minimum && value <= Maximum ? value
+            : throw Outside(preset, text);
+    }
+
+    private ArgumentException Outside(string preset, string text) =>
+        new($"Preset '{preset}' parameter '{Name}' takes {Range}, got '{text}'.");
+}
 
 /// <summary>A preset's catalogue entry.</summary>
 /// <param name="Name">The name the CLI and <see cref="Catalog.Create"/> take (<c>resnet50</c>).</param>
@@ -26,48 +108,47 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
     public double? Top1 { get; init; }
 }
 
-/// <summary>Parameter values given to a preset, checked against the parameters it declares.</summary>
+/// <summary>Parameter values given to a preset, checked against the parameters it declares: names, kinds and ranges.</summary>
 public sealed class PresetArguments
 {
     private readonly PresetInfo _info;
-    private readonly ImmutableDictionary<string, string> _values;
+    private readonly ImmutableDictionary<string, double> _values;
 
     internal PresetArguments(PresetInfo info, IReadOnlyDictionary<string, string>? values)
     {
         _info = info;
-        _values = (values ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in _values.Keys)
+        var given = (values ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
+        var parsed = ImmutableDictionary.CreateBuilder<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, text) in given)
         {
-            if (!info.Parameters.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+            var parameter = info.Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (parameter is null)
             {
                 var known = info.Parameters.IsEmpty ? "it takes none" : "known: " + string.Join(", ", info.Parameters.Select(p => p.Name));
                 throw new ArgumentException($"Preset '{info.Name}' has no parameter '{name}'; {known}.");
             }
+
+            parsed[parameter.Name] = parameter.Parse(info.Name, text);
         }
+
+        _values = parsed.ToImmutable();
     }
 
-    /// <summary>A number, or the declared default.</summary>
-    public double Double(string name) =>
-        double.TryParse(Text(name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0
-            ? v
-            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be a positive number, got '{Text(name)}'.");
+    /// <summary>A real parameter's value, or its default.</summary>
+    public double Double(string name) => Value(name);
 
-    /// <summary>A whole number, or the declared default.</summary>
-    public int Int(string name) =>
-        int.TryParse(Text(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v
-            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be a positive whole number, got '{Text(name)}'.");
+    /// <summary>A whole-number parameter's value, or its default.</summary>
+    public int Int(string name) => checked((int)Value(name));
 
-    /// <summary>true or false, or the declared default.</summary>
-    public bool Bool(string name) =>
-        bool.TryParse(Text(name), out var v)
-            ? v
-            : throw new ArgumentException($"Preset '{_info.Name}' parameter '{name}' must be true or false, got '{Text(name)}'.");
+    /// <summary>A true-or-false parameter's value, or its default.</summary>
+    public bool Bool(string name) => Value(name) != 0;
 
-    private string Text(string name) =>
-        _values.TryGetValue(name, out var v) ? v
-        : _info.Parameters.FirstOrDefault(p => p.Name == name)?.Default
-        ?? throw new InvalidOperationException($"Preset '{_info.Name}' reads undeclared parameter '{name}'.");
+    private double Value(string name)
+    {
+        var parameter = _info.Parameters.FirstOrDefault(p => p.Name == name)
+            ?? throw new InvalidOperationException($"Preset '{_info.Name}' reads undeclared parameter '{name}'.");
+        return _values.TryGetValue(name, out var v) ? v : parameter.Parse(_info.Name, parameter.Default);
+    }
 }
 
 /// <summary>Every built-in architecture, by name.</summary>
@@ -165,7 +246,7 @@ public static partial class Catalog
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
         new(new PresetInfo(name, family, description, paper, [.. parameters]) { Top1 = PublishedTop1.TryGetValue(name, out var top1) ? top1 : null }, build);
 
-    private static readonly PresetParameter Width = new("width", "Width multiplier alpha: every layer's channels times alpha, rounded to a multiple of 8", "1.0");
+    private static readonly PresetParameter Width = PresetParameter.Real("width", "Width multiplier alpha: every layer's channels times alpha, rounded to a multiple of 8", 1, 0.01, 16);
 
     private static IEnumerable<Entry> AllEntries()
     {
@@ -182,11 +263,11 @@ public static partial class Catalog
             var family = name.StartsWith("resnext", StringComparison.Ordinal) ? "ResNeXt" : name.StartsWith("wide", StringComparison.Ordinal) ? "Wide ResNet" : name.StartsWith("se_", StringComparison.Ordinal) ? "SE-ResNet" : "ResNet";
             entries.Add(Preset(name, family, description, paper,
                 a => ResNets.Build(options with { SqueezeExcitation = a.Bool("se"), SeReduction = a.Int("se_reduction"), PreActivation = a.Bool("preact"), Groups = a.Int("groups"), WidthPerGroup = a.Int("width_per_group") }),
-                new PresetParameter("se", "Squeeze-and-excitation after every block's last BN (Hu et al. 2017)", options.SqueezeExcitation ? "true" : "false"),
-                new PresetParameter("se_reduction", "SE reduction ratio r (squeeze to C / r channels)", "16"),
-                new PresetParameter("preact", "Pre-activation blocks: BN and ReLU before each conv (He et al. 2016)", "false"),
-                new PresetParameter("groups", "Cardinality G of the bottleneck's 3x3 conv (ResNeXt)", options.Groups.ToString(CultureInfo.InvariantCulture)),
-                new PresetParameter("width_per_group", "Width per group at the first stage (64 for ResNet, 4 for ResNeXt 32x4d)", options.WidthPerGroup.ToString(CultureInfo.InvariantCulture))));
+                PresetParameter.Boolean("se", "Squeeze-and-excitation after every block's last BN (Hu et al. 2017)", options.SqueezeExcitation),
+                PresetParameter.Integer("se_reduction", "SE reduction ratio r (squeeze to C / r channels)", 16, 1, 1024),
+                PresetParameter.Boolean("preact", "Pre-activation blocks: BN and ReLU before each conv (He et al. 2016)", false),
+                PresetParameter.Integer("groups", "Cardinality G of the bottleneck's 3x3 conv (ResNeXt)", options.Groups, 1, 1024),
+                PresetParameter.Integer("width_per_group", "Width per group at the first stage (64 for ResNet, 4 for ResNeXt 32x4d)", options.WidthPerGroup, 1, 1024)));
         }
 
         entries.Add(Preset("mobilenet_v1", "MobileNet", "MobileNet v1 (paper Table 1), any width and resolution", MobileNets.V1Paper, a => MobileNets.V1(a.Double("width")), Width));

@@ -18,13 +18,17 @@ namespace CnnArch.Presets;
 /// <param name="SeRatio">Squeeze-and-excitation ratio of the block's input width (0.25 for RegNetY, 0: none, RegNetX).</param>
 public sealed record RegNetParameters(int Depth, int W0, double WA, double WM, int GroupWidth, double BottleneckRatio = 1.0, double SeRatio = 0)
 {
+    /// <summary>The most blocks the rule generates here (torchvision's deepest RegNet has 27).</summary>
+    public const int MaxDepth = 1000;
+
     /// <summary>The stages the rule generates: (width, blocks, group width) each, in order.</summary>
-    /// <exception cref="ArgumentException">The parameters break the rule's preconditions (wa &lt; 0, w0 not a positive multiple of 8, wm &lt;= 1).</exception>
+    /// <exception cref="ArgumentException">The parameters break the rule's preconditions (d from 1 to 1,000, wa &gt;= 0, w0 a positive multiple of 8, wm &gt; 1, g &gt; 0, b &gt; 0).</exception>
     public ImmutableArray<(int Width, int Blocks, int GroupWidth)> Stages()
     {
-        Span<int> widths = stackalloc int[Math.Max(1, Depth)];
-        Span<int> blocks = stackalloc int[Math.Max(1, Depth)];
-        Span<int> groups = stackalloc int[Math.Max(1, Depth)];
+        Validate();
+        Span<int> widths = stackalloc int[Depth];
+        Span<int> blocks = stackalloc int[Depth];
+        Span<int> groups = stackalloc int[Depth];
         var n = StagesInto(widths, blocks, groups);
         var stages = ImmutableArray.CreateBuilder<(int, int, int)>(n);
         for (var i = 0; i < n; i++)
@@ -36,12 +40,20 @@ public sealed record RegNetParameters(int Depth, int W0, double WA, double WM, i
     }
 
     /// <summary>The rule without allocation: fills the spans (each at least <see cref="Depth"/> long) and returns the number of stages.</summary>
+    /// <summary>Checks the rule's preconditions; call before sizing spans by <see cref="Depth"/>.</summary>
+    /// <exception cref="ArgumentException">A parameter breaks them; the message gives every value and the conditions.</exception>
+    internal void Validate()
+    {
+        if (!(WA >= 0) || !double.IsFinite(WA) || W0 <= 0 || !(WM > 1) || !double.IsFinite(WM) || W0 % 8 != 0 || Depth is <= 0 or > MaxDepth || GroupWidth <= 0 || !(BottleneckRatio > 0) || !double.IsFinite(BottleneckRatio))
+        {
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"RegNet parameters d={Depth} w0={W0} wa={WA} wm={WM} g={GroupWidth} b={BottleneckRatio} break the rule: need d from 1 to {MaxDepth}, wa >= 0, w0 a positive multiple of 8, wm > 1, g > 0, b > 0."));
+        }
+    }
+
     internal int StagesInto(Span<int> widths, Span<int> blocks, Span<int> groups)
     {
-        if (WA < 0 || W0 <= 0 || WM <= 1 || W0 % 8 != 0 || Depth <= 0 || GroupWidth <= 0 || !(BottleneckRatio > 0))
-        {
-            throw new ArgumentException($"RegNet parameters d={Depth} w0={W0} wa={WA} wm={WM} g={GroupWidth} b={BottleneckRatio} break the rule: need d > 0, wa >= 0, w0 a positive multiple of 8, wm > 1, g > 0, b > 0.");
-        }
+        Validate();
 
         // torchvision computes this in float32; the arithmetic below reproduces it.
         var logWm = (float)Math.Log(WM);
@@ -67,7 +79,8 @@ public sealed record RegNetParameters(int Depth, int W0, double WA, double WM, i
         // Make the bottleneck width a multiple of the group width (torchvision's _adjust_widths_groups_compatibilty).
         for (var i = 0; i < n; i++)
         {
-            var bottleneck = (int)(widths[i] * BottleneckRatio);
+            // At least one channel: a tiny ratio would otherwise leave a 0-wide conv and a division by zero.
+            var bottleneck = Math.Max(1, (int)(widths[i] * BottleneckRatio));
             var g = Math.Min(GroupWidth, bottleneck);
             groups[i] = g;
             widths[i] = (int)(Channels.MakeDivisible(bottleneck, g) / BottleneckRatio);

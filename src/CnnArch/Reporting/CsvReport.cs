@@ -60,6 +60,5 @@ public static class CsvReport
     private static string Percent(long part, long whole) =>
         whole == 0 ? string.Empty : (100.0 * part / whole).ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string Field(string value) => Csv.Field(value);
 }

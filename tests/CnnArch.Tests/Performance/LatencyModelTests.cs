@@ -86,7 +86,9 @@ public class LatencyModelTests
             act.Should().Throw<FormatException>().WithMessage($"'{path}' is not a device profile*");
 
             File.WriteAllText(path, DeviceProfile.Get("h200").ToJson().Replace("\"streamingMultiprocessors\": 132", "\"streamingMultiprocessors\": 0", StringComparison.Ordinal));
-            act.Should().Throw<FormatException>().WithMessage("*streamingMultiprocessors must be a positive number, got 0.");
+            act.Should().Throw<FormatException>().WithMessage("*streamingMultiprocessors must be from 1 to 100,000, got 0.");
+            File.WriteAllText(path, DeviceProfile.Get("h200").ToJson().Replace("\"memoryBandwidthGBps\": 4257.8", "\"memoryBandwidthGBps\": 1e-320", StringComparison.Ordinal));
+            act.Should().Throw<FormatException>().WithMessage("*memoryBandwidthGBps must be from 0.001 to 1,000,000, got 9.99989E-321.", "a denormal bandwidth would make every time infinite");
         }
         finally
         {

@@ -96,11 +96,49 @@ public class CatalogTests
     [Theory]
     [InlineData("width", "-1")]
     [InlineData("width", "wide")]
-    public void Should_Reject_Bad_Parameter_Values(string parameter, string value)
+    [InlineData("width", "1e308")]
+    [InlineData("width", "NaN")]
+    public void Should_Reject_Bad_Parameter_Values_Naming_The_Range(string parameter, string value)
     {
         var act = () => Catalog.Create("mobilenet_v2", new Dictionary<string, string> { [parameter] = value });
 
-        act.Should().Throw<ArgumentException>().WithMessage($"*'{parameter}' must be a positive number, got '{value}'*");
+        act.Should().Throw<ArgumentException>().WithMessage($"Preset 'mobilenet_v2' parameter '{parameter}' takes a number from 0.01 to 16, got '{value}'.");
+    }
+
+    public static TheoryData<string, string> EveryParameter()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (preset, parameter) in Catalog.All.SelectMany(p => p.Parameters.Select(q => (p.Name, q.Name))))
+        {
+            data.Add(preset, parameter);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryParameter))]
+    public void Every_Parameter_Builds_At_Its_Default_And_Rejects_The_Values_Outside_Its_Range(string preset, string name)
+    {
+        var parameter = Catalog.All.Single(p => p.Name == preset).Parameters.Single(p => p.Name == name);
+        Network Create(string value) => Catalog.Create(preset, new Dictionary<string, string> { [name] = value });
+
+        Create(parameter.Default).Name.Should().Be(preset);
+        parameter.Range.Should().NotBeNullOrEmpty();
+        string[] outside = parameter.Kind == ParameterKind.Boolean
+            ? ["yes", "1", ""]
+            : ["NaN", "1e400", "-1e400", "abc", "", (parameter.Minimum - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (parameter.Maximum + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        foreach (var value in outside)
+        {
+            var act = () => Create(value);
+            act.Should().Throw<ArgumentException>().WithMessage($"Preset '{preset}' parameter '{name}' takes {parameter.Range}, got '{value}'.");
+        }
+
+        if (parameter.Kind == ParameterKind.Integer)
+        {
+            var fraction = () => Create((parameter.Minimum + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            fraction.Should().Throw<ArgumentException>().WithMessage("*takes a whole number*");
+        }
     }
 
     [Fact]
