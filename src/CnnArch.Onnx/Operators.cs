@@ -456,6 +456,13 @@ public static partial class OnnxImporter
 
         private static Value[] TransposeOp(OpContext c)
         {
+            if (c.Constant(0) is { } constant)
+            {
+                // A transpose of a stored tensor (a Linear's weight when the export kept constants unfolded)
+                // is a weight transform: the same tensor in another layout, no layer.
+                return [Transposed(c, constant)];
+            }
+
             var perm = Proto.Ints(c.Node, "perm") ?? [.. Enumerable.Range(0, c.X.OnnxRank).Reverse().Select(i => (long)i)];
             if (perm.Length == 0 || perm[0] != 0)
             {
@@ -463,6 +470,49 @@ public static partial class OnnxImporter
             }
 
             return [c.Emit(new Transpose { Perm = [.. perm.Skip(1).Select(p => (int)p - 1)] }, c.X)];
+        }
+
+        // A constant with its axes permuted (its values too, when the file holds them), keeping its initializer.
+        private static ConstantValue Transposed(OpContext c, ConstantValue k)
+        {
+            var rank = k.Dims.Length;
+            var perm = Proto.Ints(c.Node, "perm") ?? [.. Enumerable.Range(0, rank).Reverse().Select(i => (long)i)];
+            if (perm.Length != rank || perm.Order().Where((p, i) => p != i).Any())
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (Transpose) has perm [{string.Join(",", perm)}] for a constant of rank {rank}.");
+            }
+
+            var dims = perm.Select(p => k.Dims[p]).ToArray();
+            if (k.Data is not { } data)
+            {
+                return k with { Dims = dims };
+            }
+
+            // out[i] = in[j] where j's digits are i's permuted back: strides of the input in the output's order.
+            var inStrides = new long[rank];
+            for (long i = rank - 1, stride = 1; i >= 0; stride *= k.Dims[i], i--)
+            {
+                inStrides[i] = stride;
+            }
+
+            var permuted = new double[data.Length];
+            var index = new long[rank];
+            for (var o = 0; o < permuted.Length; o++)
+            {
+                long source = 0;
+                for (var a = 0; a < rank; a++)
+                {
+                    source += index[a] * inStrides[perm[a]];
+                }
+
+                permuted[o] = data[source];
+                for (var a = rank - 1; a >= 0 && ++index[a] == dims[a]; a--)
+                {
+                    index[a] = 0;
+                }
+            }
+
+            return k with { Dims = dims, Data = permuted };
         }
 
         private static Value[] ConcatOp(OpContext c)

@@ -121,10 +121,20 @@ public sealed partial record DesignCost(CostKind Kind, int Batch = 1)
 
         var unit = m.Groups["u"].Value.ToUpperInvariant().Replace("I", "", StringComparison.Ordinal).TrimEnd('B');
         var power = unit switch { "" => 0, "K" => 1, "M" => 2, "G" => 3, "T" => 4, _ => -1 };
-        return power >= 0
-            ? n * Math.Pow(IsBytes ? 1024 : 1000, power)
-            : throw new FormatException($"'{text}' has an unknown unit; use K, M, G or T (KB, MB, GB, TB for memory).");
+        if (power < 0)
+        {
+            throw new FormatException($"'{text}' has an unknown unit; use K, M, G or T (KB, MB, GB, TB for memory).");
+        }
+
+        // Counts are 64-bit: an amount at or beyond 2^63 (1e400 reads as infinity) has no cost to compare with.
+        var amount = n * Math.Pow(IsBytes ? 1024 : 1000, power);
+        return amount < MaxAmount
+            ? amount
+            : throw new FormatException($"'{text}' is more {Name} than any network has: an amount is below 9.2e18 (2^63).");
     }
+
+    /// <summary>The bound of every amount: 2^63, beyond every 64-bit count.</summary>
+    public const double MaxAmount = 9.223372036854775807E18;
 
     [GeneratedRegex(@"^\s*(?<n>[0-9]+(\.[0-9]+)?([eE][0-9]+)?)\s*(?<u>[a-zA-Z]*)\s*$")]
     private static partial Regex AmountPattern();
@@ -135,7 +145,10 @@ public sealed partial record DesignCost(CostKind Kind, int Batch = 1)
 /// <param name="Limit">Its largest allowed value.</param>
 public sealed partial record Budget(DesignCost Cost, double Limit)
 {
-    /// <summary>Parses NAME&lt;=AMOUNT (or NAME=AMOUNT) with an optional @BATCH for train-memory: <c>params&lt;=5M</c>, <c>train-memory&lt;=8GB@32</c>.</summary>
+    /// <summary>
+    /// Parses NAME&lt;=AMOUNT (or NAME=AMOUNT, or NAME:AMOUNT, which need no quotes in a shell) with an
+    /// optional @BATCH for train-memory: <c>params&lt;=5M</c>, <c>macs:400M</c>, <c>train-memory&lt;=8GB@32</c>.
+    /// </summary>
     /// <exception cref="FormatException">Malformed; the message shows the expected form.</exception>
     public static Budget Parse(string text)
     {
@@ -143,7 +156,7 @@ public sealed partial record Budget(DesignCost Cost, double Limit)
         var m = BudgetPattern().Match(text);
         if (!m.Success)
         {
-            throw new FormatException($"'{text}' is not a budget: expected NAME<=AMOUNT, like macs<=400M, params<=5M or train-memory<=24GB@64.");
+            throw new FormatException($"'{text}' is not a budget: expected NAME<=AMOUNT, NAME=AMOUNT or NAME:AMOUNT, like macs:400M, params:5M or train-memory:24GB@64.");
         }
 
         var cost = DesignCost.Parse(m.Groups["name"].Value + (m.Groups["batch"].Success ? "@" + m.Groups["batch"].Value : string.Empty));
@@ -153,6 +166,6 @@ public sealed partial record Budget(DesignCost Cost, double Limit)
     /// <summary>True when <paramref name="value"/> is within the budget.</summary>
     public bool Allows(double value) => value <= Limit;
 
-    [GeneratedRegex(@"^\s*(?<name>[a-zA-Z-]+)\s*(<=|=)\s*(?<amount>[^@]+?)\s*(@(?<batch>[0-9]+))?\s*$")]
+    [GeneratedRegex(@"^\s*(?<name>[a-zA-Z-]+)\s*(<=|=|:)\s*(?<amount>[^@]+?)\s*(@(?<batch>[0-9]+))?\s*$")]
     private static partial Regex BudgetPattern();
 }
