@@ -66,10 +66,18 @@ public static class TextReport
             yield return $"Auxiliary (training only, not in the totals): params {Units.Exact(a.Parameters)}, MACs {Units.Exact(a.Macs)}.";
         }
 
+        // torchinfo's footer, line for line as torchinfo writes it (MB = 10^6 bytes), so eyes and scripts find it.
         var z = report.Sizes();
         static string Mb(long bytes) => (bytes / 1e6).ToString("N2", CultureInfo.InvariantCulture);
-        yield return $"Total params: {Units.Exact(z.TotalParameters)}; trainable: {Units.Exact(z.TrainableParameters)}; non-trainable: {Units.Exact(z.NonTrainableParameters)} (buffers are not parameters: {Units.Exact(z.Buffers)}, which Keras counts as non-trainable).";
-        yield return $"Input size (MB): {Mb(z.InputBytes)}; Forward/backward pass size (MB): {Mb(z.ForwardBackwardBytes)}; Params size (MB): {Mb(z.ParameterBytes)}; Estimated total size (MB): {Mb(z.TotalBytes)} (torchinfo's definitions, MB = 10^6 bytes).";
+        yield return $"Total params: {Units.Exact(z.TotalParameters)}";
+        yield return $"Trainable params: {Units.Exact(z.TrainableParameters)}";
+        yield return $"Non-trainable params: {Units.Exact(z.NonTrainableParameters)}";
+        yield return $"Total mult-adds ({MultAddUnit(t.Macs).Unit}): {(t.Macs / MultAddUnit(t.Macs).Scale).ToString("0.00", CultureInfo.InvariantCulture)}";
+        yield return $"Buffers: {Units.Exact(z.Buffers)} (BatchNorm statistics: not parameters, where Keras counts them as non-trainable params)";
+        yield return $"Input size (MB): {Mb(z.InputBytes)}";
+        yield return $"Forward/backward pass size (MB): {Mb(z.ForwardBackwardBytes)}";
+        yield return $"Params size (MB): {Mb(z.ParameterBytes)}";
+        yield return $"Estimated Total Size (MB): {Mb(z.TotalBytes)}";
         var training = report.Training();
         yield return $"Training step (batch {report.Batch}): forward {Units.Count(training.ForwardMacs)} + backward {Units.Count(training.BackwardMacs)} = {Units.Count(training.StepMacs)} MACs ({Units.Count(training.StepFlops)} FLOPs); backward rules per kind in docs/conventions.md.";
         if (datasetSize is { } samples)
@@ -83,4 +91,8 @@ public static class TextReport
             yield return $"warning: {d.Path}: {d.Message}";
         }
     }
+
+    // torchinfo's unit for the mult-adds: the largest of M, G and T that the total reaches (M below).
+    private static (string Unit, double Scale) MultAddUnit(long macs) =>
+        macs >= 1e12 ? ("T", 1e12) : macs >= 1e9 ? ("G", 1e9) : ("M", 1e6);
 }

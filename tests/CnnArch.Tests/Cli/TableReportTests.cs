@@ -105,7 +105,7 @@ public class TableReportTests
 
         code.Should().Be(0);
         all.Should().Contain("Training step (batch 1): forward 4.09 G + backward 8.06 G = 12.1 G MACs (24.3 G FLOPs)");
-        frozen.Should().Contain("trainable: 25,331,688; non-trainable: 225,344");
+        frozen.Should().Contain("Trainable params: 25,331,688\nNon-trainable params: 225,344\n");
         frozen.Should().Contain("backward 6.4 G").And.Contain("Training epoch (1,281,167 samples):");
         var (bad, _, error) = Run("analyze", "resnet50", "--freeze", "layer9");
         bad.Should().Be(2);
