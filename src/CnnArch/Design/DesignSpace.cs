@@ -31,13 +31,14 @@ public sealed record SpaceParameter(string Name, double Min, double Max, double 
 
         if (Step > 0)
         {
+            // Parse keeps the count of steps within a 32-bit int.
             var steps = (int)Math.Floor((Max - Min) / Step);
             return Min + (Step * random.Next(steps + 1));
         }
 
         if (Integer)
         {
-            return random.Next((int)Min, (int)Max + 1);
+            return random.NextInt64((long)Min, (long)Max + 1);
         }
 
         var u = random.NextDouble();
@@ -122,9 +123,20 @@ public sealed class DesignSpace
             return Parse(reader.ReadToEnd());
         }
 
-        return File.Exists(nameOrPath)
-            ? Parse(BoundedRead.ReadText(nameOrPath, MaxFileBytes, () => new FormatException($"{nameOrPath}: the file holds more than {MaxFileBytes:N0} bytes; a design space is a few KB.")))
-            : throw new ArgumentException($"No design space '{nameOrPath}': give a built-in ({string.Join(", ", BuiltIn)}) or a JSON file.");
+        if (!File.Exists(nameOrPath))
+        {
+            throw new ArgumentException($"No design space '{nameOrPath}': give a built-in ({string.Join(", ", BuiltIn)}) or a JSON file.");
+        }
+
+        try
+        {
+            return Parse(BoundedRead.ReadText(nameOrPath, MaxFileBytes, () => new FormatException($"the file holds more than {MaxFileBytes:N0} bytes; a design space is a few KB.")));
+        }
+        catch (FormatException ex)
+        {
+            // The file's name first, so the one line says where.
+            throw new FormatException($"{nameOrPath}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The largest design-space file read: 1 MiB.</summary>
@@ -148,25 +160,78 @@ public sealed class DesignSpace
             foreach (var p in ps.EnumerateObject())
             {
                 var o = p.Value;
-                double Num(string f, double fallback) => o.TryGetProperty(f, out var v) ? v.GetDouble() : fallback;
-                bool Flag(string f) => o.TryGetProperty(f, out var v) && v.GetBoolean();
-                var choices = o.TryGetProperty("choices", out var cs) ? cs.EnumerateArray().Select(c => c.GetDouble()).ToImmutableArray() : [];
+                string Where(string field) => $"parameters.{p.Name}.{field}";
+                double Num(string f, double fallback)
+                {
+                    if (!o.TryGetProperty(f, out var v))
+                    {
+                        return fallback;
+                    }
+
+                    // Every number of a space is a finite value no network parameter exceeds.
+                    return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue
+                        ? d
+                        : throw new FormatException($"Design space {Where(f)} must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(v)}.");
+                }
+
+                bool Flag(string f) => !o.TryGetProperty(f, out var v) ? false
+                    : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
+                    : throw new FormatException($"Design space {Where(f)} must be true or false, got {Shown(v)}.");
+                if (o.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FormatException($"Design space parameter '{p.Name}' must be an object with choices, or min and max.");
+                }
+
+                var choices = !o.TryGetProperty("choices", out var cs) ? []
+                    : cs.ValueKind == JsonValueKind.Array && cs.GetArrayLength() is >= 1 and <= MaxChoices
+                        ? cs.EnumerateArray().Select((c, i) => c.ValueKind == JsonValueKind.Number && c.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue ? d : throw new FormatException($"Design space {Where("choices")}[{i}] must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(c)}.")).ToImmutableArray()
+                        : throw new FormatException($"Design space {Where("choices")} must be a list of 1 to {MaxChoices:N0} numbers.");
                 var (min, max) = (Num("min", double.NaN), Num("max", double.NaN));
-                if (choices.IsEmpty && (!(min <= max) || (Flag("log") && !(min > 0))))
+                var (step, integer, log) = (Num("step", 0), Flag("integer"), Flag("log"));
+                var decimals = Num("decimals", -1);
+                if (choices.IsEmpty && (!(min <= max) || (log && !(min > 0))))
                 {
                     throw new FormatException($"Design space parameter '{p.Name}' needs choices, or min <= max (min > 0 when log).");
                 }
 
-                parameters.Add(new SpaceParameter(p.Name, min, max, Num("step", 0), Flag("integer"), Flag("log"), (int)Num("decimals", -1), choices));
+                if (step < 0 || (step > 0 && (max - min) / step > int.MaxValue - 1))
+                {
+                    throw new FormatException($"Design space {Where("step")} must be 0 (none) or positive, with at most {int.MaxValue - 1:N0} steps from min to max, got {step:G6}.");
+                }
+
+                if (decimals != Math.Floor(decimals) || decimals is < -1 or > 15)
+                {
+                    throw new FormatException($"Design space {Where("decimals")} must be a whole number from 0 to 15, or -1 for none, got {decimals:G6}.");
+                }
+
+                parameters.Add(new SpaceParameter(p.Name, min, max, step, integer, log, (int)decimals, choices));
             }
 
-            var resolution = root.TryGetProperty("resolution", out var r) ? r.GetInt32() : 224;
+            var resolution = root.TryGetProperty("resolution", out var r) ? (r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var side) && side is >= 16 and <= 4096 ? side
+                : throw new FormatException($"Design space resolution must be a whole number from 16 to 4096, got {Shown(r)}.")) : 224;
             return new DesignSpace(Text("name"), Text("description"), Text("family"), resolution, parameters.ToImmutable());
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException ex)
         {
-            throw new FormatException($"Not a design space: {ex.Message}", ex);
+            throw new FormatException(ex.LineNumber is { } line
+                ? $"Not a design space: the JSON is malformed at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}."
+                : "Not a design space: the JSON is malformed or empty.", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException("Not a design space: a field has the wrong type (name, description and family are text; parameters an object).", ex);
+        }
+    }
+
+    // The largest magnitude of any number in a space (a width slope, a channel count), and the most choices.
+    private const double MaxValue = int.MaxValue;
+    private const int MaxChoices = 10_000;
+
+    // A JSON value as a message shows it: short.
+    private static string Shown(JsonElement value)
+    {
+        var text = value.GetRawText();
+        return text.Length <= 40 ? text : text[..37] + "...";
     }
 
     /// <summary>One candidate's values, in <see cref="Parameters"/> order.</summary>

@@ -8,8 +8,17 @@ namespace CnnArch.Design;
 /// <summary>What a search samples, keeps and ranks.</summary>
 public sealed record SearchOptions
 {
-    /// <summary>Candidates drawn; default 1000.</summary>
-    public int Samples { get; init => field = Guard.Positive(value, nameof(Samples)); } = 1000;
+    /// <summary>The most candidates one search draws: 100,000 (each is measured exactly; the RegNet paper draws 500 per space).</summary>
+    public const int MaxSamples = 100_000;
+
+    /// <summary>Candidates drawn, from 1 to <see cref="MaxSamples"/>; default 1000.</summary>
+    public int Samples
+    {
+        get;
+        init => field = value is >= 1 and <= MaxSamples
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Samples), value, $"A search draws 1 to {MaxSamples:N0} candidates, got {value:N0}.");
+    } = 1000;
 
     /// <summary>Seed of the sampler: the same seed draws the same candidates; default 0.</summary>
     public int Seed { get; init; }

@@ -1,0 +1,67 @@
+using CnnArch.Design;
+
+namespace CnnArch.Tests.Design;
+
+/// <summary>A design space file is checked field by field before anything is sampled: one error naming the field and its range.</summary>
+public class SpaceValidationTests
+{
+    private static string Space(string parameter) =>
+        "{ \"name\": \"s\", \"description\": \"d\", \"family\": \"regnet\", \"parameters\": { " +
+        "\"depth\": {\"min\": 12, \"max\": 28, \"integer\": true}, \"w0\": {\"min\": 8, \"max\": 96, \"step\": 8}, " +
+        "\"wa\": {\"min\": 8, \"max\": 64, \"decimals\": 2}, \"wm\": {\"min\": 1.5, \"max\": 3, \"decimals\": 2}, " + parameter + " } }";
+
+    [Theory]
+    [InlineData("\"group_width\": {\"min\": 8, \"max\": 64, \"step\": 1e-12}", "Design space parameters.group_width.step must be 0 (none) or positive, with at most 2,147,483,646 steps from min to max, got 1E-12.")]
+    [InlineData("\"group_width\": {\"min\": 8, \"max\": 64, \"decimals\": 20}", "Design space parameters.group_width.decimals must be a whole number from 0 to 15, or -1 for none, got 20.")]
+    [InlineData("\"group_width\": {\"min\": 8, \"max\": 1e300}", "Design space parameters.group_width.max must be a number from -2,147,483,647 to 2,147,483,647, got 1e300.")]
+    [InlineData("\"group_width\": {\"min\": 8, \"max\": \"64\"}", "Design space parameters.group_width.max must be a number from -2,147,483,647 to 2,147,483,647, got \"64\".")]
+    [InlineData("\"group_width\": {\"choices\": []}", "Design space parameters.group_width.choices must be a list of 1 to 10,000 numbers.")]
+    [InlineData("\"group_width\": {\"min\": 8, \"max\": 64, \"integer\": 1}", "Design space parameters.group_width.integer must be true or false, got 1.")]
+    public void A_Field_Out_Of_Its_Range_Is_Named(string parameter, string message)
+    {
+        var act = () => DesignSpace.Parse(Space(parameter));
+
+        act.Should().Throw<FormatException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void An_Integer_Range_To_The_Largest_Int_Samples_Without_Overflow()
+    {
+        var space = DesignSpace.Parse(Space("\"group_width\": {\"min\": 1, \"max\": 2147483647, \"integer\": true}"));
+
+        var value = space.Parameters.Single(p => p.Name == "group_width").Sample(new Random(1));
+
+        value.Should().BeInRange(1, int.MaxValue);
+    }
+
+    [Fact]
+    public void A_Candidate_Outside_The_Rule_Is_Rejected_Not_A_Crash()
+    {
+        // A negative depth once overflowed the stack: the rule's parameters are checked before any span is sized by them.
+        var space = DesignSpace.Parse(Space("\"group_width\": {\"min\": 8, \"max\": 16, \"step\": 8}").Replace("\"min\": 12, \"max\": 28", "\"min\": -1000000, \"max\": -1", StringComparison.Ordinal));
+
+        var result = Search.Run(space, new SearchOptions { Samples = 20, Budgets = [Budget.Parse("macs:1G")] });
+
+        result.Feasible.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{ \"name\": ")]
+    public void Malformed_Json_Names_The_Line_In_The_Users_Terms(string json)
+    {
+        var act = () => DesignSpace.Parse(json);
+
+        act.Should().Throw<FormatException>().Which.Message.Should().StartWith("Not a design space: the JSON is malformed").And.NotContain("isFinalBlock").And.NotContain("BytePosition");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SearchOptions.MaxSamples + 1)]
+    public void A_Search_Draws_At_Most_100000_Candidates(int samples)
+    {
+        var act = () => new SearchOptions { Samples = samples };
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("A search draws 1 to 100,000 candidates*");
+    }
+}
