@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CnnArch.Analysis;
+using CnnArch.Studies;
 using CnnArch.Graph;
 using CnnArch.Performance;
 using CnnArch.Presets;
@@ -61,7 +62,7 @@ internal static class CompareSweepCommands
                 return (Network: label is null ? network : network.WithName(label), Top1: top1);
             }).ToList();
             var options = new AnalysisOptions { Input = inputShape, Convention = Conventions.Get(result.GetRequiredValue(convention)) };
-            var rows = Comparison.Compare(loaded, options);
+            var rows = Comparisons.Compare(loaded, options);
             var latency = LatencyCommand.Predict(result, device, dtype, result.GetValue(batch), inputShape, loaded.Select(l => l.Network));
             CliApp.Write(stdout, isTerminal, result.GetValue(output), (writer, fancy) =>
             {
@@ -194,9 +195,9 @@ internal static class CompareSweepCommands
                 ? AnsiConsole.Progress().AutoClear(true).Start(ctx =>
                 {
                     var task = ctx.AddTask($"sweeping {network.Name}", maxValue: points.Count);
-                    return Sweep.Run(network, points, options, done => task.Value = done);
+                    return Sweeps.Run(network, points, options, done => task.Value = done);
                 })
-                : Sweep.Run(network, points, options);
+                : Sweeps.Run(network, points, options);
             var over = batchText is not null ? "batch" : "resolution";
             var latency = result.GetValue(device) is null ? null
                 : rows.Select(p => LatencyCommand.Predict(result, device, dtype, p.Batch, p.Input, [network])![0]).ToList();

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using CnnArch.Analysis;
-using CnnArch.Design;
+using CnnArch.Studies;
 using CnnArch.Presets;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using CnnArch.Design;
+using CnnArch.Studies;
 using CnnArch.Spec;
 using ScottPlot;
 using Spectre.Console;

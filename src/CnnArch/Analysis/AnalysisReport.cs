@@ -192,11 +192,13 @@ public sealed record AnalysisReport
     /// <summary>The blocks of the network, as node ranges into <see cref="Layers"/>.</summary>
     public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
 
-    /// <summary>The table the command line prints, as plain text (<see cref="Reporting.TextReport"/>).</summary>
-    public string ToTable(int? depth = null) => Reporting.TextReport.Write(this, depth);
-
-    /// <summary>The table the command line prints (<see cref="ToTable"/>).</summary>
-    public override string ToString() => ToTable();
+    /// <summary>
+    /// One line: the model, its input and batch, and its totals in the report's convention
+    /// ("resnet50 (3x224x224, batch 1): 25,557,032 params, 4,089,184,256 MACs (torchvision)").
+    /// <c>CnnArch.Reporting.TextReport.Write</c> gives the table the command line prints.
+    /// </summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Model} ({Input}, batch {Batch}): {Totals.Parameters:N0} params, {Totals.Macs:N0} MACs ({Convention.Name})");
 
     /// <summary>
     /// The sizes of torchinfo's footer, by its definitions: input size (the batch's input), the

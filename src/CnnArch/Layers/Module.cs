@@ -1,8 +1,8 @@
 namespace CnnArch.Layers;
 
 /// <summary>
-/// Anything a network is built from: a <see cref="Layer"/> (one node of the graph) or a
-/// <see cref="Block"/> (a composite that expands into several nodes and their joins).
+/// Anything a network is built from: a <see cref="Layer"/> (one node of the graph) or a block
+/// (<c>CnnArch.Graph.Block</c>: a composite that expands into several nodes and their joins).
 /// </summary>
 public abstract record Module;
 
@@ -10,8 +10,8 @@ public abstract record Module;
 /// One node of the network graph, and everything CnnArch knows about its kind in one place: its
 /// output shape, parameters and buffers, sliding window, receptive-field step, backward rule, memory
 /// behaviour and latency class. Each is abstract here, so a new kind that leaves one out does not
-/// build; what a layer costs in a counting convention is the business of a
-/// <see cref="Analysis.CostModel"/>, a table beside the kinds.
+/// build; what a layer costs in a counting convention is the business of a cost model
+/// (<c>CnnArch.Analysis.CostModel</c>), a table beside the kinds.
 /// </summary>
 public abstract record Layer : Module
 {

@@ -7,7 +7,7 @@ namespace CnnArch.Reporting;
 /// <summary>
 /// The report as the command line prints it to a file or a pipe: the lecture's table (layer, kind,
 /// output, memory, exact parameters, MACs), the totals, torchinfo's footer and the convention, in
-/// plain text. <see cref="AnalysisReport.ToTable"/> and <see cref="AnalysisReport.ToString"/> give it.
+/// plain text: byte for byte what <c>cnnarch analyze</c> prints to a file or a pipe.
 /// </summary>
 public static class TextReport
 {

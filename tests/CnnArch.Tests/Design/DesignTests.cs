@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CnnArch.Design;
+using CnnArch.Studies;
 using CnnArch.Tests.Cli;
 
 namespace CnnArch.Tests.Design;

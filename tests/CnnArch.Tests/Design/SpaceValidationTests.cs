@@ -1,4 +1,4 @@
-using CnnArch.Design;
+using CnnArch.Studies;
 
 namespace CnnArch.Tests.Design;
 

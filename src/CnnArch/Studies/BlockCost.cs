@@ -6,7 +6,7 @@ using CnnArch.Graph;
 using CnnArch.Layers;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>One term of a block's cost: <c>Coefficient x C^CPower x (HW)^HwPower</c>.</summary>
 /// <param name="CPower">Power of the width C.</param>

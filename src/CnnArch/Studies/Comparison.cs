@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Memory;
 
-namespace CnnArch.Analysis;
+namespace CnnArch.Studies;
 
 /// <summary>One model of a comparison, with its ratios to the first.</summary>
 /// <param name="Model">The model's name.</param>
@@ -20,7 +21,7 @@ public sealed record ComparisonRow(
     double? ParametersRatio, double? MacsRatio, double? MemoryRatio);
 
 /// <summary>Several models side by side, as the lecture compares AlexNet with VGG-16.</summary>
-public static class Comparison
+public static class Comparisons
 {
     /// <summary>Analyses each network with <paramref name="options"/> and relates it to the first.</summary>
     /// <param name="models">The networks, each with its published top-1 when known.</param>
@@ -54,7 +55,7 @@ public static class Comparison
 public sealed record SweepPoint(int Batch, TensorShape Input, long Macs, long ActivationBytes, long InferencePeakBytes, long TrainingPeakBytes);
 
 /// <summary>How cost grows with batch size or input resolution.</summary>
-public static class Sweep
+public static class Sweeps
 {
     /// <summary>One point per (batch, input); <paramref name="progress"/> is told after each.</summary>
     public static ImmutableArray<SweepPoint> Run(Network network, IEnumerable<(int Batch, TensorShape? Input)> points, AnalysisOptions? options = null, Action<int>? progress = null)

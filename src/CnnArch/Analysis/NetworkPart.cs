@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using CnnArch.Analysis;
+using CnnArch.Graph;
 
-namespace CnnArch.Graph;
+namespace CnnArch.Analysis;
 
 /// <summary>A contiguous part of a network (a stem, a stage, a block), analysed as a network of its own.</summary>
 public static class NetworkPart

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using CnnArch.Graph;
+using CnnArch.Layers;
 
-namespace CnnArch.Layers;
+namespace CnnArch.Graph;
 
 /// <summary>
 /// A composite that expands into nodes when a network is built: <see cref="Sequential"/>,

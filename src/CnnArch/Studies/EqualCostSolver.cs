@@ -4,7 +4,7 @@ using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Presets;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>One value of the varied parameter with its exact cost.</summary>
 /// <param name="Value">The parameter's value.</param>

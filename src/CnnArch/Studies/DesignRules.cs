@@ -1,6 +1,6 @@
 using MathNet.Numerics.RootFinding;
 
-namespace CnnArch.Presets;
+namespace CnnArch.Studies;
 
 /// <summary>The lecture's design arithmetic, for choosing widths at equal cost.</summary>
 public static class DesignRules

@@ -4,7 +4,7 @@ using System.Text.Json;
 using CnnArch.Graph;
 using CnnArch.Presets;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>
 /// One searched dimension of a design space: a list of choices, or a range (whole numbers, multiples
@@ -117,7 +117,7 @@ public sealed class DesignSpace
         ArgumentNullException.ThrowIfNull(nameOrPath);
         if (BuiltIn.Contains(nameOrPath))
         {
-            using var stream = typeof(DesignSpace).Assembly.GetManifestResourceStream($"CnnArch.Design.Spaces.{nameOrPath}.json")
+            using var stream = typeof(DesignSpace).Assembly.GetManifestResourceStream($"CnnArch.Studies.Spaces.{nameOrPath}.json")
                 ?? throw new InvalidOperationException($"The built-in space '{nameOrPath}' is missing from the assembly.");
             using var reader = new StreamReader(stream);
             return Parse(reader.ReadToEnd());

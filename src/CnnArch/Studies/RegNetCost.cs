@@ -1,6 +1,6 @@
 using CnnArch.Presets;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>The costs the search's fast path computes without building a network.</summary>
 /// <param name="Parameters">Learnable parameters.</param>

@@ -4,7 +4,7 @@ using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Memory;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>What a design is measured by.</summary>
 public enum CostKind

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using CnnArch.Analysis;
 using CnnArch.Memory;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>What a search samples, keeps and ranks.</summary>
 public sealed record SearchOptions

@@ -4,7 +4,7 @@ using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Presets;
 
-namespace CnnArch.Design;
+namespace CnnArch.Studies;
 
 /// <summary>Which dimensions a network is scaled along.</summary>
 public enum ScaleMode
