@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CnnArch.Design;
+using CnnArch.Studies;
 
 /// <summary>
 /// The search's cost-only path on the RegNet space: candidates per second (the issue asks for at least
