@@ -221,7 +221,7 @@ public sealed record DeviceProfile
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"'{source}' is not a device profile: {ex.Message.Split(" Path:", 2)[0]} (at {ex.Path}, line {(ex.LineNumber ?? 0) + 1})", ex);
+            throw new FormatException($"'{source}' is not a device profile: {UserText.Json(ex)} (at {ex.Path ?? "$"}, line {(ex.LineNumber ?? 0) + 1})", ex);
         }
 
         return profile?.Validated(source) ?? throw new FormatException($"'{source}' is not a device profile: it is empty.");
@@ -238,7 +238,7 @@ public sealed record DeviceProfile
         {
             if (!(value >= low && value <= high))
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{source}': {what} must be from {low:#,0.######} to {high:#,0.######}, got {value:G6}."));
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{source}': {what} must be from {low:#,0.######} to {high:#,0.######}, got {UserText.Number(value)}."));
             }
         }
 

@@ -179,6 +179,15 @@ public static partial class Catalog
         }
     }
 
+    /// <summary>The catalogue entry of the preset named <paramref name="name"/> (ignoring case).</summary>
+    /// <exception cref="ArgumentException">No such preset; the message suggests the closest names.</exception>
+    public static PresetInfo Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return (Entries.Value.FirstOrDefault(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException(Unknown(name), nameof(name))).Info;
+    }
+
     /// <summary>The closest preset names to <paramref name="name"/> (by edit distance, ignoring case), nearest first.</summary>
     public static ImmutableArray<string> Suggest(string name, int count = 3)
     {

@@ -66,7 +66,7 @@ public static class SpecReader
         }
         catch (JsonException ex)
         {
-            throw new SpecException(ex.Path ?? "$", (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0]}", ex);
+            throw new SpecException(ex.Path ?? "$", (int)(ex.LineNumber ?? 0) + 1, $"not valid JSON: {UserText.Json(ex)}", ex);
         }
 
         using (doc)
@@ -384,7 +384,7 @@ public static class SpecReader
             catch (JsonException ex)
             {
                 var inner = ex.Path is { Length: > 1 } p ? at + p[1..] : at.ToString();
-                var message = ex.Message.Split(" Path:", 2)[0].Replace(clr.FullName!, clr.Name, StringComparison.Ordinal);
+                var message = UserText.Json(ex).Replace(clr.FullName!, clr.Name, StringComparison.Ordinal);
                 throw Error(inner, message, ex);
             }
             catch (ArgumentException ex)

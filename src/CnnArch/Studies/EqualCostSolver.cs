@@ -49,12 +49,11 @@ public static class EqualCostSolver
         ArgumentNullException.ThrowIfNull(cost);
         if (!(target > 0) || !double.IsFinite(target))
         {
-            throw new ArgumentException($"The target {cost.Name} must be a positive number, got {target}.", nameof(target));
+            throw new ArgumentException($"The target {cost.Name} must be a positive number below 2^63, got {UserText.Number(target)}.", nameof(target));
         }
 
         var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
-        var info = Catalog.All.FirstOrDefault(p => string.Equals(p.Name, preset, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"No preset named '{preset}'.", nameof(preset));
+        var info = Catalog.Find(preset);
         var declared = info.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase));
         var byInput = declared is null && string.Equals(parameter, Resolution, StringComparison.OrdinalIgnoreCase);
         if (declared is null && !byInput)
@@ -68,7 +67,9 @@ public static class EqualCostSolver
         var defaultText = byInput ? baseInput.Resolution.ToString(CultureInfo.InvariantCulture) : given.GetValueOrDefault(declared!.Name, declared.Default);
         if (!double.TryParse(defaultText, NumberStyles.Float, CultureInfo.InvariantCulture, out var start) || !(start > 0))
         {
-            throw new ArgumentException($"Parameter '{parameter}' of '{info.Name}' is not numeric (default '{defaultText}').", nameof(parameter));
+            throw new ArgumentException(declared?.Kind == ParameterKind.Boolean
+                ? $"'{info.Name}' takes {declared.Name} as true or false: there is no value to solve for."
+                : $"'{info.Name}' has {parameter} = {defaultText}; solving starts from a positive value (give one with --set).", nameof(parameter));
         }
 
         var isInteger = byInput || declared!.Kind != ParameterKind.Real;

@@ -54,27 +54,29 @@ public static class Scaling
         var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
         if (mode == ScaleMode.Compound)
         {
-            var k = coefficients ?? new CompoundCoefficients();
+            var k = Checked(coefficients ?? new CompoundCoefficients());
+            var (lo, hi) = PhiRange(preset, k, given);
             double Cost(double phi) => Compound(preset, phi, k, given, budget.Cost, convention).Cost;
-            var (lo, hi) = (-1.0, 1.0);
-            while (Cost(lo) > budget.Limit && lo > -20)
+            if (Cost(lo) > budget.Limit)
             {
-                lo -= 1;
+                throw new ArgumentException(string.Create(C, $"'{preset}' costs more than {budget.Cost.Name} {budget.Limit:#,0} even at phi = {lo:0.###}, where its width or depth reaches the smallest it takes."));
             }
 
-            while (Cost(hi) <= budget.Limit && hi < 20)
+            double phi;
+            if (Cost(hi) <= budget.Limit)
             {
-                hi += 1;
+                phi = hi;
+            }
+            else
+            {
+                phi = Math.Floor(DesignRules.EqualCost(Cost, budget.Limit, lo, hi) * 1000) / 1000;
+                while (Cost(phi) > budget.Limit && phi > lo)
+                {
+                    phi -= 0.001;
+                }
             }
 
-            var phi = DesignRules.EqualCost(Cost, budget.Limit, lo, hi);
-            phi = Math.Floor(phi * 1000) / 1000;
-            while (Cost(phi) > budget.Limit && phi > lo)
-            {
-                phi -= 0.001;
-            }
-
-            return Compound(preset, Math.Round(phi, 3), k, given, budget.Cost, convention);
+            return Compound(preset, Math.Round(Math.Max(phi, lo), 3), k, given, budget.Cost, convention);
         }
 
         var parameter = mode switch { ScaleMode.Width => "width", ScaleMode.Depth => "depth", _ => EqualCostSolver.Resolution };
@@ -94,6 +96,52 @@ public static class Scaling
         return new ScaledDesign(solution.Preset, mode, best.Value, settings, scaled.DefaultInput ?? TensorShape.Chw(3, 224, 224), best.Cost, scaled);
     }
 
+    // Each base from 1 (that dimension unscaled) to 4: the paper's grid search kept alpha * beta^2 * gamma^2 near 2.
+    private static CompoundCoefficients Checked(CompoundCoefficients k)
+    {
+        foreach (var (name, value) in new[] { ("alpha", k.Alpha), ("beta", k.Beta), ("gamma", k.Gamma) })
+        {
+            if (!(value is >= 1 and <= 4))
+            {
+                throw new ArgumentException($"Compound scaling's {name} is a base from 1 (not scaled) to 4, got {UserText.Number(value)}.");
+            }
+        }
+
+        return k;
+    }
+
+    // The phi for which width, depth and resolution stay within what the preset takes (and within -20..20).
+    private static (double Lo, double Hi) PhiRange(string preset, CompoundCoefficients k, ImmutableDictionary<string, string> given)
+    {
+        var info = Catalog.Find(preset);
+        var (lo, hi) = (-20.0, 20.0);
+        void Limit(string name, double @base, double value, double min, double max)
+        {
+            if (@base > 1 && value > 0)
+            {
+                lo = Math.Max(lo, Math.Log(min / value) / Math.Log(@base));
+                hi = Math.Min(hi, Math.Log(max / value) / Math.Log(@base));
+            }
+        }
+
+        foreach (var (name, @base) in new[] { ("width", k.Beta), ("depth", k.Alpha) })
+        {
+            if (info.Parameters.FirstOrDefault(p => p.Name == name) is { } p
+                && double.TryParse(given.GetValueOrDefault(name, p.Default), NumberStyles.Float, C, out var v))
+            {
+                Limit(name, @base, v, p.Minimum, p.Maximum);
+            }
+        }
+
+        var side = (Catalog.Create(info.Name, given).DefaultInput ?? TensorShape.Chw(3, 224, 224)).Resolution;
+        var declared = info.Parameters.FirstOrDefault(p => p.Name == "resolution");
+        Limit("resolution", k.Gamma, side, declared?.Minimum ?? MinResolution, declared?.Maximum ?? MaxResolution);
+        // Rounding to 3 decimals must not step outside.
+        return (Math.Ceiling(lo * 1000) / 1000, Math.Floor(hi * 1000) / 1000);
+    }
+
+    private const double MinResolution = 16, MaxResolution = 4096;
+
     /// <summary>
     /// The preset compoundly scaled by <paramref name="phi"/>: width x beta^phi, depth x alpha^phi and
     /// resolution x gamma^phi from the preset's own values (rounded to a whole number of pixels).
@@ -102,9 +150,13 @@ public static class Scaling
     public static ScaledDesign Compound(string preset, double phi, CompoundCoefficients coefficients, IReadOnlyDictionary<string, string>? fixedValues = null, DesignCost? cost = null, CostModel? convention = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
-        ArgumentNullException.ThrowIfNull(coefficients);
-        var info = Catalog.All.FirstOrDefault(p => string.Equals(p.Name, preset, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"No preset named '{preset}'.", nameof(preset));
+        Checked(coefficients ?? throw new ArgumentNullException(nameof(coefficients)));
+        if (!double.IsFinite(phi) || Math.Abs(phi) > 20)
+        {
+            throw new ArgumentOutOfRangeException(nameof(phi), phi, $"Compound scaling's phi is from -20 to 20, got {UserText.Number(phi)}.");
+        }
+
+        var info = Catalog.Find(preset);
         var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
         double Base(string name) =>
             info.Parameters.FirstOrDefault(p => p.Name == name) is { } p && double.TryParse(given.GetValueOrDefault(name, p.Default), NumberStyles.Float, C, out var v)
@@ -113,7 +165,7 @@ public static class Scaling
         var (width, depth) = (Base("width"), Base("depth"));
         var baseNetwork = Catalog.Create(info.Name, given);
         var baseInput = baseNetwork.DefaultInput ?? TensorShape.Chw(3, 224, 224);
-        var side = Math.Max(1, (int)Math.Round(baseInput.Resolution * Math.Pow(coefficients.Gamma, phi)));
+        var side = (int)Math.Clamp(Math.Round(baseInput.Resolution * Math.Pow(coefficients.Gamma, phi)), 1, MaxResolution);
         var settings = given
             .SetItem("width", Math.Round(width * Math.Pow(coefficients.Beta, phi), 4).ToString("R", C))
             .SetItem("depth", Math.Round(depth * Math.Pow(coefficients.Alpha, phi), 4).ToString("R", C));

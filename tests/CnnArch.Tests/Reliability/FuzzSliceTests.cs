@@ -28,6 +28,17 @@ public class FuzzSliceTests
     public void Networks_Built_Through_The_Public_Api() =>
         FixedSlice.FirstFailure(ApiCases.Cases, Seed, 1000).Should().BeNull();
 
+    /// <summary>
+    /// Command lines of every surface (presets' --set values, large batches and inputs, search budgets and
+    /// design spaces, design solve/scale/block, device profiles, compare and sweep, option parsing) run
+    /// in process: exit 0, 1 or 2; on 1 and 2 nothing on standard output and one line 'error: ...' in the
+    /// user's terms; JSON that parses, without NaN or Infinity. 400 command lines: about 5 s once the
+    /// campaign's bugs are fixed (a sweep over 14,000 resolutions is one of them).
+    /// </summary>
+    [Fact(Skip = "enabled when the bugs of the CLI campaign are fixed")]
+    public void Command_Lines_On_Every_Surface() =>
+        FixedSlice.FirstFailure(CliCases.Cases, Seed, 400).Should().BeNull();
+
     public static TheoryData<string> Regressions() =>
         [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Reliability", "Regressions")).Where(f => !f.EndsWith(".log", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)!).Order()];
 
@@ -42,6 +53,7 @@ public class FuzzSliceTests
         {
             ".onnx" => new FuzzCase(CaseKind.Onnx, file, bytes),
             ".json" => new FuzzCase(CaseKind.Spec, file, bytes),
+            ".args" => CliCases.Parse(File.ReadAllText(path), file),
             _ => ApiCases.Parse(File.ReadAllText(path)),
         };
 
