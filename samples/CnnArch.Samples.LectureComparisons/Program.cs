@@ -7,8 +7,8 @@ Totals Cost(Module module, TensorShape input) => Analyzer.Analyze(Network.Create
 string N(long value) => value.ToString("N0", c);
 
 // 1. AlexNet against VGG-16 (the lecture: 2.3x the parameters, 19.4x the compute; its 13.6 G for VGG-16 leaves a layer out).
-var rows = Comparisons.Compare([(Catalog.Create("alexnet"), null), (Catalog.Create("vgg16"), null)], macs);
-Console.WriteLine(string.Format(c, "VGG-16 against AlexNet: {0:0.00}x the parameters, {1:0.0}x the MACs", rows[1].ParametersRatio, rows[1].MacsRatio));
+var comparison = Comparisons.Compare([(Catalog.Create("alexnet"), null), (Catalog.Create("vgg16"), null)], macs);
+Console.WriteLine(string.Format(c, "VGG-16 against AlexNet: {0:0.00}x the parameters, {1:0.0}x the MACs", comparison.Rows[1].ParametersRatio, comparison.Rows[1].MacsRatio));
 
 // 2. One 5x5 conv against two 3x3 convs: the same receptive field, 25C^2 against 18C^2 weights.
 const int C = 256;

@@ -58,12 +58,12 @@ internal static class Charts
     {
         var plot = new Plot();
         var device = report.Options.Device;
-        var precision = report.Options.Precision;
+        var precision = report.Options.DataType;
         var layers = report.Layers.Where(l => l.Class is not null and not KernelClass.View && l.Flops > 0 && l.Milliseconds > 0 && l.Bytes > 0).ToList();
         var bandwidth = device.MemoryBandwidthGBps * 1e9;
-        var tensor = (precision switch { Precision.Bf16 => device.Bf16Tflops, Precision.Fp16 => device.Fp16Tflops, _ => device.Tf32Tflops }) * 1e12;
+        var tensor = (precision switch { DataType.Bf16 => device.Bf16Tflops, DataType.Fp16 => device.Fp16Tflops, _ => device.Tf32Tflops }) * 1e12;
         var (lo, hi) = (Math.Log10(0.05), Math.Log10(Math.Max(2000, layers.Select(l => l.Intensity).DefaultIfEmpty(1).Max() * 2)));
-        foreach (var (peak, name) in new[] { (tensor, $"tensor cores ({(precision == Precision.Fp32 ? "tf32" : precision.Name())})"), (device.Fp32Tflops * 1e12, "CUDA cores (fp32)") })
+        foreach (var (peak, name) in new[] { (tensor, $"tensor cores ({(precision == DataType.Fp32 ? "tf32" : precision.Name())})"), (device.Fp32Tflops * 1e12, "CUDA cores (fp32)") })
         {
             var xs = Enumerable.Range(0, 200).Select(i => lo + ((hi - lo) * i / 199)).ToArray();
             double[] ys = [.. xs.Select(x => Math.Log10(Math.Min(peak, bandwidth * Math.Pow(10, x))))];
@@ -123,7 +123,7 @@ internal static class Charts
         plot.Title(latency is null ? "ImageNet top-1 against compute; bubble area by parameters" : "ImageNet top-1 against predicted latency; bubble area by parameters");
         plot.XLabel((latency is null
             ? $"G MACs at each model's evaluation input: 3x224x224, EfficientNet B1-B7 240-600 ({convention.Name}: {convention.Statement})"
-            : $"predicted ms per forward pass of batch {latency.Batch}, {latency.Precision.Name()} on {latency.Device.Name}, at each model's evaluation input (docs/latency.md)")
+            : $"predicted ms per forward pass of batch {latency.Batch}, {latency.DataType.Name()} on {latency.Device.Name}, at each model's evaluation input (docs/latency.md)")
             + (logX ? "; log scale" : string.Empty));
         plot.YLabel("top-1 accuracy (%), torchvision's published weights");
         plot.Axes.Bottom.Label.FontSize = 11;

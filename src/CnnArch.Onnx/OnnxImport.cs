@@ -3,12 +3,6 @@ using CnnArch.Graph;
 
 namespace CnnArch.Onnx;
 
-/// <summary>An operator the importer has no model of, kept in the graph as an uncounted <see cref="Layers.Opaque"/> node.</summary>
-/// <param name="NodeName">The ONNX node's name.</param>
-/// <param name="OpType">The ONNX operator.</param>
-/// <param name="Path">The node's path in the network.</param>
-public sealed record UnknownOperator(string NodeName, string OpType, string Path);
-
 /// <summary>The result of importing an ONNX model.</summary>
 public sealed record OnnxImport
 {
@@ -29,6 +23,9 @@ public sealed record OnnxImport
 
     /// <summary>Buffer elements stored in the file (BatchNormalization's mean and variance), each counted once.</summary>
     public required long UniqueBufferElements { get; init; }
+
+    /// <summary>What a report prints about the import: opset, stored elements, unknown operators.</summary>
+    public ImportSummary Summary => new("ONNX", Opset, UniqueParameterElements, UniqueBufferElements, UnknownOperators);
 }
 
 /// <summary>A model file that cannot be imported: truncated or corrupt, a cycle, an absurd dimension. The message names the node or tensor.</summary>

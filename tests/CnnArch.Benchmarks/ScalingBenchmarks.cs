@@ -138,5 +138,5 @@ public class LatencyBenchmarks
 
     [Benchmark]
     public CnnArch.Performance.LatencyReport PredictResNet152() =>
-        CnnArch.Performance.LatencyModel.Predict(_resnet152, new CnnArch.Performance.LatencyOptions { Batch = 64, Precision = CnnArch.Performance.Precision.Bf16 });
+        CnnArch.Performance.LatencyModel.Predict(_resnet152, new CnnArch.Performance.LatencyOptions { Batch = 64, DataType = CnnArch.DataType.Bf16 });
 }

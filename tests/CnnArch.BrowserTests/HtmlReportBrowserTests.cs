@@ -44,12 +44,7 @@ public class HtmlReportBrowserTests(BrowserFixture fixture)
     {
         var network = Catalog.Create("resnet18");
         var latency = CnnArch.Performance.LatencyModel.Predict(network, new CnnArch.Performance.LatencyOptions { Device = CnnArch.Performance.DeviceProfile.Get("h200") });
-        var html = HtmlReport.Write(Analyzer.Analyze(network), w =>
-        {
-            w.WriteStartObject("latency");
-            latency.WriteJsonProperties(w);
-            w.WriteEndObject();
-        });
+        var html = HtmlReport.Write(Analyzer.Analyze(network), new ReportOptions { Latency = latency });
         await using var page = await ReportPage.OpenAsync(fixture, html, "resnet18-latency");
 
         (await page.Eval<string>("document.querySelector('#metric option[value=latencyMs]').textContent")).Should().Be("latency (h200, fp32, batch 1)");

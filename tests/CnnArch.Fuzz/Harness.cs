@@ -247,7 +247,7 @@ public static class Harness
                 var r = Analyze(network, convention);
                 _ = CsvReport.Write(r);
                 _ = MarkdownReport.Write(r, depth: 1);
-                _ = JsonReport.Write(r, depth: 2);
+                _ = JsonReport.Write(r, new ReportOptions { Depth = 2 });
                 return r;
             });
             CheckTotals(report);

@@ -97,9 +97,9 @@ public sealed record TrainingCompute(int Batch, long ForwardMacs, long ForwardFl
         {
             return checked(step / Batch * samples);
         }
-        catch (OverflowException ex)
+        catch (OverflowException)
         {
-            throw new ArgumentOutOfRangeException(nameof(samples), samples, $"One epoch of {samples} samples costs more than 2^63 operations: {ex.Message}");
+            throw new ArgumentOutOfRangeException(nameof(samples), $"One epoch of {samples} samples costs more than 2^63 - 1 operations, the most cnnarch counts; give fewer samples.");
         }
     }
 }

@@ -119,6 +119,10 @@ public static class MemoryAnalyzer
         return (int)lo;
     }
 
+    /// <summary>The largest batch of <paramref name="network"/> that fits in <paramref name="budget"/> (see <see cref="LargestBatch"/>).</summary>
+    public static MemoryFit Fit(Network network, ByteSize budget, MemoryOptions? options = null, bool training = true) =>
+        new(budget, training, LargestBatch(network, budget.Bytes, options, training));
+
     /// <summary>The total a device must hold: training peak, or weights + buffers + input + inference peak.</summary>
     public static long Total(MemoryReport report, bool training)
     {
@@ -132,7 +136,7 @@ public static class MemoryAnalyzer
     {
         var nodes = network.Nodes;
         var n = nodes.Length;
-        var actBytes = o.Activations.BytesPerElement();
+        var actBytes = o.DataType.BytesPerElement();
         var weightBytes = o.Weights.BytesPerElement();
         long Round(long bytes) => bytes == 0 ? 0 : checked((bytes + o.AllocationGranularity - 1) / o.AllocationGranularity * o.AllocationGranularity);
         long TensorBytes(TensorShape s) => Round(checked(s.Elements * o.Batch * actBytes));

@@ -52,16 +52,17 @@ public static class Optimizers
 }
 
 /// <summary>How to estimate memory: input, batch, element types and optimizer.</summary>
-public sealed record MemoryOptions
+/// <remarks>The workload's <see cref="Workload.DataType"/> is that of activations and their gradients.</remarks>
+public sealed record MemoryOptions : Workload
 {
-    /// <summary>One sample's input; null uses the network's default.</summary>
-    public TensorShape? Input { get; init; }
+    /// <summary>The default: the network's own input, batch 1, fp32 throughout, SGD with momentum.</summary>
+    public MemoryOptions()
+    {
+    }
 
-    /// <summary>Samples per batch; default 1.</summary>
-    public int Batch { get; init => field = Guard.Positive(value, nameof(Batch)); } = 1;
-
-    /// <summary>Element type of activations and their gradients; default fp32.</summary>
-    public DataType Activations { get; init; } = DataType.Fp32;
+    /// <summary>The input, batch and data type of <paramref name="workload"/>, weights in the same type, the rest default.</summary>
+    public MemoryOptions(Workload workload)
+        : base(workload) => Weights = workload.DataType;
 
     /// <summary>Element type of weights, their gradients and optimizer state; default fp32 (mixed precision: fp32 weights, fp16 activations).</summary>
     public DataType Weights { get; init; } = DataType.Fp32;

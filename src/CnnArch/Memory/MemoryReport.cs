@@ -78,3 +78,9 @@ public sealed record MemoryReport
     /// </summary>
     public ImmutableArray<string> Uncounted { get; init; } = [];
 }
+
+/// <summary>The largest batch that fits in a memory budget, for inference or training.</summary>
+/// <param name="Budget">The budget, as written.</param>
+/// <param name="Training">Whether the training peak (optimizer state included) must fit, else the inference total.</param>
+/// <param name="LargestBatch">The largest batch that fits; 0 when not even one sample does.</param>
+public sealed record MemoryFit(ByteSize Budget, bool Training, int LargestBatch);

@@ -8,46 +8,6 @@ using System.Text.Json.Serialization;
 namespace CnnArch.Performance;
 
 /// <summary>
-/// The precision a forward pass runs in, as PyTorch runs it: <see cref="Fp32"/> is PyTorch's default
-/// (convolutions on TF32 tensor cores, matrix products in full FP32 on CUDA cores); <see cref="Tf32"/>
-/// also runs matrix products in TF32; <see cref="Bf16"/> and <see cref="Fp16"/> run both on tensor cores.
-/// </summary>
-public enum Precision
-{
-    /// <summary>PyTorch's fp32 default: convolutions in TF32, matmuls in FP32. 4 bytes per element.</summary>
-    Fp32,
-
-    /// <summary>fp32 storage with TF32 for convolutions and matmuls (allow_tf32 on). 4 bytes per element.</summary>
-    Tf32,
-
-    /// <summary>bfloat16 storage and tensor-core math. 2 bytes per element.</summary>
-    Bf16,
-
-    /// <summary>fp16 storage and tensor-core math. 2 bytes per element.</summary>
-    Fp16,
-}
-
-/// <summary>Names and sizes of <see cref="Precision"/>.</summary>
-public static class Precisions
-{
-    /// <summary>Bytes per stored element.</summary>
-    public static int BytesPerElement(this Precision precision) => precision is Precision.Fp32 or Precision.Tf32 ? 4 : 2;
-
-    /// <summary>The lower-case name (fp32, tf32, bf16, fp16).</summary>
-    public static string Name(this Precision precision) => precision.ToString().ToLowerInvariant();
-
-    /// <summary>The precision named <paramref name="name"/> (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">No such precision.</exception>
-    public static Precision Parse(string name) =>
-        Enum.TryParse<Precision>(name, ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(name, out _)
-            ? p
-            : throw new ArgumentException($"No precision '{name}'. Known: fp32, tf32, bf16, fp16.", nameof(name));
-
-    // The two calibrated regimes: 4-byte storage (fp32, tf32) and 2-byte tensor-core storage (bf16, fp16).
-    internal static bool IsHalf(this Precision precision) => precision is Precision.Bf16 or Precision.Fp16;
-}
-
-/// <summary>
 /// How well a device runs each kind of kernel, as fractions of its peaks, and what an eager framework
 /// costs per kernel. Fitted for a calibrated device; for a datasheet-only device, the calibrated
 /// device's values stand in (architecture-level efficiencies carry over better than nothing).

@@ -7,7 +7,7 @@ using MathNet.Numerics.Optimization;
 namespace CnnArch.Performance;
 
 /// <summary>A convolution timed alone on a device: its configuration, batch, precision and milliseconds per call.</summary>
-public sealed record ConvMeasurement(int InChannels, int Height, int Width, int OutChannels, SpatialSize Kernel, SpatialSize Stride, SpatialPadding Padding, int Groups, bool Bias, int Batch, Precision Precision, double Milliseconds)
+public sealed record ConvMeasurement(int InChannels, int Height, int Width, int OutChannels, SpatialSize Kernel, SpatialSize Stride, SpatialPadding Padding, int Groups, bool Bias, int Batch, DataType Precision, double Milliseconds)
 {
     /// <summary>The convolution as a one-layer network.</summary>
     public Network Network() => Graph.Network.Create(
@@ -17,7 +17,7 @@ public sealed record ConvMeasurement(int InChannels, int Height, int Width, int 
 }
 
 /// <summary>A whole model timed on a device: its network, its family (for cross-validation), batch, precision and milliseconds per forward pass.</summary>
-public sealed record ModelMeasurement(string Name, string Family, Network Network, int Batch, Precision Precision, double Milliseconds);
+public sealed record ModelMeasurement(string Name, string Family, Network Network, int Batch, DataType Precision, double Milliseconds);
 
 /// <summary>
 /// Fits a device's <see cref="LatencyParameters"/> to measurements: the Nelder-Mead simplex of
@@ -69,14 +69,14 @@ public static class LatencyCalibration
     public static double Predict(DeviceProfile device, ModelMeasurement measurement)
     {
         ArgumentNullException.ThrowIfNull(measurement);
-        return LatencyModel.Predict(measurement.Network, new LatencyOptions { Device = device, Batch = measurement.Batch, Precision = measurement.Precision }).Milliseconds;
+        return LatencyModel.Predict(measurement.Network, new LatencyOptions { Device = device, Batch = measurement.Batch, DataType = measurement.Precision }).Milliseconds;
     }
 
     /// <summary>The predicted time of a timed convolution with <paramref name="device"/>.</summary>
     public static double Predict(DeviceProfile device, ConvMeasurement measurement)
     {
         ArgumentNullException.ThrowIfNull(measurement);
-        return LatencyModel.Predict(measurement.Network(), new LatencyOptions { Device = device, Batch = measurement.Batch, Precision = measurement.Precision }).Milliseconds;
+        return LatencyModel.Predict(measurement.Network(), new LatencyOptions { Device = device, Batch = measurement.Batch, DataType = measurement.Precision }).Milliseconds;
     }
 
     // Start: efficiencies (conv, grouped, depthwise, matmul; 4-byte then 2-byte), memory, kernel us, host us (conv, other, normalisation; 4-byte then 2-byte).

@@ -7,19 +7,23 @@ using CnnArch.Layers;
 namespace CnnArch.Performance;
 
 /// <summary>What to predict: a device, a precision, a batch, and whether an eager framework's per-kernel costs count.</summary>
-public sealed record LatencyOptions
+/// <remarks>The workload's <see cref="Workload.DataType"/> is the precision PyTorch runs in: fp32, tf32, bf16 or fp16.</remarks>
+public sealed record LatencyOptions : Workload
 {
+    /// <summary>The default: the calibrated H200, the network's own input, batch 1, fp32, eager.</summary>
+    public LatencyOptions()
+    {
+    }
+
+    /// <summary>The input, batch and precision of <paramref name="workload"/> on the default device.</summary>
+    public LatencyOptions(Workload workload)
+        : base(workload)
+    {
+    }
+
     /// <summary>The device; default the calibrated H200.</summary>
     public DeviceProfile Device { get; init; } = DeviceProfile.Get("h200");
 
-    /// <summary>The precision; default PyTorch's fp32.</summary>
-    public Precision Precision { get; init; } = Precision.Fp32;
-
-    /// <summary>Samples per forward pass; default 1.</summary>
-    public int Batch { get; init => field = Guard.Positive(value, nameof(Batch)); } = 1;
-
-    /// <summary>One sample's input (C x H x W); null takes the network's default.</summary>
-    public TensorShape? Input { get; init; }
 
     /// <summary>
     /// Whether the host costs of an eager framework (issuing one kernel after another) and each
@@ -77,51 +81,6 @@ public sealed record LatencyReport
     /// <summary>Images per second at the predicted latency.</summary>
     public double ImagesPerSecond => Milliseconds <= 0 ? 0 : Options.Batch * 1000.0 / Milliseconds;
 
-    /// <summary>
-    /// Writes the prediction's properties (device, calibrated, dtype, batch, overhead, layers, totals,
-    /// uncounted) into the writer's open object: the JSON of <c>cnnarch latency</c>, and the
-    /// <c>latency</c> of an analysis report made with a device (the HTML report colours by it).
-    /// </summary>
-    public void WriteJsonProperties(Utf8JsonWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteString("device", Options.Device.Name);
-        writer.WriteBoolean("calibrated", Options.Device.Calibrated);
-        writer.WriteString("dtype", Options.Precision.Name());
-        writer.WriteNumber("batch", Options.Batch);
-        writer.WriteBoolean("overhead", Options.Overhead);
-        writer.WriteStartArray("layers");
-        foreach (var l in Layers)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("path", l.Path);
-            writer.WriteString("kind", l.Kind);
-            writer.WriteString("class", l.Class?.ToString());
-            writer.WriteNumber("flops", l.Flops);
-            writer.WriteNumber("weightBytes", l.WeightBytes);
-            writer.WriteNumber("inputBytes", l.InputBytes);
-            writer.WriteNumber("outputBytes", l.OutputBytes);
-            writer.WriteNumber("intensity", Math.Round(l.Intensity, 3));
-            writer.WriteString("bound", l.Bound);
-            writer.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartObject("totals");
-        writer.WriteNumber("latencyMs", Math.Round(Milliseconds, 6));
-        writer.WriteNumber("imagesPerSecond", Math.Round(ImagesPerSecond, 1));
-        writer.WriteNumber("rooflineMs", Math.Round(RooflineMilliseconds, 6));
-        writer.WriteNumber("kernels", Kernels);
-        writer.WriteEndObject();
-        writer.WriteStartArray("uncounted");
-        foreach (var u in Uncounted)
-        {
-            writer.WriteStringValue(u);
-        }
-
-        writer.WriteEndArray();
-    }
 }
 
 /// <summary>
@@ -134,13 +93,19 @@ public static class LatencyModel
 {
     /// <summary>Predicts one forward pass of <paramref name="network"/>.</summary>
     /// <exception cref="InvalidNetworkException">The network does not fit its input.</exception>
+    /// <exception cref="ArgumentException">The data type is int8, which has no latency model.</exception>
     public static LatencyReport Predict(Network network, LatencyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new LatencyOptions();
+        if (options.DataType == DataType.Int8)
+        {
+            throw new ArgumentException("Latency is predicted in fp32, tf32, bf16 or fp16; int8 has no latency model (its kernels and peaks differ by device and library).", nameof(options));
+        }
+
         var features = Features(network, options.Input, options.Batch, out var input);
         var device = options.Device;
-        var bytes = options.Precision.BytesPerElement();
+        var bytes = options.DataType.BytesPerElement();
         var rows = ImmutableArray.CreateBuilder<LayerLatency>(features.Length);
         double total = 0, roofline = 0;
         var kernels = 0;
@@ -154,8 +119,8 @@ public static class LatencyModel
                 continue;
             }
 
-            var (ms, bound) = Time(f, device, device.Fitted, options.Precision, options.Overhead);
-            roofline += Ideal(f, device, options.Precision);
+            var (ms, bound) = Time(f, device, device.Fitted, options.DataType, options.Overhead);
+            roofline += Ideal(f, device, options.DataType);
             total += ms;
             kernels += kind == KernelClass.View ? 0 : 1;
             rows.Add(new LayerLatency(f.Path, f.Kind, kind, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, bound, ms));
@@ -208,7 +173,7 @@ public static class LatencyModel
         return features;
     }
 
-    internal static (double Milliseconds, string Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, Precision precision, bool overhead)
+    internal static (double Milliseconds, string Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, DataType precision, bool overhead)
     {
         if (f.Class == KernelClass.View)
         {
@@ -222,7 +187,7 @@ public static class LatencyModel
             KernelClass.Convolution => (TensorPeak(device, precision), p.Convolution[half], Fill(f, device)),
             KernelClass.GroupedConvolution => (device.Fp32Tflops, p.GroupedConvolution[half], 1.0),
             KernelClass.DepthwiseConvolution => (device.Fp32Tflops, p.DepthwiseConvolution[half], 1.0),
-            KernelClass.MatrixMultiply => (precision == Precision.Fp32 ? device.Fp32Tflops : TensorPeak(device, precision), p.MatrixMultiply[half], Fill(f, device)),
+            KernelClass.MatrixMultiply => (precision == DataType.Fp32 ? device.Fp32Tflops : TensorPeak(device, precision), p.MatrixMultiply[half], Fill(f, device)),
             _ => (device.Fp32Tflops, 1.0, 1.0),
         };
         var compute = f.Flops / (peak * 1e12 * efficiency * fill);
@@ -244,23 +209,23 @@ public static class LatencyModel
     }
 
     // The bound at the device's peaks: no efficiency, no fill, no launch cost.
-    private static double Ideal(in Feature f, DeviceProfile device, Precision precision)
+    private static double Ideal(in Feature f, DeviceProfile device, DataType precision)
     {
         if (f.Class == KernelClass.View)
         {
             return 0;
         }
 
-        var peak = f.Class is KernelClass.Convolution or KernelClass.MatrixMultiply ? TensorPeak(device, precision == Precision.Fp32 && f.Class == KernelClass.MatrixMultiply ? Precision.Tf32 : precision) : device.Fp32Tflops;
+        var peak = f.Class is KernelClass.Convolution or KernelClass.MatrixMultiply ? TensorPeak(device, precision == DataType.Fp32 && f.Class == KernelClass.MatrixMultiply ? DataType.Tf32 : precision) : device.Fp32Tflops;
         var compute = f.Flops / (peak * 1e12);
         var memory = (double)(f.WeightElements + f.InputElements + f.OutputElements) * precision.BytesPerElement() / (device.MemoryBandwidthGBps * 1e9);
         return Math.Max(compute, memory) * 1e3;
     }
 
-    private static double TensorPeak(DeviceProfile device, Precision precision) => precision switch
+    private static double TensorPeak(DeviceProfile device, DataType precision) => precision switch
     {
-        Precision.Bf16 => device.Bf16Tflops,
-        Precision.Fp16 => device.Fp16Tflops,
+        DataType.Bf16 => device.Bf16Tflops,
+        DataType.Fp16 => device.Fp16Tflops,
         _ => device.Tf32Tflops,
     };
 

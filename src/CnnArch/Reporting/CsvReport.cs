@@ -12,7 +12,7 @@ namespace CnnArch.Reporting;
 /// for layers without a window; padding is top,bottom,left,right unless all sides agree), params_pct
 /// and macs_pct (the share of the totals in percent, 4 decimals).
 /// </summary>
-public static class CsvReport
+public static partial class CsvReport
 {
     /// <summary>The header row.</summary>
     public const string Header = "path,kind,output,params,buffers,macs,flops,activation_bytes,memory_kb,module,auxiliary,counted,receptive_field,rf_stride,rf_padding,input,kernel,stride,padding,dilation,groups,params_pct,macs_pct";

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text;
-using System.Text.Json;
 using CnnArch.Analysis;
 
 namespace CnnArch.Reporting;
@@ -16,11 +15,18 @@ public static class HtmlReport
 {
     private static readonly Lazy<string[]> Template = new(() => Split(Resource("report.html")));
 
-    /// <summary>The page for one report; <paramref name="extra"/> adds top-level JSON properties as in <see cref="JsonReport.Write(AnalysisReport, Action{Utf8JsonWriter}?, int?)"/>.</summary>
-    public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null)
+    /// <summary>The page for one report, every layer, with what <paramref name="options"/> adds to the JSON (import notes, one epoch, latency, which can colour the graph).</summary>
+    public static string Write(AnalysisReport report, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return Page($"{report.Model}: CnnArch report", JsonReport.Write(report, extra));
+        return Page($"{report.Model}: CnnArch report", JsonReport.Write(report, (options ?? ReportOptions.Default) with { Depth = null }));
+    }
+
+    /// <summary>The page of a comparison: each model's report side by side.</summary>
+    public static string Write(Studies.Comparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return Write(comparison.Reports);
     }
 
     /// <summary>One page for several reports side by side (the data is a JSON array of their reports), with a table that relates them to the first.</summary>

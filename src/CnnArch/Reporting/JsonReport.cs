@@ -13,24 +13,26 @@ namespace CnnArch.Reporting;
 /// are the layer's fraction of the totals (6 decimals). A report that is not collapsed lists
 /// its blocks in <c>scopes</c> as row ranges (<c>first</c>, <c>last</c>) with their <c>depth</c>.
 /// </summary>
-public static class JsonReport
+public static partial class JsonReport
 {
     private const int FlushBytes = 1 << 15;
 
-    /// <summary>The report as indented JSON; <paramref name="extra"/> may add properties at the end of the top-level object.</summary>
-    public static string Write(AnalysisReport report, Action<Utf8JsonWriter>? extra = null, int? depth = null)
+    /// <summary>The report as indented JSON (no final line end), with what <paramref name="options"/> adds: blocks collapsed to its depth, one epoch's compute, import notes, latency.</summary>
+    public static string Write(AnalysisReport report, ReportOptions? options = null)
     {
         using var stream = new MemoryStream();
-        Write(report, stream, extra, depth);
-        return Encoding.UTF8.GetString(stream.ToArray());
+        Write(report, stream, options);
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
-    /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>; <paramref name="extra"/> may add top-level properties.</summary>
-    /// <remarks><paramref name="depth"/> collapses blocks nested deeper into one row each (see <see cref="AnalysisReport.Collapsed"/>).</remarks>
-    public static void Write(AnalysisReport report, Stream stream, Action<Utf8JsonWriter>? extra = null, int? depth = null)
+    /// <summary>Writes the report as indented UTF-8 JSON to <paramref name="stream"/>, in pieces, so a network of any size takes little memory.</summary>
+    /// <remarks>The options' depth collapses blocks nested deeper into one row each (see <see cref="AnalysisReport.Collapsed"/>).</remarks>
+    public static void Write(AnalysisReport report, Stream stream, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        options ??= ReportOptions.Default;
+        var depth = options.Depth;
+        using var w = new Utf8JsonWriter(stream, JsonText.Options);
         w.WriteStartObject();
         w.WriteString("model", report.Model);
         WriteShape(w, "input", report.Input);
@@ -153,8 +155,49 @@ public static class JsonReport
         }
 
         w.WriteEndArray();
-        extra?.Invoke(w);
+        WriteNotes(w, report, options);
         w.WriteEndObject();
+    }
+
+    // What the options add at the end: the import's notes, one epoch's compute, the latency prediction.
+    private static void WriteNotes(Utf8JsonWriter w, AnalysisReport report, ReportOptions options)
+    {
+        if (options.Import is { } import)
+        {
+            w.WriteStartObject(import.Format.ToLowerInvariant());
+            w.WriteNumber("opset", import.Opset);
+            w.WriteNumber("uniqueParameterElements", import.UniqueParameterElements);
+            w.WriteNumber("uniqueBufferElements", import.UniqueBufferElements);
+            w.WriteStartArray("unknownOperators");
+            foreach (var u in import.UnknownOperators)
+            {
+                w.WriteStartObject();
+                w.WriteString("node", u.NodeName);
+                w.WriteString("op", u.OpType);
+                w.WriteString("path", u.Path);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        if (options.DatasetSize is { } samples)
+        {
+            var training = report.Training();
+            w.WriteStartObject("epoch");
+            w.WriteNumber("samples", samples);
+            w.WriteNumber("macs", training.EpochMacs(samples));
+            w.WriteNumber("flops", training.EpochFlops(samples));
+            w.WriteEndObject();
+        }
+
+        if (options.Latency is { } latency)
+        {
+            w.WriteStartObject("latency");
+            WriteLatency(w, latency);
+            w.WriteEndObject();
+        }
     }
 
     private static void WriteTotals(Utf8JsonWriter w, string name, Totals t)

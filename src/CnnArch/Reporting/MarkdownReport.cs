@@ -13,10 +13,10 @@ public static class MarkdownReport
 {
     /// <summary>The report as Markdown with every column; <paramref name="depth"/> collapses deeper blocks.</summary>
     public static string Write(AnalysisReport report, int? depth = null) =>
-        Write(report, new TableOptions { Depth = depth, Columns = ReportColumn.All });
+        Write(report, new ReportOptions { Depth = depth, Columns = ReportColumn.All });
 
     /// <summary>The report as Markdown laid out by <paramref name="options"/>.</summary>
-    public static string Write(AnalysisReport report, TableOptions options)
+    public static string Write(AnalysisReport report, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,6 +34,11 @@ public static class MarkdownReport
 
         sb.Append("| ").AppendJoin(" | ", columns.Select(col => col == ReportColumn.Layer ? "**Total**" : Escape(col.Total(report, options)))).Append(" |\n\n");
         sb.Append(c, $"Convention `{report.Convention.Name}`: {report.Convention.Describe()}\n");
+        if (options.Latency is { } latency)
+        {
+            sb.Append('\n').Append(TextReport.Summary(latency)).Append('\n');
+        }
+
         return sb.ToString();
     }
 

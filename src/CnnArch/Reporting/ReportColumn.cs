@@ -13,9 +13,9 @@ namespace CnnArch.Reporting;
 public sealed class ReportColumn
 {
     private readonly Func<Cell, string> _value;
-    private readonly Func<AnalysisReport, TableOptions, string> _total;
+    private readonly Func<AnalysisReport, ReportOptions, string> _total;
 
-    private ReportColumn(string name, string header, bool rightAligned, string description, Func<Cell, string> value, Func<AnalysisReport, TableOptions, string>? total = null)
+    private ReportColumn(string name, string header, bool rightAligned, string description, Func<Cell, string> value, Func<AnalysisReport, ReportOptions, string>? total = null)
     {
         Name = name;
         Header = header;
@@ -43,7 +43,7 @@ public sealed class ReportColumn
     /// <summary>The layer kind.</summary>
     public static ReportColumn Kind { get; } = new("kind", "Kind", false, "the layer kind", c => c.Row.Kind);
 
-    /// <summary>Input shapes of one sample (or the batch with <see cref="TableOptions.BatchDim"/>).</summary>
+    /// <summary>Input shapes of one sample (or the batch with <see cref="ReportOptions.BatchDim"/>).</summary>
     public static ReportColumn Input { get; } = new("input", "Input", true, "input shapes", c => string.Join(" + ", c.Row.Inputs.Select(c.Shape)), (r, o) => o.Shape(r, r.Input));
 
     /// <summary>Output shape.</summary>
@@ -139,26 +139,26 @@ public sealed class ReportColumn
     }
 
     /// <summary>The cell of <paramref name="row"/>, labelled <paramref name="label"/>.</summary>
-    internal string Value(AnalysisReport report, LayerReport row, string label, TableOptions options) => _value(new Cell(report, row, label, options));
+    internal string Value(AnalysisReport report, LayerReport row, string label, ReportOptions options) => _value(new Cell(report, row, label, options));
 
     /// <summary>The cell of the total row.</summary>
-    internal string Total(AnalysisReport report, TableOptions options) => _total(report, options);
+    internal string Total(AnalysisReport report, ReportOptions options) => _total(report, options);
 
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static string Count(long value, TableOptions options) => options.Exact ? Units.Exact(value) : Units.Count(value);
+    private static string Count(long value, ReportOptions options) => options.Exact ? Units.Exact(value) : Units.Count(value);
 
     private static string Kb(long bytes) => (bytes / 1024.0).ToString("#,0.##", CultureInfo.InvariantCulture);
 
     /// <summary>The header, with the unit where exact numbers need one (Memory (KB)).</summary>
-    internal string HeaderFor(TableOptions options) => options.Exact && this == Memory ? "Memory (KB)" : Header;
+    internal string HeaderFor(ReportOptions options) => options.Exact && this == Memory ? "Memory (KB)" : Header;
 
     private static string Pair(SpatialSize? size) => size?.ToCompactString() ?? string.Empty;
 
     private static string Share(long part, long whole) => whole == 0 ? "-" : (100.0 * part / whole).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
-    internal readonly record struct Cell(AnalysisReport Report, LayerReport Row, string Label, TableOptions Options)
+    internal readonly record struct Cell(AnalysisReport Report, LayerReport Row, string Label, ReportOptions Options)
     {
         public string Shape(TensorShape shape) => Options.Shape(Report, shape);
     }

@@ -9,46 +9,54 @@ namespace CnnArch.Reporting;
 /// output, memory, exact parameters, MACs), the totals, torchinfo's footer and the convention, in
 /// plain text: byte for byte what <c>cnnarch analyze</c> prints to a file or a pipe.
 /// </summary>
-public static class TextReport
+public static partial class TextReport
 {
     /// <summary>The table of <paramref name="report"/>, blocks deeper than <paramref name="depth"/> collapsed; shapes batch-first when <paramref name="batchDim"/>.</summary>
     public static string Write(AnalysisReport report, int? depth = null, bool batchDim = false) =>
-        Write(report, new TableOptions { Depth = depth, BatchDim = batchDim });
+        Write(report, new ReportOptions { Depth = depth, BatchDim = batchDim });
 
-    /// <summary>The table of <paramref name="report"/> laid out by <paramref name="options"/> (columns, depth, tree, batch-first shapes).</summary>
-    public static string Write(AnalysisReport report, TableOptions options)
+    /// <summary>The report laid out by <paramref name="options"/> (columns, depth, tree, batch-first shapes, notes), as plain text.</summary>
+    public static string Write(AnalysisReport report, ReportOptions options) => Document(report, options).ToString();
+
+    /// <summary>
+    /// The report as a document: the title line, the table (its last row the totals), the footer, and
+    /// the notes <paramref name="options"/> carries (an import's, a latency prediction's).
+    /// </summary>
+    public static TextDocument Document(AnalysisReport report, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(options);
+        options ??= ReportOptions.Default;
         var columns = options.Columns;
-        var rows = new List<string[]> { columns.Select(c => c.HeaderFor(options)).ToArray() };
+        var table = new TextTable.Builder([.. columns.Select(c => new TextColumn(c.HeaderFor(options), c.IsRightAligned))]);
         foreach (var (row, label) in ReportRows.Of(report, options))
         {
-            rows.Add([.. columns.Select(c => c.Value(report, row, label, options))]);
+            table.Row(columns.Select(c => c.Value(report, row, label, options)));
         }
 
-        rows.Add([.. columns.Select(_ => string.Empty)]);
-        rows.Add([.. columns.Select(c => c.Total(report, options))]);
-        var widths = Enumerable.Range(0, columns.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var inner = widths.Sum() + (3 * widths.Length) - 1;
-        string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((cell, c) => columns[c].IsRightAligned ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))) + " |";
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{report.Model}: input {options.Shape(report, report.Input)}, batch {report.Batch}, {report.DataType.Name()}\n");
-        text.Append('+').Append('-', inner).Append("+\n");
-        text.Append(Line(rows[0])).Append('\n');
-        text.Append("|-").Append(string.Join("-+-", widths.Select(w => new string('-', w)))).Append("-|\n");
-        foreach (var r in rows.Skip(1))
+        table.Blank().Total(columns.Select(c => c.Total(report, options)));
+        return new TextDocument.Builder()
+            .Line(string.Create(CultureInfo.InvariantCulture, $"{report.Model}: input {options.Shape(report, report.Input)}, batch {report.Batch}, {report.DataType.Name()}"))
+            .Table(table.Build())
+            .Lines(Footer(report, options.DatasetSize))
+            .Lines(ImportNotes(report, options.Import))
+            .Lines(options.Latency is { } latency ? [Summary(latency)] : [])
+            .Build();
+    }
+
+    // What importing the file noticed: the elements it stores against the rows' sum, and operators left uncounted.
+    private static IEnumerable<string> ImportNotes(AnalysisReport report, Graph.ImportSummary? import)
+    {
+        if (import is null)
         {
-            text.Append(Line(r)).Append('\n');
+            yield break;
         }
 
-        text.Append('+').Append('-', inner).Append("+\n");
-        foreach (var line in Footer(report, options.DatasetSize))
+        yield return $"{import.Format} opset {import.Opset}: {Units.Exact(import.UniqueParameterElements)} parameter elements stored in the file (a shared tensor once); the table sums {Units.Exact(report.Totals.Parameters)} over the layers that use them.";
+        if (import.UnknownOperators.Length > 0)
         {
-            text.Append(line).Append('\n');
+            yield return $"Uncounted: {import.UnknownOperators.Length} node(s) of unknown operators, their output assumed to have their input's shape: " +
+                string.Join(", ", import.UnknownOperators.Select(u => $"{u.NodeName} ({u.OpType})"));
         }
-
-        return text.ToString();
     }
 
     /// <summary>The lines under the table: totals, torchinfo's footer, auxiliary heads, the convention, warnings.</summary>

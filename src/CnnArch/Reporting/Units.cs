@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CnnArch.Reporting;
 
 /// <summary>Human-readable numbers for tables: 23.3 K, 72.9 M, 784 KB. JSON and CSV stay exact.</summary>
-internal static class Units
+public static class Units
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -44,6 +44,12 @@ internal static class Units
 
     /// <summary>An exact integer with thousands separators.</summary>
     public static string Exact(long value) => value.ToString("N0", Invariant);
+
+    /// <summary>Milliseconds: one decimal from 10, two from 1, three below.</summary>
+    public static string Milliseconds(double ms) => ms.ToString(ms >= 10 ? "0.0" : ms >= 1 ? "0.00" : "0.000", Invariant);
+
+    /// <summary>A ratio such as 1.25 or 12.3; "-" when it has no value.</summary>
+    public static string Ratio(double? ratio) => ratio is not { } v || !double.IsFinite(v) ? "-" : v.ToString(v >= 10 ? "0.0" : "0.00", Invariant);
 
     private static string Significant(double v) =>
         Math.Abs(v) >= 100 ? v.ToString("0", Invariant) : Math.Abs(v) >= 10 ? v.ToString("0.#", Invariant) : v.ToString("0.##", Invariant);

@@ -106,28 +106,32 @@ public sealed partial record DesignCost(CostKind Kind, int Batch = 1)
     }
 
     /// <summary>
-    /// Parses an amount of this cost: counts take K, M, G, T (powers of 1000: 2G MACs, 5M params), bytes
-    /// take KB, MB, GB, TB (powers of 1024, as a GPU's "24 GB").
+    /// Parses an amount of this cost: counts take K, M, G, T (powers of 1000: 2G MACs, 5M params) or none,
+    /// bytes a unit as <see cref="ByteSize"/> reads it (KB, MB, GB, TB, powers of 1024, as a GPU's "24 GB").
     /// </summary>
-    /// <exception cref="FormatException">Not a positive number with a known unit.</exception>
+    /// <exception cref="FormatException">Not a positive number with a known unit, or 2^63 or more.</exception>
     public double ParseAmount(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (IsBytes)
+        {
+            return ByteSize.Parse(text).Bytes;
+        }
+
         var m = AmountPattern().Match(text);
         if (!m.Success || !double.TryParse(m.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !(n > 0))
         {
-            throw new FormatException($"'{text}' is not an amount of {Name}: expected a positive number and a unit, like 2G, 400M or 24GB.");
+            throw new FormatException($"'{text}' is not an amount of {Name}: expected a positive number and an optional unit, like 2G or 400M.");
         }
 
-        var unit = m.Groups["u"].Value.ToUpperInvariant().Replace("I", "", StringComparison.Ordinal).TrimEnd('B');
-        var power = unit switch { "" => 0, "K" => 1, "M" => 2, "G" => 3, "T" => 4, _ => -1 };
+        var power = m.Groups["u"].Value.ToUpperInvariant() switch { "" => 0, "K" => 1, "M" => 2, "G" => 3, "T" => 4, _ => -1 };
         if (power < 0)
         {
-            throw new FormatException($"'{text}' has an unknown unit; use K, M, G or T (KB, MB, GB, TB for memory).");
+            throw new FormatException($"'{text}' has an unknown unit; {Name} take K, M, G or T (powers of 1000).");
         }
 
         // Counts are 64-bit: an amount at or beyond 2^63 (1e400 reads as infinity) has no cost to compare with.
-        var amount = n * Math.Pow(IsBytes ? 1024 : 1000, power);
+        var amount = n * Math.Pow(1000, power);
         return amount < MaxAmount
             ? amount
             : throw new FormatException($"'{text}' is more {Name} than any network has: an amount is below 9.2e18 (2^63).");

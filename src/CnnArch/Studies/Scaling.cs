@@ -36,7 +36,14 @@ public sealed record CompoundCoefficients(double Alpha = 1.2, double Beta = 1.1,
 /// <param name="Input">Its input.</param>
 /// <param name="Cost">Its exact cost.</param>
 /// <param name="Network">The network.</param>
-public sealed record ScaledDesign(string Preset, ScaleMode Mode, double Phi, ImmutableDictionary<string, string> Settings, TensorShape Input, long Cost, Network Network);
+public sealed record ScaledDesign(string Preset, ScaleMode Mode, double Phi, ImmutableDictionary<string, string> Settings, TensorShape Input, long Cost, Network Network)
+{
+    /// <summary>The budget the design was scaled to fill; null for a design at a given phi.</summary>
+    public Budget? Budget { get; init; }
+
+    /// <summary>The compound rule's bases (compound scaling only).</summary>
+    public CompoundCoefficients? Coefficients { get; init; }
+}
 
 /// <summary>
 /// Scale a preset's width, depth or resolution, alone or compoundly, to the largest network within a
@@ -76,7 +83,7 @@ public static class Scaling
                 }
             }
 
-            return Compound(preset, Math.Round(Math.Max(phi, lo), 3), k, given, budget.Cost, convention);
+            return Compound(preset, Math.Round(Math.Max(phi, lo), 3), k, given, budget.Cost, convention) with { Budget = budget };
         }
 
         var parameter = mode switch { ScaleMode.Width => "width", ScaleMode.Depth => "depth", _ => EqualCostSolver.Resolution };
@@ -88,12 +95,12 @@ public static class Scaling
         {
             var network = Catalog.Create(preset, given);
             var input = (network.DefaultInput ?? TensorShape.Chw(3, 224, 224)).WithResolution((int)best.Value);
-            return new ScaledDesign(solution.Preset, mode, best.Value, given, input, best.Cost, network);
+            return new ScaledDesign(solution.Preset, mode, best.Value, given, input, best.Cost, network) { Budget = budget };
         }
 
         var settings = given.SetItem(solution.Parameter, text);
         var scaled = Catalog.Create(preset, settings);
-        return new ScaledDesign(solution.Preset, mode, best.Value, settings, scaled.DefaultInput ?? TensorShape.Chw(3, 224, 224), best.Cost, scaled);
+        return new ScaledDesign(solution.Preset, mode, best.Value, settings, scaled.DefaultInput ?? TensorShape.Chw(3, 224, 224), best.Cost, scaled) { Budget = budget };
     }
 
     // Each base from 1 (that dimension unscaled) to 4: the paper's grid search kept alpha * beta^2 * gamma^2 near 2.
@@ -178,6 +185,6 @@ public static class Scaling
         var network = Catalog.Create(info.Name, settings);
         var input = baseInput.WithResolution(side);
         var measured = (cost ?? new DesignCost(CostKind.Macs)).Measure(network, input, convention);
-        return new ScaledDesign(info.Name, ScaleMode.Compound, phi, settings, input, measured, network);
+        return new ScaledDesign(info.Name, ScaleMode.Compound, phi, settings, input, measured, network) { Coefficients = coefficients };
     }
 }

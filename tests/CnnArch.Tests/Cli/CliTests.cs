@@ -79,7 +79,7 @@ public class CliTests
         [InlineData(new[] { "analyze", "alexnet", "--dtype", "fp64" }, "'fp64'")]
         [InlineData(new[] { "analyze", "alexnet", "--input", "3x0x2" }, "'3x0x2' is not a shape")]
         [InlineData(new[] { "analyze", "alexnet", "--input", "3x4x8x8x8" }, "--input takes channels and 1 to 3 spatial axes")]
-        [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "--batch must be at least 1")]
+        [InlineData(new[] { "analyze", "alexnet", "--batch", "0" }, "--batch takes a whole number from 1 to 2,147,483,647, got '0'")]
         [InlineData(new[] { "analyze", "alexnet", "--batch", "many" }, "many")]
         [InlineData(new[] { "analyze", "alexnet", "--set", "width" }, "--set takes name=value")]
         [InlineData(new[] { "analyze", "alexnet", "--set", "width=2" }, "has no parameter 'width'")]
@@ -88,8 +88,8 @@ public class CliTests
         [InlineData(new[] { "analyze", "regnet_x_400mf", "--set", "depth=1000000" }, "Preset 'regnet_x_400mf' parameter 'depth' takes a whole number from 1 to 1,000, got '1000000'.")]
         [InlineData(new[] { "analyze", "efficientnet_b0", "--set", "depth=1e9" }, "Preset 'efficientnet_b0' parameter 'depth' takes a number from 0.01 to 16, got '1e9'.")]
         [InlineData(new[] { "analyze", "/" }, "'/' is a folder")]
-        [InlineData(new[] { "memory", "resnet18", "--batch", "0" }, "--batch must be at least 1")]
-        [InlineData(new[] { "analyze", "resnet18", "--depth", "0" }, "--depth must be at least 1")]
+        [InlineData(new[] { "memory", "resnet18", "--batch", "0" }, "--batch takes a whole number from 1 to 2,147,483,647, got '0'")]
+        [InlineData(new[] { "analyze", "resnet18", "--depth", "0" }, "--depth takes a whole number from 1 to 2,147,483,647, got '0'")]
         [InlineData(new[] { "frobnicate" }, "frobnicate")]
         public void Should_Exit_2_With_One_Line_For_Usage_Errors(string[] args, string expected)
         {

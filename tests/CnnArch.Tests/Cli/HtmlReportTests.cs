@@ -20,10 +20,10 @@ public class HtmlReportTests
     [Fact]
     public void With_A_Device_Each_Layer_Carries_Its_Predicted_Latency_In_Json_Html_And_The_Footer()
     {
-        var json = CliTests.Run("analyze", "resnet50", "--format", "json", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
-        var page = CliTests.Run("analyze", "resnet50", "--format", "html", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
-        var table = CliTests.Run("analyze", "resnet50", "--device", "a100", "--precision", "bf16", "--batch", "8").Out;
-        var expected = CnnArch.Performance.LatencyModel.Predict(Catalog.Create("resnet50"), new CnnArch.Performance.LatencyOptions { Device = CnnArch.Performance.DeviceProfile.Get("a100"), Precision = CnnArch.Performance.Precision.Bf16, Batch = 8 });
+        var json = CliTests.Run("analyze", "resnet50", "--format", "json", "--device", "a100", "--dtype", "bf16", "--batch", "8").Out;
+        var page = CliTests.Run("analyze", "resnet50", "--format", "html", "--device", "a100", "--dtype", "bf16", "--batch", "8").Out;
+        var table = CliTests.Run("analyze", "resnet50", "--device", "a100", "--dtype", "bf16", "--batch", "8").Out;
+        var expected = CnnArch.Performance.LatencyModel.Predict(Catalog.Create("resnet50"), new CnnArch.Performance.LatencyOptions { Device = CnnArch.Performance.DeviceProfile.Get("a100"), DataType = CnnArch.DataType.Bf16, Batch = 8 });
 
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         var latency = doc.RootElement.GetProperty("latency");
@@ -35,7 +35,7 @@ public class HtmlReportTests
             .Should().Equal(doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("path").GetString()), "the page matches each layer's time to its row by path");
         (HtmlReport.ExtractJson(page) + "\n").Should().Be(json);
         table.Should().Contain(FormattableString.Invariant($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass"));
-        CliTests.Run("analyze", "resnet50", "--format", "markdown", "--device", "a100", "--precision", "bf16", "--batch", "8").Out
+        CliTests.Run("analyze", "resnet50", "--format", "markdown", "--device", "a100", "--dtype", "bf16", "--batch", "8").Out
             .Should().EndWith(FormattableString.Invariant($"Latency on a100 (bf16, batch 8): predicted {expected.Milliseconds:0.00} ms per forward pass ({expected.ImagesPerSecond:N0} images/s); per layer: cnnarch latency.\n"));
         CliTests.Run("analyze", "resnet50", "--format", "json").Out.Should().NotContain("\"latency\"", "without --device there is no prediction");
     }

@@ -51,7 +51,7 @@ public class TableReportTests
     public void A_Blocks_Row_In_The_Tree_Holds_The_Sums_Of_Its_Children()
     {
         var report = Analyzer.Analyze(Catalog.Create("resnet18"));
-        var rows = ReportRows.Of(report, new TableOptions { Tree = true });
+        var rows = ReportRows.Of(report, new ReportOptions { Tree = true });
         var layer1 = rows.Single(r => r.Label == "├─layer1").Row;
 
         layer1.Parameters.Should().Be(report.Layers.Where(l => l.Path.StartsWith("layer1.", StringComparison.Ordinal)).Sum(l => l.Parameters)).And.Be(147_968);
@@ -138,7 +138,7 @@ public class TableReportTests
     public void The_Library_Table_Takes_The_Same_Options_As_The_Cli()
     {
         var report = Analyzer.Analyze(Catalog.Create("resnet18"), new AnalysisOptions { Convention = Conventions.TorchVision });
-        var text = TextReport.Write(report, new TableOptions { Tree = true, Depth = 2 });
+        var text = TextReport.Write(report, new ReportOptions { Tree = true, Depth = 2 });
 
         text.Should().Be(Run("analyze", "resnet18", "--tree", "--depth", "2", "-c", "torchvision").Out);
     }

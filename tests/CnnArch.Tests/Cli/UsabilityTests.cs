@@ -67,7 +67,7 @@ public class UsabilityTests
         var (code, _, error) = Run("memory", "resnet18", "--fits", "24");
 
         code.Should().Be(2);
-        error.Trim().Should().Be("error: '24' needs a unit: 24GB, 24GiB or 24MB (KB, MB, GB and TB are powers of 1024; B for bytes).");
+        error.Trim().Should().Be("error: --fits: '24' needs a unit: 24GB, 24MB or 24B (KB, MB, GB and TB are powers of 1024). (see 'cnnarch memory --help')");
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class UsabilityTests
         var (code, _, error) = Run("analyze", "resnet18", "--batch", "abc");
 
         code.Should().Be(2);
-        error.Trim().Should().Be("error: --batch takes a whole number, got 'abc'. (see 'cnnarch analyze --help')");
+        error.Trim().Should().Be("error: --batch takes a whole number from 1 to 2,147,483,647, got 'abc'. (see 'cnnarch analyze --help')");
     }
 
     [Fact]

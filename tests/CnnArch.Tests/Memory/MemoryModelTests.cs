@@ -74,7 +74,7 @@ public class MemoryModelTests
     {
         var net = Catalog.Create("resnet18");
         var fp32 = MemoryAnalyzer.Analyze(net, new MemoryOptions { Batch = 8, AllocationGranularity = 1 });
-        var mixed = MemoryAnalyzer.Analyze(net, new MemoryOptions { Batch = 8, Activations = DataType.Fp16, AllocationGranularity = 1, Optimizer = Optimizer.Adam });
+        var mixed = MemoryAnalyzer.Analyze(net, new MemoryOptions { Batch = 8, DataType = DataType.Fp16, Weights = DataType.Fp32, AllocationGranularity = 1, Optimizer = Optimizer.Adam });
 
         const long indices = 64L * 56 * 56 * 8 * 8; // max-pool indices stay int64 in every precision
         mixed.Training.SavedActivationBytes.Should().Be(((fp32.Training.SavedActivationBytes - indices) / 2) + indices);

@@ -362,7 +362,7 @@ public class OperatorTests
 
             var report = Analyzer.Analyze(import.Network);
 
-            import.UnknownOperators.Should().ContainSingle().Which.Should().Be(new CnnArch.Onnx.UnknownOperator("/odd/Frobnicate", "Frobnicate", "odd"));
+            import.UnknownOperators.Should().ContainSingle().Which.Should().Be(new CnnArch.Graph.UnknownOperator("/odd/Frobnicate", "Frobnicate", "odd"));
             report.Layers[0].IsCounted.Should().BeFalse();
             report.Diagnostics.Should().ContainSingle(d => d.Path == "odd");
             report.Layers[^1].Macs.Should().Be(4 * 3 * 64, "the conv after it is still counted");

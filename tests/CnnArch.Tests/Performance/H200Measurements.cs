@@ -18,7 +18,7 @@ internal static class H200Measurements
             return new ConvMeasurement(
                 c.GetProperty("cin").GetInt32(), c.GetProperty("h").GetInt32(), c.GetProperty("w").GetInt32(), c.GetProperty("cout").GetInt32(),
                 new SpatialSize(k[0], k[1]), new SpatialSize(s[0], s[1]), SpatialPadding.Symmetric(p[0], p[1]), c.GetProperty("groups").GetInt32(), c.GetProperty("bias").GetBoolean(),
-                c.GetProperty("batch").GetInt32(), c.GetProperty("dtype").GetString() == "bfloat16" ? Precision.Bf16 : Precision.Fp32, c.GetProperty("ms").GetDouble());
+                c.GetProperty("batch").GetInt32(), c.GetProperty("dtype").GetString() == "bfloat16" ? DataType.Bf16 : DataType.Fp32, c.GetProperty("ms").GetDouble());
         })];
     });
 
@@ -39,7 +39,7 @@ internal static class H200Measurements
             foreach (var l in model.Value.GetProperty("latency").EnumerateArray())
             {
                 list.Add(new ModelMeasurement(model.Name, Family(model.Name), network, l.GetProperty("batch").GetInt32(),
-                    l.GetProperty("dtype").GetString() == "bf16" ? Precision.Bf16 : Precision.Fp32, l.GetProperty("median_ms").GetDouble()));
+                    l.GetProperty("dtype").GetString() == "bf16" ? DataType.Bf16 : DataType.Fp32, l.GetProperty("median_ms").GetDouble()));
             }
         }
 

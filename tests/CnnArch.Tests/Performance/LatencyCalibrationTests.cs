@@ -57,9 +57,9 @@ public class LatencyCalibrationTests
     }
 
     [Theory]
-    [InlineData(Precision.Fp32)]
-    [InlineData(Precision.Bf16)]
-    public void At_Batch_64_Models_Are_Ranked_As_Measured(Precision precision)
+    [InlineData(DataType.Fp32)]
+    [InlineData(DataType.Bf16)]
+    public void At_Batch_64_Models_Are_Ranked_As_Measured(DataType precision)
     {
         var models = H200Measurements.Models.Value.Where(m => m.Batch == 64 && m.Precision == precision).ToList();
 
@@ -125,7 +125,7 @@ public class LatencyCalibrationTests
         text.AppendLine();
         text.AppendLine("| set | within 30% | within 40% | median error | Spearman |");
         text.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var (batch, precision) in new[] { (64, Precision.Fp32), (64, Precision.Bf16), (1, Precision.Fp32), (1, Precision.Bf16) })
+        foreach (var (batch, precision) in new[] { (64, DataType.Fp32), (64, DataType.Bf16), (1, DataType.Fp32), (1, DataType.Bf16) })
         {
             foreach (var (label, predict) in new (string, Func<ModelMeasurement, double>)[] { ("fitted", m => LatencyCalibration.Predict(h200, m)), ("held out", m => heldOut[m]) })
             {

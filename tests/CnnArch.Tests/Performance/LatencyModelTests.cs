@@ -46,11 +46,11 @@ public class LatencyModelTests
     public void A_Faster_Precision_And_A_Faster_Device_Predict_Less_Time_At_Large_Batch()
     {
         var network = Catalog.Create("resnet50");
-        double Ms(string device, Precision p) => LatencyModel.Predict(network, new LatencyOptions { Device = DeviceProfile.Get(device), Precision = p, Batch = 256 }).Milliseconds;
+        double Ms(string device, DataType p) => LatencyModel.Predict(network, new LatencyOptions { Device = DeviceProfile.Get(device), DataType = p, Batch = 256 }).Milliseconds;
 
-        Ms("h200", Precision.Bf16).Should().BeLessThan(Ms("h200", Precision.Fp32));
-        Ms("h100", Precision.Bf16).Should().BeLessThan(Ms("a100", Precision.Bf16));
-        Ms("a100", Precision.Bf16).Should().BeLessThan(Ms("t4", Precision.Fp16));
+        Ms("h200", DataType.Bf16).Should().BeLessThan(Ms("h200", DataType.Fp32));
+        Ms("h100", DataType.Bf16).Should().BeLessThan(Ms("a100", DataType.Bf16));
+        Ms("a100", DataType.Bf16).Should().BeLessThan(Ms("t4", DataType.Fp16));
     }
 
     [Fact]

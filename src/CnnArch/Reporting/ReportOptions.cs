@@ -3,11 +3,16 @@ using CnnArch.Analysis;
 
 namespace CnnArch.Reporting;
 
-/// <summary>How a table report is laid out: which columns, how deep, as a tree or flat, shapes with the batch or not.</summary>
-public sealed record TableOptions
+/// <summary>
+/// What an analysis report shows beyond its rows, read by every writer of an <see cref="AnalysisReport"/>
+/// (text, Markdown, CSV, JSON, HTML): how deep, and for tables which columns, flat or as a tree, shapes
+/// with the batch or not; and what goes under the table: one epoch's training compute, a model file's
+/// import notes, a latency prediction.
+/// </summary>
+public sealed record ReportOptions
 {
     /// <summary>The default: the default columns, every layer, flat, shapes without the batch.</summary>
-    public static TableOptions Default { get; } = new();
+    public static ReportOptions Default { get; } = new();
 
     /// <summary>The columns, in order; default <see cref="ReportColumn.Default"/>.</summary>
     public ImmutableArray<ReportColumn> Columns { get; init; } = ReportColumn.Default;
@@ -30,6 +35,12 @@ public sealed record TableOptions
     /// <summary>Samples in the training set: the footer adds one epoch's training compute. Null leaves it out.</summary>
     public long? DatasetSize { get; init; }
 
+    /// <summary>A model file's import notes (ONNX opset, stored elements, unknown operators); null for a preset or spec.</summary>
+    public Graph.ImportSummary? Import { get; init; }
+
+    /// <summary>The predicted latency of the same network: a summary line under tables, a <c>latency</c> object in JSON and HTML.</summary>
+    public Performance.LatencyReport? Latency { get; init; }
+
     /// <summary>Exact integers for MACs and FLOPs and memory in KB (Markdown), instead of units.</summary>
     internal bool Exact { get; init; }
 
@@ -41,7 +52,7 @@ public sealed record TableOptions
 public static class ReportRows
 {
     /// <summary>Each row to show and its label (the path, or the tree's indented name); auxiliary rows are marked "(aux)".</summary>
-    public static IReadOnlyList<(LayerReport Row, string Label)> Of(AnalysisReport report, TableOptions options)
+    public static IReadOnlyList<(LayerReport Row, string Label)> Of(AnalysisReport report, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(options);

@@ -1,0 +1,92 @@
+using System.Text;
+using CnnArch.Analysis;
+using Spectre.Console;
+
+namespace CnnArch.Cli;
+
+/// <summary>Where a command writes: standard output and error, and whether standard output is a terminal.</summary>
+internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool IsTerminal)
+{
+    /// <summary>
+    /// Renders the whole output first, then writes it to the terminal, or to <paramref name="file"/> with one
+    /// line saying so: an error while rendering leaves nothing partial behind. <paramref name="render"/> is
+    /// told whether it may draw for a terminal (borders, colours) or must write plain text.
+    /// </summary>
+    public void Emit(string? file, Func<bool, string> render)
+    {
+        var text = render(file is null && IsTerminal);
+        if (file is null)
+        {
+            Stdout.Write(text);
+            return;
+        }
+
+        File.WriteAllText(file, text, new UTF8Encoding(false));
+        Stdout.WriteLine($"wrote {file}");
+    }
+
+    /// <summary>A document as plain text, or drawn for the terminal (rounded borders, a bold total) when <paramref name="fancy"/>.</summary>
+    public static string Text(TextDocument document, bool fancy) => fancy ? Terminal.Draw(document) : document.ToString();
+
+    /// <summary>How many columns the terminal has (0 when it is not one).</summary>
+    public static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Draws documents with Spectre.Console for a terminal.</summary>
+    private static class Terminal
+    {
+        public static string Draw(TextDocument document)
+        {
+            using var buffer = new StringWriter();
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(buffer),
+                Ansi = AnsiSupport.Yes,
+                ColorSystem = ColorSystemSupport.Detect,
+                Interactive = InteractionSupport.No,
+            });
+            console.Profile.Width = Math.Max(TerminalWidth(), 80);
+            foreach (var block in document.Blocks)
+            {
+                switch (block)
+                {
+                    case TextLine line:
+                        console.WriteLine(line.Text);
+                        break;
+                    case TextTable table:
+                        console.Write(Table(table));
+                        break;
+                }
+            }
+
+            return buffer.ToString();
+        }
+
+        private static Table Table(TextTable source)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in source.Columns)
+            {
+                var c = new TableColumn(Markup.Escape(column.Header));
+                table.AddColumn(column.RightAligned ? c.RightAligned() : c);
+            }
+
+            for (var r = 0; r < source.Rows.Length; r++)
+            {
+                var bold = r == source.TotalRow;
+                table.AddRow([.. source.Rows[r].Select((cell, i) => bold && i == 0 ? $"[bold]{Markup.Escape(cell)}[/]" : Markup.Escape(cell))]);
+            }
+
+            return table;
+        }
+    }
+}
