@@ -127,54 +127,63 @@ internal static class Charts
             + (logX ? "; log scale" : string.Empty));
         plot.YLabel("top-1 accuracy (%), torchvision's published weights");
         plot.Axes.Bottom.Label.FontSize = 11;
-        var (lo, hi) = (points.Min(p => p.Top1), points.Max(p => p.Top1));
-        var (minX, maxX) = (points.Min(p => p.X), points.Max(p => p.X));
-        if (logX)
-        {
-            plot.Axes.SetLimits(Math.Log10(minX) - 0.15, Math.Log10(maxX) + 0.35, lo - 2, hi + 2);
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                IntegerTicksOnly = true,
-                LabelFormatter = v => Math.Pow(10, v).ToString("0.###", C),
-            };
-        }
-        else
+        SetAxes(plot, [.. points.Select(p => p.X)], [.. points.Select(p => p.Top1)], logX);
+        var labels = Label(plot, [.. points.Select(p => (p.Name, Scale(p.X), p.Top1))], sizes, width, height);
+        return (plot, labels);
+    }
+
+    // The accuracy chart's limits: x from 0 (or logarithmic, ticks at powers of ten), y two points beyond the extremes.
+    private static void SetAxes(Plot plot, double[] xs, double[] top1, bool logX)
+    {
+        var (lo, hi) = (top1.Min(), top1.Max());
+        var (minX, maxX) = (xs.Min(), xs.Max());
+        if (!logX)
         {
             plot.Axes.SetLimits(0, 1.2 * maxX, lo - 2, hi + 2);
+            return;
         }
 
-        // Lay the labels out in pixels, on the axes the chart will have at this size.
+        plot.Axes.SetLimits(Math.Log10(minX) - 0.15, Math.Log10(maxX) + 0.35, lo - 2, hi + 2);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Pow(10, v).ToString("0.###", C),
+        };
+    }
+
+    // Labels laid out in pixels, on the axes the chart will have at this size, where they overlap no other;
+    // a label pushed away from its bubble gets a thin leader line to it.
+    private static List<(string Name, PixelRect Box)> Label(Plot plot, (string Name, double X, double Y)[] points, List<float> sizes, int width, int height)
+    {
         const float FontSize = 11;
         plot.RenderInMemory(width, height);
-        var anchors = points.Select(p => plot.GetPixel(new Coordinates(Scale(p.X), p.Top1))).ToList();
+        var anchors = points.Select(p => plot.GetPixel(new Coordinates(p.X, p.Y))).ToList();
         var boxes = LabelLayout.Place(
             [.. anchors.Select(a => (a.X, a.Y))],
             [.. points.Select(p => (p.Name.Length * FontSize * 0.62f, FontSize + 4f))],
             [.. sizes.Select(s => s / 2)],
             plot.LastRender.DataRect);
         var labels = new List<(string, PixelRect)>();
-        for (var i = 0; i < points.Count; i++)
+        for (var i = 0; i < points.Length; i++)
         {
-            var label = plot.Add.Text(points[i].Name, Scale(points[i].X), points[i].Top1);
+            var label = plot.Add.Text(points[i].Name, points[i].X, points[i].Y);
             label.LabelFontSize = FontSize;
             label.LabelAlignment = Alignment.UpperLeft;
             label.OffsetX = boxes[i].Left - anchors[i].X;
             label.OffsetY = boxes[i].Top - anchors[i].Y;
             labels.Add((points[i].Name, boxes[i]));
-
-            // A label pushed away from its bubble gets a thin leader line to it.
             var (bx, by) = (Math.Clamp(anchors[i].X, boxes[i].Left, boxes[i].Right), Math.Clamp(anchors[i].Y, boxes[i].Top, boxes[i].Bottom));
             if (Math.Sqrt(Math.Pow(bx - anchors[i].X, 2) + Math.Pow(by - anchors[i].Y, 2)) > (sizes[i] / 2) + 12)
             {
                 var end = plot.GetCoordinates(new Pixel(bx, by));
-                var leader = plot.Add.Line(Scale(points[i].X), points[i].Top1, end.X, end.Y);
+                var leader = plot.Add.Line(points[i].X, points[i].Y, end.X, end.Y);
                 leader.LineColor = Colors.Gray.WithAlpha(0.8);
                 leader.LineWidth = 1;
             }
         }
 
-        return (plot, labels);
+        return labels;
     }
 
     /// <summary>

@@ -54,38 +54,13 @@ public sealed record SpaceParameter(string Name, double Min, double Max, double 
 /// </summary>
 public sealed class DesignSpace
 {
-    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
-    private readonly int[] _regnetIndex;
     private readonly Lazy<ImmutableArray<(string Name, string Key)>> _presetKeys;
 
     private DesignSpace(string name, string description, string family, int resolution, ImmutableArray<SpaceParameter> parameters)
     {
-        (Name, Description, Family, Resolution, Parameters) = (name, description, family, resolution, parameters);
-        int Index(string p) => parameters.Select((q, i) => (q, i)).FirstOrDefault(x => x.q.Name == p, (null!, -1)).Item2;
-        switch (family)
-        {
-            case "regnet":
-                string[] needed = ["depth", "w0", "wa", "wm", "group_width"];
-                if (needed.FirstOrDefault(n => Index(n) < 0) is { } missing)
-                {
-                    throw new FormatException($"Design space '{name}': family regnet needs parameter '{missing}'.");
-                }
-
-                _regnetIndex = [.. needed.Select(Index), Index("bottleneck_ratio"), Index("se_ratio")];
-                _presetKeys = new(() => [.. RegNets.Table.Select(t => (t.Name, Key(t.Parameters)))]);
-                break;
-            case "mbconv":
-                if (Index("width") < 0 || Enumerable.Range(1, 6).Any(s => Index($"stage{s}.expansion") < 0 || Index($"stage{s}.kernel") < 0 || Index($"stage{s}.repeats") < 0))
-                {
-                    throw new FormatException($"Design space '{name}': family mbconv needs width and stage1..stage6 .expansion, .kernel and .repeats.");
-                }
-
-                _regnetIndex = [];
-                _presetKeys = new(() => [.. Catalog.All.Where(p => p.Family == "MnasNet").Select(p => (p.Name, MnasKey(double.Parse(p.Parameters[0].Default, C), MnasNets.Stacks)))]);
-                break;
-            default:
-                throw new FormatException($"Design space '{name}': unknown family '{family}'; known: regnet, mbconv.");
-        }
+        (Name, Description, Resolution, Parameters) = (name, description, resolution, parameters);
+        Family = DesignFamilies.Create(family, name, parameters);
+        _presetKeys = new(Family.PresetKeys);
     }
 
     /// <summary>The space's name.</summary>
@@ -95,7 +70,7 @@ public sealed class DesignSpace
     public string Description { get; }
 
     /// <summary>The generator: <c>regnet</c> or <c>mbconv</c>.</summary>
-    public string Family { get; }
+    public IDesignFamily Family { get; }
 
     /// <summary>Input height and width.</summary>
     public int Resolution { get; }
@@ -104,7 +79,7 @@ public sealed class DesignSpace
     public ImmutableArray<SpaceParameter> Parameters { get; }
 
     /// <summary>Whether costs other than training memory come from the closed-form fast path (RegNet).</summary>
-    public bool HasFastPath => Family == "regnet";
+    public bool HasFastPath => Family.HasFastPath;
 
     /// <summary>The built-in spaces' names.</summary>
     public static ImmutableArray<string> BuiltIn { get; } = ["regnet", "mobilenet"];
@@ -159,52 +134,7 @@ public sealed class DesignSpace
 
             foreach (var p in ps.EnumerateObject())
             {
-                var o = p.Value;
-                string Where(string field) => $"parameters.{p.Name}.{field}";
-                double Num(string f, double fallback)
-                {
-                    if (!o.TryGetProperty(f, out var v))
-                    {
-                        return fallback;
-                    }
-
-                    // Every number of a space is a finite value no network parameter exceeds.
-                    return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue
-                        ? d
-                        : throw new FormatException($"Design space {Where(f)} must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(v)}.");
-                }
-
-                bool Flag(string f) => !o.TryGetProperty(f, out var v) ? false
-                    : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
-                    : throw new FormatException($"Design space {Where(f)} must be true or false, got {Shown(v)}.");
-                if (o.ValueKind != JsonValueKind.Object)
-                {
-                    throw new FormatException($"Design space parameter '{p.Name}' must be an object with choices, or min and max.");
-                }
-
-                var choices = !o.TryGetProperty("choices", out var cs) ? []
-                    : cs.ValueKind == JsonValueKind.Array && cs.GetArrayLength() is >= 1 and <= MaxChoices
-                        ? cs.EnumerateArray().Select((c, i) => c.ValueKind == JsonValueKind.Number && c.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue ? d : throw new FormatException($"Design space {Where("choices")}[{i}] must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(c)}.")).ToImmutableArray()
-                        : throw new FormatException($"Design space {Where("choices")} must be a list of 1 to {MaxChoices:N0} numbers.");
-                var (min, max) = (Num("min", double.NaN), Num("max", double.NaN));
-                var (step, integer, log) = (Num("step", 0), Flag("integer"), Flag("log"));
-                var decimals = Num("decimals", -1);
-                if (choices.IsEmpty && (!(min <= max) || (log && !(min > 0))))
-                {
-                    throw new FormatException($"Design space parameter '{p.Name}' needs choices, or min <= max (min > 0 when log).");
-                }
-
-                if (step < 0 || (step > 0 && (max - min) / step > int.MaxValue - 1))
-                {
-                    throw new FormatException($"Design space {Where("step")} must be 0 (none) or positive, with at most {int.MaxValue - 1:N0} steps from min to max, got {step:G6}.");
-                }
-
-                if (decimals != Math.Floor(decimals) || decimals is < -1 or > 15)
-                {
-                    throw new FormatException($"Design space {Where("decimals")} must be a whole number from 0 to 15, or -1 for none, got {decimals:G6}.");
-                }
-
-                parameters.Add(new SpaceParameter(p.Name, min, max, step, integer, log, (int)decimals, choices));
+                parameters.Add(ParseParameter(p));
             }
 
             var resolution = root.TryGetProperty("resolution", out var r) ? (r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var side) && side is >= 16 and <= 4096 ? side
@@ -221,6 +151,57 @@ public sealed class DesignSpace
         {
             throw new FormatException("Not a design space: a field has the wrong type (name, description and family are text; parameters an object).", ex);
         }
+    }
+
+    // One parameter: choices, or a range with its step, integer and log flags and decimals, each checked.
+    private static SpaceParameter ParseParameter(JsonProperty p)
+    {
+        var o = p.Value;
+        string Where(string field) => $"parameters.{p.Name}.{field}";
+        double Num(string f, double fallback)
+        {
+            if (!o.TryGetProperty(f, out var v))
+            {
+                return fallback;
+            }
+
+            // Every number of a space is a finite value no network parameter exceeds.
+            return v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue
+                ? d
+                : throw new FormatException($"Design space {Where(f)} must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(v)}.");
+        }
+
+        bool Flag(string f) => !o.TryGetProperty(f, out var v) ? false
+            : v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean()
+            : throw new FormatException($"Design space {Where(f)} must be true or false, got {Shown(v)}.");
+        if (o.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"Design space parameter '{p.Name}' must be an object with choices, or min and max.");
+        }
+
+        var choices = !o.TryGetProperty("choices", out var cs) ? []
+            : cs.ValueKind == JsonValueKind.Array && cs.GetArrayLength() is >= 1 and <= MaxChoices
+                ? cs.EnumerateArray().Select((c, i) => c.ValueKind == JsonValueKind.Number && c.TryGetDouble(out var d) && Math.Abs(d) <= MaxValue ? d : throw new FormatException($"Design space {Where("choices")}[{i}] must be a number from {-MaxValue:#,0} to {MaxValue:#,0}, got {Shown(c)}.")).ToImmutableArray()
+                : throw new FormatException($"Design space {Where("choices")} must be a list of 1 to {MaxChoices:N0} numbers.");
+        var (min, max) = (Num("min", double.NaN), Num("max", double.NaN));
+        var (step, integer, log) = (Num("step", 0), Flag("integer"), Flag("log"));
+        var decimals = Num("decimals", -1);
+        if (choices.IsEmpty && (!(min <= max) || (log && !(min > 0))))
+        {
+            throw new FormatException($"Design space parameter '{p.Name}' needs choices, or min <= max (min > 0 when log).");
+        }
+
+        if (step < 0 || (step > 0 && (max - min) / step > int.MaxValue - 1))
+        {
+            throw new FormatException($"Design space {Where("step")} must be 0 (none) or positive, with at most {int.MaxValue - 1:N0} steps from min to max, got {step:G6}.");
+        }
+
+        if (decimals != Math.Floor(decimals) || decimals is < -1 or > 15)
+        {
+            throw new FormatException($"Design space {Where("decimals")} must be a whole number from 0 to 15, or -1 for none, got {decimals:G6}.");
+        }
+
+        return new SpaceParameter(p.Name, min, max, step, integer, log, (int)decimals, choices);
     }
 
     // The largest magnitude of any number in a space (a width slope, a channel count), and the most choices.
@@ -248,30 +229,18 @@ public sealed class DesignSpace
     }
 
     /// <summary>The RegNet rule's parameters of a candidate of a <c>regnet</c> space.</summary>
-    public RegNetParameters RegNet(IReadOnlyList<double> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var ix = _regnetIndex;
-        return new RegNetParameters((int)values[ix[0]], (int)values[ix[1]], values[ix[2]], values[ix[3]], (int)values[ix[4]],
-            ix[5] >= 0 ? values[ix[5]] : 1.0, ix[6] >= 0 ? values[ix[6]] : 0);
-    }
+    /// <exception cref="InvalidOperationException">The space is not a <c>regnet</c> space.</exception>
+    public RegNetParameters RegNet(IReadOnlyList<double> values) =>
+        Family is RegNetFamily regnet ? regnet.Parameters(values) : throw new InvalidOperationException($"Space '{Name}' is not a regnet space.");
 
     /// <summary>The costs of a candidate without building it (<c>regnet</c> spaces).</summary>
-    public FastCost FastCost(IReadOnlyList<double> values) =>
-        HasFastPath ? RegNetCost.Compute(RegNet(values), Resolution) : throw new InvalidOperationException($"Space '{Name}' has no fast path.");
+    public FastCost FastCost(IReadOnlyList<double> values) => Family.FastCost(values, Resolution);
 
     /// <summary>The network a candidate describes.</summary>
     public Network Build(IReadOnlyList<double> values, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        name ??= Name + "_candidate";
-        if (Family == "regnet")
-        {
-            return RegNets.Build(name, RegNet(values), Resolution);
-        }
-
-        var (width, stacks) = MbConv(values);
-        return MnasNets.Build(width, name, stacks).WithDefaultInput(TensorShape.Chw(3, Resolution, Resolution));
+        return Family.Build(values, name ?? Name + "_candidate", Resolution);
     }
 
     /// <summary>The preset a candidate equals (same generated layers), if any: its published top-1 applies.</summary>
@@ -281,7 +250,7 @@ public sealed class DesignSpace
         string key;
         try
         {
-            key = Family == "regnet" ? Key(RegNet(values)) : MbConvKey(values);
+            key = Family.Key(values);
         }
         catch (ArgumentException)
         {
@@ -291,35 +260,10 @@ public sealed class DesignSpace
         return _presetKeys.Value.FirstOrDefault(p => p.Key == key).Name;
     }
 
-    /// <summary>"name=value" pairs of a candidate, space separated; an mbconv candidate as width and expansion/kernel/repeats per stage (e6k5x4).</summary>
+    /// <summary>A candidate as a short line (see <see cref="IDesignFamily.Describe"/>).</summary>
     public string Describe(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (Family == "mbconv")
-        {
-            var (width, stacks) = MbConv(values);
-            return $"width={width.ToString("0.##", C)} stages={string.Join(',', stacks.Select(s => $"e{s.T}k{s.K}x{s.N}"))}";
-        }
-
-        return string.Join(' ', Parameters.Select((p, i) => $"{p.Name}={values[i].ToString("0.####", C)}"));
+        return Family.Describe(values);
     }
-
-    private (double Width, (int K, int S, int T, int N)[] Stacks) MbConv(IReadOnlyList<double> values)
-    {
-        double V(string n) => values[Parameters.IndexOf(Parameters.First(p => p.Name == n))];
-        var strides = MnasNets.Stacks.Select(s => s.S).ToArray();
-        return (V("width"), [.. Enumerable.Range(1, 6).Select(s => ((int)V($"stage{s}.kernel"), strides[s - 1], (int)V($"stage{s}.expansion"), (int)V($"stage{s}.repeats")))]);
-    }
-
-    private string MbConvKey(IReadOnlyList<double> values)
-    {
-        var (width, stacks) = MbConv(values);
-        return MnasKey(width, stacks);
-    }
-
-    private static string MnasKey(double width, IReadOnlyList<(int K, int S, int T, int N)> stacks) =>
-        width.ToString("R", C) + "|" + string.Join(";", stacks.Select(s => $"{s.K},{s.S},{s.T},{s.N}"));
-
-    private static string Key(RegNetParameters p) =>
-        string.Join(";", p.Stages().Select(s => $"{s.Width},{s.Blocks},{s.GroupWidth}")) + $"|{p.BottleneckRatio.ToString("R", C)}|{p.SeRatio.ToString("R", C)}";
 }

@@ -35,14 +35,26 @@ public class SpaceValidationTests
     }
 
     [Fact]
-    public void A_Candidate_Outside_The_Rule_Is_Rejected_Not_A_Crash()
+    public void A_Depth_Outside_The_Rule_Is_Rejected_When_The_Space_Is_Read()
     {
-        // A negative depth once overflowed the stack: the rule's parameters are checked before any span is sized by them.
-        var space = DesignSpace.Parse(Space("\"group_width\": {\"min\": 8, \"max\": 16, \"step\": 8}").Replace("\"min\": 12, \"max\": 28", "\"min\": -1000000, \"max\": -1", StringComparison.Ordinal));
+        // A negative depth once overflowed the stack; a depth of 10^6 ran for minutes. The family checks its ranges first.
+        var act = () => DesignSpace.Parse(Space("\"group_width\": {\"min\": 8, \"max\": 16, \"step\": 8}").Replace("\"min\": 12, \"max\": 28", "\"min\": -1000000, \"max\": -1", StringComparison.Ordinal));
 
-        var result = Search.Run(space, new SearchOptions { Samples = 20, Budgets = [Budget.Parse("macs:1G")] });
+        act.Should().Throw<FormatException>().WithMessage("Design space '*': parameter 'depth' must lie within 1 to 1000 (RegNet's depth, as the presets take it), got -1e+06 to -1.");
+    }
 
-        result.Feasible.Should().BeEmpty();
+    [Theory]
+    [InlineData("\"min\": 1, \"max\": 4", "\"min\": 0, \"max\": 9999")]
+    [InlineData("\"min\": 1, \"max\": 4", "\"min\": 1, \"max\": 2147483647")]
+    public void Blocks_Per_Stage_Beyond_32_Are_Rejected_Before_Any_Network_Is_Built(string from, string to)
+    {
+        using var stream = typeof(DesignSpace).Assembly.GetManifestResourceStream("CnnArch.Studies.Spaces.mobilenet.json")!;
+        var json = new StreamReader(stream).ReadToEnd();
+        var first = json.IndexOf(from, StringComparison.Ordinal);
+
+        var act = () => DesignSpace.Parse(json[..first] + to + json[(first + from.Length)..]);
+
+        act.Should().Throw<FormatException>().WithMessage("Design space 'mobilenet': parameter 'stage1.repeats' must lie within 1 to 32 (blocks per stage)*");
     }
 
     [Theory]
