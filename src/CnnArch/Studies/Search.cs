@@ -131,17 +131,32 @@ public static class Search
 
             return a.Candidate.Index.CompareTo(b.Candidate.Index);
         });
+        // Every candidate is compared with the frontier so far, which can hold them all (maximizing and
+        // minimizing one cost): the comparison allocates nothing.
         var frontier = new List<(SearchCandidate Candidate, long[] Score)>();
         foreach (var s in scored)
         {
-            var dominatedOrEqual = frontier.Any(f => f.Score.Zip(s.Score, (x, y) => x >= y).All(ok => ok));
-            if (!dominatedOrEqual)
+            if (!frontier.Exists(f => Covers(f.Score, s.Score)))
             {
                 frontier.Add(s);
             }
         }
 
         return [.. frontier.Select(f => f.Candidate)];
+    }
+
+    // Whether a score is at least as good as another in every objective.
+    private static bool Covers(long[] score, long[] other)
+    {
+        for (var k = 0; k < score.Length; k++)
+        {
+            if (score[k] < other[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Costs the analysis gives (closed form for RegNet) come first; a candidate they already rule out is never

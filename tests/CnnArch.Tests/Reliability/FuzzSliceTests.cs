@@ -35,7 +35,7 @@ public class FuzzSliceTests
     /// user's terms; JSON that parses, without NaN or Infinity. 400 command lines: about 5 s once the
     /// campaign's bugs are fixed (a sweep over 14,000 resolutions is one of them).
     /// </summary>
-    [Fact(Skip = "enabled when the bugs of the CLI campaign are fixed")]
+    [Fact]
     public void Command_Lines_On_Every_Surface() =>
         FixedSlice.FirstFailure(CliCases.Cases, Seed, 400).Should().BeNull();
 
