@@ -3,7 +3,6 @@
 // the Pareto frontier of compute spent against training memory, and compare with ResNet-50 scaled down.
 // It predicts cost, not accuracy: "best" here is the most compute the budgets allow.
 using System.Globalization;
-using CnnArch.Studies;
 
 var c = CultureInfo.InvariantCulture;
 var trainMemory = new DesignCost(CostKind.TrainMemory, Batch: 64);

@@ -1,5 +1,4 @@
 using System.Text;
-using CnnArch.Analysis;
 using Spectre.Console;
 
 namespace CnnArch.Cli;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using CnnArch;
 using CnnArch.Analysis;
 using CnnArch.Graph;
 using CnnArch.Memory;

@@ -5,7 +5,6 @@ using CnnArch.Onnx;
 using CnnArch.Presets;
 using CnnArch.Reporting;
 using FluentAssertions;
-using PuppeteerSharp;
 using Xunit;
 
 namespace CnnArch.BrowserTests;

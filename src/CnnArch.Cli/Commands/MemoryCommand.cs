@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CnnArch.Analysis;
 using CnnArch.Memory;
 
 namespace CnnArch.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using CnnArch.Graph;
-using CnnArch.Layers;
 
 namespace CnnArch.Analysis;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CnnArch.Graph;
 
 namespace CnnArch.Analysis;

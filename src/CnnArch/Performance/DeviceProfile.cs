@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

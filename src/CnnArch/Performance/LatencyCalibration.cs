@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CnnArch.Graph;
 using CnnArch.Layers;
 using MathNet.Numerics.LinearAlgebra;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Collections.Immutable;
 using CnnArch.Analysis;
 using CnnArch.Graph;

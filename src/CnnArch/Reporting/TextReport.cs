@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CnnArch.Analysis;
 
 namespace CnnArch.Reporting;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CnnArch.Memory;
 
 namespace CnnArch.Tests.Analysis;

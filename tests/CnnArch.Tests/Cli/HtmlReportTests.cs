@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CnnArch.Reporting;
 
 namespace CnnArch.Tests.Cli;
 

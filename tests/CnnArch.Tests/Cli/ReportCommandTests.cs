@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CnnArch.Reporting;
 
 namespace CnnArch.Tests.Cli;
 

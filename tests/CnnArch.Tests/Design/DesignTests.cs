@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CnnArch.Studies;
 using CnnArch.Tests.Cli;
 
 namespace CnnArch.Tests.Design;

@@ -1,4 +1,3 @@
-using CnnArch.Studies;
 
 namespace CnnArch.Tests.Design;
 

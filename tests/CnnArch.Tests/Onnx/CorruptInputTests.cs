@@ -1,5 +1,4 @@
 using CnnArch.Onnx;
-using static CnnArch.Tests.Onnx.TestGraph;
 
 namespace CnnArch.Tests.Onnx;
 

@@ -1,4 +1,3 @@
-using CnnArch.Reporting;
 
 namespace CnnArch.Tests.Presets;
 

@@ -1,6 +1,5 @@
 using CnnArch.Memory;
 using CnnArch.Onnx;
-using CnnArch.Reporting;
 using CnnArch.Spec;
 
 namespace CnnArch.Tests.Spec;
