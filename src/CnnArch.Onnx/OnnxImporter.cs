@@ -168,6 +168,42 @@ public static partial class OnnxImporter
         {
             var nodes = graph.Node;
             var available = new HashSet<string>(_values.Keys, StringComparer.Ordinal) { string.Empty };
+            var producer = Producers(nodes, available);
+            var waiting = new int[nodes.Count];
+            var ready = new PriorityQueue<int, int>();
+            var consumers = Consumers(nodes, available, waiting, ready);
+            var order = new List<NodeProto>(nodes.Count);
+            while (ready.TryDequeue(out var i, out _))
+            {
+                order.Add(nodes[i]);
+                foreach (var output in nodes[i].Output)
+                {
+                    if (output.Length == 0 || !consumers.TryGetValue(output, out var list))
+                    {
+                        continue;
+                    }
+
+                    foreach (var consumer in list)
+                    {
+                        if (--waiting[consumer] == 0)
+                        {
+                            ready.Enqueue(consumer, consumer);
+                        }
+                    }
+                }
+            }
+
+            if (order.Count < nodes.Count)
+            {
+                throw Unordered(nodes, available, producer, waiting, order);
+            }
+
+            return order;
+        }
+
+        // The node that produces each value; a value produced twice, or also given as an input or initializer, is an error.
+        private static Dictionary<string, int> Producers(Google.Protobuf.Collections.RepeatedField<NodeProto> nodes, HashSet<string> available)
+        {
             var producer = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < nodes.Count; i++)
             {
@@ -185,9 +221,14 @@ public static partial class OnnxImporter
                 }
             }
 
-            var waiting = new int[nodes.Count];
+            return producer;
+        }
+
+        // The nodes that read each value not yet available; counts each node's distinct missing inputs in
+        // `waiting` and queues the nodes that miss none, in file order.
+        private static Dictionary<string, List<int>> Consumers(Google.Protobuf.Collections.RepeatedField<NodeProto> nodes, HashSet<string> available, int[] waiting, PriorityQueue<int, int> ready)
+        {
             var consumers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            var ready = new PriorityQueue<int, int>();
             for (var i = 0; i < nodes.Count; i++)
             {
                 var inputs = nodes[i].Input;
@@ -214,37 +255,17 @@ public static partial class OnnxImporter
                 }
             }
 
-            var order = new List<NodeProto>(nodes.Count);
-            while (ready.TryDequeue(out var i, out _))
-            {
-                order.Add(nodes[i]);
-                foreach (var output in nodes[i].Output)
-                {
-                    if (output.Length == 0 || !consumers.TryGetValue(output, out var list))
-                    {
-                        continue;
-                    }
+            return consumers;
+        }
 
-                    foreach (var consumer in list)
-                    {
-                        if (--waiting[consumer] == 0)
-                        {
-                            ready.Enqueue(consumer, consumer);
-                        }
-                    }
-                }
-            }
-
-            if (order.Count < nodes.Count)
-            {
-                var stuck = Enumerable.Range(0, nodes.Count).First(i => waiting[i] > 0);
-                var missing = nodes[stuck].Input.First(x => !available.Contains(x) && (!producer.TryGetValue(x, out var p) || waiting[p] > 0 || !order.Contains(nodes[p])));
-                throw producer.ContainsKey(missing)
-                    ? new OnnxFormatException($"The graph has a cycle: node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) depends on its own output through '{missing}'.")
-                    : new OnnxFormatException($"Node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) reads '{missing}', which no node, input or initializer provides.");
-            }
-
-            return order;
+        // Why some nodes never became ready: the first of them depends on itself (a cycle) or reads a value nothing provides.
+        private static OnnxFormatException Unordered(Google.Protobuf.Collections.RepeatedField<NodeProto> nodes, HashSet<string> available, Dictionary<string, int> producer, int[] waiting, List<NodeProto> order)
+        {
+            var stuck = Enumerable.Range(0, nodes.Count).First(i => waiting[i] > 0);
+            var missing = nodes[stuck].Input.First(x => !available.Contains(x) && (!producer.TryGetValue(x, out var p) || waiting[p] > 0 || !order.Contains(nodes[p])));
+            return producer.ContainsKey(missing)
+                ? new OnnxFormatException($"The graph has a cycle: node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) depends on its own output through '{missing}'.")
+                : new OnnxFormatException($"Node '{nodes[stuck].Name}' ({nodes[stuck].OpType}) reads '{missing}', which no node, input or initializer provides.");
         }
 
         // The first index of a value among a node's inputs (a node may read one value twice: Mul(x, x)).

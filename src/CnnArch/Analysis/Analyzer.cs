@@ -20,130 +20,195 @@ public static class Analyzer
         options ??= AnalysisOptions.Default;
         var input = options.Input ?? network.DefaultInput
             ?? throw new ArgumentException($"Network '{network.Name}' has no default input: give one in the options.", nameof(options));
-        var nodes = network.Nodes;
-        var n = nodes.Length;
-        var shapes = new TensorShape[n];
-        var fields = new ReceptiveField[n];
-        var rows = new LayerReport[n];
-        var needsGradient = new bool[n];
-        var feedsOutput = FeedsOutput(network);
-        var frozen = options.Frozen.IsDefaultOrEmpty ? null : Backward.FrozenNodes(network, options.Frozen);
-        var bytesPerElement = options.DataType.BytesPerElement();
-        var batch = options.Batch;
-        var convention = options.Convention;
-        var pixel = ReceptiveField.Of(input);
-        TensorShape[]? single = null;
-        ImmutableArray<Diagnostic>.Builder? diagnostics = null;
-        TotalsBuilder totals = default, auxiliary = default;
-
-        for (var i = 0; i < n; i++)
+        var walk = new Walk(network, options, input);
+        for (var i = 0; i < walk.Count; i++)
         {
-            var node = nodes[i];
-            var sources = node.Inputs;
-            TensorShape[] inputs;
+            walk.Visit(i);
+        }
+
+        var report = walk.ToReport();
+        CheckDerivedTotals(report, walk.BytesPerElement);
+        return report;
+    }
+
+    // One Analyze call's walk: what each node leaves for the nodes that read it (shape, receptive
+    // field, whether it needs a gradient), the rows, and the running totals. A ref struct on Analyze's
+    // stack: one per call, no allocation of its own.
+    private ref struct Walk
+    {
+        private readonly Network _network;
+        private readonly AnalysisOptions _options;
+        private readonly ImmutableArray<Node> _nodes;
+        private readonly TensorShape _input;
+        private readonly TensorShape[] _shapes;
+        private readonly ReceptiveField[] _fields;
+        private readonly LayerReport[] _rows;
+        private readonly bool[] _needsGradient;
+        private readonly bool[] _feedsOutput;
+        private readonly bool[]? _frozen;
+        private readonly int _batch;
+        private readonly CostModel _convention;
+        private readonly ReceptiveField _pixel;
+        private TensorShape[]? _single;
+        private ImmutableArray<Diagnostic>.Builder? _diagnostics;
+        private TotalsBuilder _totals, _auxiliary;
+
+        public Walk(Network network, AnalysisOptions options, TensorShape input)
+        {
+            _network = network;
+            _options = options;
+            _nodes = network.Nodes;
+            _input = input;
+            var n = _nodes.Length;
+            _shapes = new TensorShape[n];
+            _fields = new ReceptiveField[n];
+            _rows = new LayerReport[n];
+            _needsGradient = new bool[n];
+            _feedsOutput = FeedsOutput(network);
+            _frozen = options.Frozen.IsDefaultOrEmpty ? null : Backward.FrozenNodes(network, options.Frozen);
+            BytesPerElement = options.DataType.BytesPerElement();
+            _batch = options.Batch;
+            _convention = options.Convention;
+            _pixel = ReceptiveField.Of(input);
+        }
+
+        // The number of nodes to visit.
+        public int Count => _nodes.Length;
+
+        // The size of one activation or weight element in the options' data type.
+        public int BytesPerElement { get; }
+
+        // Node i's shape, receptive field, row and share of the totals; its inputs are visited already.
+        public void Visit(int i)
+        {
+            var node = _nodes[i];
+            var inputs = InputShapes(node.Inputs);
+            var gradientInputs = GradientInputs(node.Inputs);
+            var output = Shape(node, inputs);
+            _shapes[i] = output;
+            _fields[i] = ReceptiveFields.Next(node, inputs, output, _fields, _pixel);
+            try
+            {
+                var row = Row(i, node, inputs, output, gradientInputs);
+                _rows[i] = row;
+                AddToTotals(row);
+            }
+            catch (OverflowException ex)
+            {
+                throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {_batch} (input {_input}).", ex);
+            }
+        }
+
+        // The report of the whole walk, once every node is visited.
+        public AnalysisReport ToReport() => new()
+        {
+            Model = _network.Name,
+            Input = _input,
+            Batch = _batch,
+            DataType = _options.DataType,
+            Convention = _convention,
+            Layers = ImmutableCollectionsMarshal.AsImmutableArray(_rows),
+            Output = _network.Output.IsNetworkInput ? _input : _shapes[_network.Output.Id],
+            Totals = _totals.ToTotals(),
+            AuxiliaryTotals = _auxiliary.ToTotals(),
+            Diagnostics = _diagnostics?.ToImmutable() ?? [],
+            Scopes = _network.Scopes,
+        };
+
+        // The shapes a node reads, in the array its row keeps.
+        private TensorShape[] InputShapes(ImmutableArray<Tensor> sources)
+        {
             if (sources.Length == 1)
             {
                 // A chain of layers that keep their input's shape (BN, ReLU) reads one shape: its rows share the array.
-                var shape = sources[0].IsNetworkInput ? input : shapes[sources[0].Id];
-                inputs = single is not null && single[0].Dims == shape.Dims ? single : single = [shape];
-            }
-            else
-            {
-                inputs = new TensorShape[sources.Length];
-                for (var k = 0; k < sources.Length; k++)
-                {
-                    inputs[k] = sources[k].IsNetworkInput ? input : shapes[sources[k].Id];
-                }
+                var shape = sources[0].IsNetworkInput ? _input : _shapes[sources[0].Id];
+                return _single is not null && _single[0].Dims == shape.Dims ? _single : _single = [shape];
             }
 
+            var inputs = new TensorShape[sources.Length];
+            for (var k = 0; k < sources.Length; k++)
+            {
+                inputs[k] = sources[k].IsNetworkInput ? _input : _shapes[sources[k].Id];
+            }
+
+            return inputs;
+        }
+
+        // How many distinct inputs of a node need a gradient (a tensor read twice counts once).
+        private int GradientInputs(ImmutableArray<Tensor> sources)
+        {
             var gradientInputs = 0;
             for (var k = 0; k < sources.Length; k++)
             {
                 var t = sources[k];
-                if (!t.IsNetworkInput && needsGradient[t.Id] && IndexOf(sources, t, k) == k)
+                if (!t.IsNetworkInput && _needsGradient[t.Id] && IndexOf(sources, t, k) == k)
                 {
                     gradientInputs++;
                 }
             }
 
-            var output = Shape(node, inputs);
-            shapes[i] = output;
-            fields[i] = ReceptiveFields.Next(node, inputs, output, fields, pixel);
+            return gradientInputs;
+        }
+
+        // Node i's row: its counts by the convention (a diagnostic when it has no rule) and its backward pass.
+        private LayerReport Row(int i, Node node, TensorShape[] inputs, TensorShape output, int gradientInputs)
+        {
+            var layer = node.Layer;
+            var cost = _convention.Count(layer, new CostContext(inputs, output));
+            if (cost is null)
+            {
+                (_diagnostics ??= ImmutableArray.CreateBuilder<Diagnostic>()).Add(new Diagnostic(node.Path, $"No rule for {layer.Kind} in the '{_convention.Name}' convention: its operations are not counted."));
+            }
+
+            var layerParameters = layer.Parameters(inputs);
+            var isFrozen = layerParameters > 0 && _frozen is not null && _frozen[i];
+            var trainable = layerParameters > 0 && !isFrozen;
+            _needsGradient[i] = trainable || gradientInputs > 0;
+            var rule = layer.Backward;
+            var batch = _batch;
+            return new LayerReport
+            {
+                Path = node.Path,
+                Kind = layer.Kind,
+                Layer = layer,
+                Inputs = ImmutableCollectionsMarshal.AsImmutableArray(inputs),
+                Output = output,
+                Sources = node.InputIds,
+                Window = layer.Window,
+                Parameters = layerParameters,
+                IsFrozen = isFrozen,
+                BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * batch),
+                BackwardFlops = checked(Backward.Count(rule, cost?.Flops ?? 0, gradientInputs, trainable) * batch),
+                Buffers = layer.Buffers(inputs),
+                Macs = checked((cost?.Macs ?? 0) * batch),
+                Flops = checked((cost?.Flops ?? 0) * batch),
+                ActivationBytes = checked(output.Elements * batch * BytesPerElement),
+                IsModule = node.IsModule,
+                IsCounted = cost is not null,
+                IsAuxiliary = !_feedsOutput[i],
+                ReceptiveField = _fields[i],
+            };
+        }
+
+        // Adds a row to the totals it belongs to (the auxiliary heads' apart); an overflow names the network.
+        private void AddToTotals(LayerReport row)
+        {
             try
             {
-                var layer = node.Layer;
-                var cost = convention.Count(layer, new CostContext(inputs, output));
-                if (cost is null)
+                if (row.IsAuxiliary)
                 {
-                    (diagnostics ??= ImmutableArray.CreateBuilder<Diagnostic>()).Add(new Diagnostic(node.Path, $"No rule for {layer.Kind} in the '{convention.Name}' convention: its operations are not counted."));
+                    _auxiliary.Add(row);
                 }
-
-                var layerParameters = layer.Parameters(inputs);
-                var isFrozen = layerParameters > 0 && frozen is not null && frozen[i];
-                var trainable = layerParameters > 0 && !isFrozen;
-                needsGradient[i] = trainable || gradientInputs > 0;
-                var rule = layer.Backward;
-                var row = new LayerReport
+                else
                 {
-                    Path = node.Path,
-                    Kind = layer.Kind,
-                    Layer = layer,
-                    Inputs = ImmutableCollectionsMarshal.AsImmutableArray(inputs),
-                    Output = output,
-                    Sources = node.InputIds,
-                    Window = layer.Window,
-                    Parameters = layerParameters,
-                    IsFrozen = isFrozen,
-                    BackwardMacs = checked(Backward.Count(rule, cost?.Macs ?? 0, gradientInputs, trainable) * batch),
-                    BackwardFlops = checked(Backward.Count(rule, cost?.Flops ?? 0, gradientInputs, trainable) * batch),
-                    Buffers = layer.Buffers(inputs),
-                    Macs = checked((cost?.Macs ?? 0) * batch),
-                    Flops = checked((cost?.Flops ?? 0) * batch),
-                    ActivationBytes = checked(output.Elements * batch * bytesPerElement),
-                    IsModule = node.IsModule,
-                    IsCounted = cost is not null,
-                    IsAuxiliary = !feedsOutput[i],
-                    ReceptiveField = fields[i],
-                };
-                rows[i] = row;
-                try
-                {
-                    if (row.IsAuxiliary)
-                    {
-                        auxiliary.Add(row);
-                    }
-                    else
-                    {
-                        totals.Add(row);
-                    }
-                }
-                catch (OverflowException ex)
-                {
-                    throw new InvalidNetworkException(network.Name, $"a total overflows 64 bits at batch {batch} (input {input}).", ex);
+                    _totals.Add(row);
                 }
             }
             catch (OverflowException ex)
             {
-                throw new InvalidNetworkException(node.Path, $"a count overflows 64 bits at batch {batch} (input {input}).", ex);
+                throw new InvalidNetworkException(_network.Name, $"a total overflows 64 bits at batch {_batch} (input {_input}).", ex);
             }
         }
-
-        var report = new AnalysisReport
-        {
-            Model = network.Name,
-            Input = input,
-            Batch = batch,
-            DataType = options.DataType,
-            Convention = convention,
-            Layers = ImmutableCollectionsMarshal.AsImmutableArray(rows),
-            Output = network.Output.IsNetworkInput ? input : shapes[network.Output.Id],
-            Totals = totals.ToTotals(),
-            AuxiliaryTotals = auxiliary.ToTotals(),
-            Diagnostics = diagnostics?.ToImmutable() ?? [],
-            Scopes = network.Scopes,
-        };
-        CheckDerivedTotals(report, bytesPerElement);
-        return report;
     }
 
     // Every figure a renderer derives from the totals (the training step, torchinfo's sizes) fits 64 bits,

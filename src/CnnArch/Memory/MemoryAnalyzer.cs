@@ -72,15 +72,22 @@ public static class MemoryAnalyzer
         const int Far = 65;
         var slope = (TotalAt(Far) - one) / (double)(Far - 1);
         var guess = slope <= 0 ? int.MaxValue : (long)Math.Clamp(1 + Math.Floor((budgetBytes - one) / slope), 1, int.MaxValue);
+        return LargestFitting(guess, Fits);
+    }
+
+    // The largest batch that fits, searched from a guess (1 fits): gallop from the guess to a batch that
+    // fits and one that does not, then bisect between them.
+    private static int LargestFitting(long guess, Func<long, bool> fits)
+    {
         long lo, hi;
-        if (Fits(guess))
+        if (fits(guess))
         {
             // Gallop up from the guess until a batch does not fit.
             (lo, hi) = (guess, guess);
             for (long step = 1; hi < int.MaxValue; step *= 2)
             {
                 hi = Math.Min(int.MaxValue, lo + step);
-                if (!Fits(hi))
+                if (!fits(hi))
                 {
                     break;
                 }
@@ -100,7 +107,7 @@ public static class MemoryAnalyzer
             for (long step = 1; lo > 1; step *= 2)
             {
                 lo = Math.Max(1, hi - step);
-                if (Fits(lo))
+                if (fits(lo))
                 {
                     break;
                 }
@@ -113,7 +120,7 @@ public static class MemoryAnalyzer
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) / 2);
-            (lo, hi) = Fits(mid) ? (mid, hi) : (lo, mid);
+            (lo, hi) = fits(mid) ? (mid, hi) : (lo, mid);
         }
 
         return (int)lo;
@@ -143,25 +150,10 @@ public static class MemoryAnalyzer
 
         // Value v: 0 is the network input, i + 1 the output of node i.
         static int Value(Tensor t) => t.Id + 1;
-        var shapeOf = new TensorShape[n + 1];
-        shapeOf[0] = input;
-        for (var i = 0; i < n; i++)
-        {
-            shapeOf[i + 1] = shapes[i];
-        }
-
+        var shapeOf = ValueShapes(input, shapes);
         var inputsOf = nodes.Select(node => node.Inputs.Select(Value).ToArray()).ToArray();
         var outputValue = Value(network.Output);
-        var parameterBytes = new long[n];
-        var bufferBytes = new long[n];
-        var behaviors = new MemoryBehavior[n];
-        for (var i = 0; i < n; i++)
-        {
-            var ins = inputsOf[i].Select(v => shapeOf[v]).ToArray();
-            parameterBytes[i] = checked(nodes[i].Layer.Parameters(ins) * weightBytes);
-            bufferBytes[i] = checked(nodes[i].Layer.Buffers(ins) * 4);
-            behaviors[i] = nodes[i].Layer.Memory(ins, shapes[i]);
-        }
+        var (parameterBytes, bufferBytes, behaviors) = LayerSizes(nodes, inputsOf, shapeOf, shapes, weightBytes);
 
         // Frozen parameters get no gradient and no optimizer state.
         var frozen = Analysis.Backward.FrozenNodes(network, o.Frozen);
@@ -200,6 +192,38 @@ public static class MemoryAnalyzer
             Layers = layers.MoveToImmutable(),
             Uncounted = [.. nodes.Where((_, i) => !behaviors[i].IsKnown).Select(node => node.Path)],
         };
+    }
+
+    // The shape of every value: 0 is the network input, i + 1 the output of node i.
+    private static TensorShape[] ValueShapes(TensorShape input, ImmutableArray<TensorShape> shapes)
+    {
+        var shapeOf = new TensorShape[shapes.Length + 1];
+        shapeOf[0] = input;
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            shapeOf[i + 1] = shapes[i];
+        }
+
+        return shapeOf;
+    }
+
+    // Per node: the bytes of its parameters (in the weights' type) and of its buffers (fp32), and how it uses memory.
+    private static (long[] Parameters, long[] Buffers, MemoryBehavior[] Behaviors) LayerSizes(
+        ImmutableArray<Node> nodes, int[][] inputsOf, TensorShape[] shapeOf, ImmutableArray<TensorShape> shapes, int weightBytes)
+    {
+        var n = nodes.Length;
+        var parameterBytes = new long[n];
+        var bufferBytes = new long[n];
+        var behaviors = new MemoryBehavior[n];
+        for (var i = 0; i < n; i++)
+        {
+            var ins = inputsOf[i].Select(v => shapeOf[v]).ToArray();
+            parameterBytes[i] = checked(nodes[i].Layer.Parameters(ins) * weightBytes);
+            bufferBytes[i] = checked(nodes[i].Layer.Buffers(ins) * 4);
+            behaviors[i] = nodes[i].Layer.Memory(ins, shapes[i]);
+        }
+
+        return (parameterBytes, bufferBytes, behaviors);
     }
 
     // Storage of every value: a new one per allocating node, the input's for in-place ops and views.
@@ -304,158 +328,315 @@ public static class MemoryAnalyzer
         Func<TensorShape, long> bytes, Func<long, long> round, int actBytes, int batch, Func<int, long> workspace)
     {
         var nodes = network.Nodes;
-        var n = nodes.Length;
-        var storage = Storages(behaviors, inputsOf, training: true);
-        var lastUse = LastUses(network, inputsOf, storage, outputValue);
-        var freedAfter = FreedAfter(lastUse, n);
+        var walk = new TrainingWalk(network, behaviors, inputsOf, shapeOf, parameterBytes, bytes, workspace, outputValue);
+        var savedPerLayer = walk.Save(round, actBytes, batch);
+        walk.Forward();
+        var saved = walk.SavedBytes();
+        var heldAfterForward = walk.Live;
+        var gradients = walk.Backward(outputValue);
+        var memory = new TrainingMemory(saved, heldAfterForward, walk.Peak, nodes.Length > 0 ? nodes[walk.PeakNode].Path : string.Empty, walk.PeakInBackward, gradients, 0, 0);
+        return (memory, savedPerLayer);
+    }
 
-        // Autograd records a node only when its output requires grad: it has parameters or reads such an output.
-        var requiresGrad = new bool[n + 1];
-        for (var i = 0; i < n; i++)
+    // What the training walk knows of one value (0 the network input, i + 1 the output of node i). A
+    // storage is the value that allocated it, and a gradient buffer the value that owns it, so the counts
+    // of storages and buffers live here too.
+    private struct TrainingValue
+    {
+        // As a gradient buffer: its size.
+        public long GradSize;
+
+        // As a storage: the recorded nodes whose backward still needs it.
+        public int Savers;
+
+        // The value whose gradient buffer holds its gradient (0: none yet).
+        public int GradOwner;
+
+        // As a gradient buffer: how many values it still holds the gradient of.
+        public int GradRefs;
+
+        // Autograd records the node that makes it: the node has parameters or reads such a value.
+        public bool RequiresGrad;
+
+        // Some node reads it.
+        public bool IsRead;
+
+        // As a storage: already counted in a layer's saved bytes.
+        public bool EverSaved;
+    }
+
+    // What a recorded node keeps for its backward: the storages it saves, and its extra saved bytes.
+    private readonly record struct TrainingLayer(long Extras, List<int> SavedBy);
+
+    // One training estimate: which nodes autograd records, what they save, then the forward pass and the
+    // backward pass in reverse, following the live bytes and their peak.
+    private sealed class TrainingWalk
+    {
+        private readonly int _n;
+        private readonly MemoryBehavior[] _behaviors;
+        private readonly int[][] _inputsOf;
+        private readonly TensorShape[] _shapeOf;
+        private readonly long[] _parameterBytes;
+        private readonly Func<TensorShape, long> _bytes;
+        private readonly Func<int, long> _workspace;
+        private readonly int[] _storage;
+        private readonly int[] _lastUse;
+        private readonly List<int>[] _freedAfter;
+        private readonly TrainingValue[] _values;
+        private readonly TrainingLayer[] _layers;
+
+        public TrainingWalk(
+            Network network, MemoryBehavior[] behaviors, int[][] inputsOf, TensorShape[] shapeOf, long[] parameterBytes,
+            Func<TensorShape, long> bytes, Func<int, long> workspace, int outputValue)
         {
-            requiresGrad[i + 1] = parameterBytes[i] > 0 || inputsOf[i].Any(v => requiresGrad[v]);
-        }
-
-        var savers = new int[n + 1];
-        var extras = new long[n];
-        var savedBy = new List<int>[n];
-        var savedPerLayer = new long[n];
-        var everSaved = new bool[n + 1];
-        for (var i = 0; i < n; i++)
-        {
-            savedBy[i] = [];
-            if (!requiresGrad[i + 1])
+            _n = network.Nodes.Length;
+            (_behaviors, _inputsOf, _shapeOf, _parameterBytes, _bytes, _workspace) = (behaviors, inputsOf, shapeOf, parameterBytes, bytes, workspace);
+            _storage = Storages(behaviors, inputsOf, training: true);
+            _lastUse = LastUses(network, inputsOf, _storage, outputValue);
+            _freedAfter = FreedAfter(_lastUse, _n);
+            _values = new TrainingValue[_n + 1];
+            _layers = new TrainingLayer[_n];
+            for (var i = 0; i < _n; i++)
             {
-                continue;
-            }
-
-            var rule = behaviors[i];
-            var values = inputsOf[i].Where((_, k) => rule.SavesInput(k)).Concat(rule.SavesOutput ? [i + 1] : []);
-            foreach (var s in values.Select(v => storage[v]).Where(s => s != 0).Distinct())
-            {
-                savedBy[i].Add(s);
-                savers[s]++;
-                if (!everSaved[s])
+                _values[i + 1].RequiresGrad = _parameterBytes[i] > 0 || AnyRequiresGrad(inputsOf[i]);
+                foreach (var v in inputsOf[i])
                 {
-                    everSaved[s] = true;
-                    savedPerLayer[i] += bytes(shapeOf[s]);
+                    _values[v].IsRead = true;
                 }
             }
+        }
 
-            extras[i] = checked(round(rule.SavedExtraBytes * batch) + round(rule.SavedExtraElements * batch * actBytes));
-            savedPerLayer[i] += extras[i];
+        // The bytes alive now.
+        public long Live { get; private set; }
+
+        // The most bytes alive at once so far.
+        public long Peak { get; private set; }
+
+        // The node the peak was reached at.
+        public int PeakNode { get; private set; }
+
+        // Whether the peak was reached in the backward pass.
+        public bool PeakInBackward { get; private set; }
+
+        // What each recorded node saves for backward: the storages of the inputs and output its rule keeps
+        // (each counted in the bytes of the first node to save it), and its extras. The saved bytes per layer.
+        public long[] Save(Func<long, long> round, int actBytes, int batch)
+        {
+            var savedPerLayer = new long[_n];
+            for (var i = 0; i < _n; i++)
+            {
+                if (!_values[i + 1].RequiresGrad)
+                {
+                    continue;
+                }
+
+                var rule = _behaviors[i];
+                var savedBy = new List<int>();
+                var inputs = _inputsOf[i];
+                for (var k = 0; k < inputs.Length; k++)
+                {
+                    if (rule.SavesInput(k))
+                    {
+                        savedPerLayer[i] += SaveStorage(savedBy, inputs[k]);
+                    }
+                }
+
+                if (rule.SavesOutput)
+                {
+                    savedPerLayer[i] += SaveStorage(savedBy, i + 1);
+                }
+
+                var extras = checked(round(rule.SavedExtraBytes * batch) + round(rule.SavedExtraElements * batch * actBytes));
+                _layers[i] = new TrainingLayer(extras, savedBy);
+                savedPerLayer[i] += extras;
+            }
+
+            return savedPerLayer;
         }
 
         // Forward: allocate outputs and extras; free what no later layer reads and no backward needs.
-        long live = 0, peak = 0;
-        var peakNode = 0;
-        var peakInBackward = false;
-        var alive = new bool[n + 1];
-        for (var i = 0; i < n; i++)
+        public void Forward()
         {
-            if (storage[i + 1] == i + 1)
+            for (var i = 0; i < _n; i++)
             {
-                alive[i + 1] = true;
-                live = checked(live + bytes(shapeOf[i + 1]));
-            }
+                if (_storage[i + 1] == i + 1)
+                {
+                    Live = checked(Live + _bytes(_shapeOf[i + 1]));
+                }
 
-            live = checked(live + extras[i]);
-            if (live + workspace(i) > peak)
-            {
-                (peak, peakNode) = (live + workspace(i), i);
-            }
+                Live = checked(Live + _layers[i].Extras);
+                if (Live + _workspace(i) > Peak)
+                {
+                    (Peak, PeakNode) = (Live + _workspace(i), i);
+                }
 
-            foreach (var s in freedAfter[i].Where(s => savers[s] == 0))
-            {
-                alive[s] = false;
-                live -= bytes(shapeOf[s]);
+                foreach (var s in _freedAfter[i])
+                {
+                    if (_values[s].Savers == 0)
+                    {
+                        Live -= _bytes(_shapeOf[s]);
+                    }
+                }
             }
         }
 
-        var saved = Enumerable.Range(1, n).Where(s => savers[s] > 0).Sum(s => bytes(shapeOf[s])) + extras.Sum();
-        var heldAfterForward = live;
+        // The bytes saved for backward: the storages some node saves, and every node's extras.
+        public long SavedBytes()
+        {
+            long storages = 0, extras = 0;
+            for (var s = 1; s <= _n; s++)
+            {
+                if (_values[s].Savers > 0)
+                {
+                    storages = checked(storages + _bytes(_shapeOf[s]));
+                }
+            }
+
+            foreach (var layer in _layers)
+            {
+                extras = checked(extras + layer.Extras);
+            }
+
+            return storages + extras;
+        }
 
         // Backward, in reverse: each recorded node turns its output's gradient into its inputs' gradients
         // (a new buffer, or the same one for additions, concatenations and views), adds its parameters'
-        // gradients, then releases its output gradient, its extras and its saved tensors.
-        var gradRefs = new int[n + 1];
-        var gradOwner = new int[n + 1];
-        var gradSize = new long[n + 1];
-        void Hold(int v, int owner)
+        // gradients, then releases its output gradient, its extras and its saved tensors. The parameters' gradient bytes.
+        public long Backward(int outputValue)
         {
-            gradOwner[v] = owner;
-            gradRefs[owner]++;
-        }
-
-        var consumed = new bool[n + 1];
-        foreach (var v in inputsOf.SelectMany(ins => ins))
-        {
-            consumed[v] = true;
-        }
-
-        for (var v = 1; v <= n; v++)
-        {
-            var terminal = requiresGrad[v] && (v == outputValue || !consumed[v]);
-            if (terminal)
+            SeedGradients(outputValue);
+            long gradients = 0;
+            for (var i = _n - 1; i >= 0; i--)
             {
-                gradSize[v] = bytes(shapeOf[v]);
-                live = checked(live + gradSize[v]);
-                Hold(v, v);
-            }
-        }
-
-        long gradients = 0;
-        for (var i = n - 1; i >= 0; i--)
-        {
-            var v = i + 1;
-            if (!requiresGrad[v] || gradRefs[gradOwner[v]] == 0)
-            {
-                continue;
-            }
-
-            var passThrough = behaviors[i].PassesGradient;
-            long transient = 0;
-            foreach (var u in inputsOf[i].Distinct().Where(u => requiresGrad[u]))
-            {
-                if (gradRefs[gradOwner[u]] > 0 && gradOwner[u] != 0)
+                var v = i + 1;
+                if (!_values[v].RequiresGrad || _values[_values[v].GradOwner].GradRefs == 0)
                 {
-                    transient = checked(transient + bytes(shapeOf[u]));
+                    continue;
+                }
+
+                var transient = InputGradients(i);
+                Live = checked(Live + _parameterBytes[i]);
+                gradients = checked(gradients + _parameterBytes[i]);
+                if (Live + transient > Peak)
+                {
+                    (Peak, PeakNode, PeakInBackward) = (Live + transient, i, true);
+                }
+
+                Release(i);
+            }
+
+            return gradients;
+        }
+
+        // A node saves value v's storage (once, and never the network input's): the storage's bytes when no
+        // node saved it before, else 0.
+        private long SaveStorage(List<int> savedBy, int v)
+        {
+            var s = _storage[v];
+            if (s == 0 || savedBy.Contains(s))
+            {
+                return 0;
+            }
+
+            savedBy.Add(s);
+            _values[s].Savers++;
+            if (_values[s].EverSaved)
+            {
+                return 0;
+            }
+
+            _values[s].EverSaved = true;
+            return _bytes(_shapeOf[s]);
+        }
+
+        // Whether any of these values requires grad.
+        private bool AnyRequiresGrad(int[] values)
+        {
+            foreach (var v in values)
+            {
+                if (_values[v].RequiresGrad)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The gradient of each terminal value (the output, and what no node reads) that requires grad: a buffer of its own.
+        private void SeedGradients(int outputValue)
+        {
+            for (var v = 1; v <= _n; v++)
+            {
+                var terminal = _values[v].RequiresGrad && (v == outputValue || !_values[v].IsRead);
+                if (terminal)
+                {
+                    _values[v].GradSize = _bytes(_shapeOf[v]);
+                    Live = checked(Live + _values[v].GradSize);
+                    Hold(v, v);
+                }
+            }
+        }
+
+        // Node i's inputs get their gradients: added into a buffer they hold already (a transient the size of
+        // the input meanwhile), the output's buffer passed through, or a new buffer. The transient bytes.
+        private long InputGradients(int i)
+        {
+            var owner = _values[i + 1].GradOwner;
+            var passThrough = _behaviors[i].PassesGradient;
+            long transient = 0;
+            foreach (var u in _inputsOf[i].Distinct())
+            {
+                if (!_values[u].RequiresGrad)
+                {
+                    continue;
+                }
+
+                if (_values[_values[u].GradOwner].GradRefs > 0 && _values[u].GradOwner != 0)
+                {
+                    transient = checked(transient + _bytes(_shapeOf[u]));
                 }
                 else if (passThrough)
                 {
-                    Hold(u, gradOwner[v]);
+                    Hold(u, owner);
                 }
                 else
                 {
-                    gradSize[u] = bytes(shapeOf[u]);
-                    live = checked(live + gradSize[u]);
+                    _values[u].GradSize = _bytes(_shapeOf[u]);
+                    Live = checked(Live + _values[u].GradSize);
                     Hold(u, u);
                 }
             }
 
-            live = checked(live + parameterBytes[i]);
-            gradients = checked(gradients + parameterBytes[i]);
-            if (live + transient > peak)
+            return transient;
+        }
+
+        // Node i's backward is done: its output's gradient buffer (once it holds no other value's), its extras
+        // and the storages no other backward still needs are freed.
+        private void Release(int i)
+        {
+            var owner = _values[i + 1].GradOwner;
+            if (--_values[owner].GradRefs == 0)
             {
-                (peak, peakNode, peakInBackward) = (live + transient, i, true);
+                Live -= _values[owner].GradSize;
             }
 
-            if (--gradRefs[gradOwner[v]] == 0)
+            Live -= _layers[i].Extras;
+            foreach (var s in _layers[i].SavedBy)
             {
-                live -= gradSize[gradOwner[v]];
-            }
-
-            live -= extras[i];
-            foreach (var s in savedBy[i])
-            {
-                if (--savers[s] == 0 && lastUse[s] != int.MaxValue)
+                if (--_values[s].Savers == 0 && _lastUse[s] != int.MaxValue)
                 {
-                    live -= bytes(shapeOf[s]);
+                    Live -= _bytes(_shapeOf[s]);
                 }
             }
         }
 
-        var memory = new TrainingMemory(saved, heldAfterForward, peak, n > 0 ? nodes[peakNode].Path : string.Empty, peakInBackward, gradients, 0, 0);
-        return (memory, savedPerLayer);
+        // Value v's gradient is held in owner's buffer.
+        private void Hold(int v, int owner)
+        {
+            _values[v].GradOwner = owner;
+            _values[owner].GradRefs++;
+        }
     }
 }

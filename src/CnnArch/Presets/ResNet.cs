@@ -154,8 +154,6 @@ public static class ResNets
         var bottleneck = o.Block == ResidualBlockKind.Bottleneck;
         var outChannels = bottleneck ? planes * 4 : planes;
         var width = bottleneck ? planes * o.WidthPerGroup / 64 * o.Groups : planes * o.WidthPerGroup / 64;
-        string Act(int i) => timm ? $"act{i}" : "relu";
-
         // (name suffix, kernel, out channels, stride, groups) of each conv in the body.
         var convs = bottleneck
             ? new[]
@@ -169,33 +167,7 @@ public static class ResNets
         var body = new List<Child>();
         for (var j = 0; j < convs.Length; j++)
         {
-            var (n, k, c, s, g) = convs[j];
-            var conv = new Conv2d { OutChannels = c, Kernel = k, Stride = s, Padding = k / 2, Groups = g, HasBias = false };
-            var last = j == convs.Length - 1;
-            if (o.PreActivation)
-            {
-                body.Add(new($"bn{n}", new BatchNorm2d()));
-                body.Add(new(Act(n), new ReLU { Inplace = true }));
-                body.Add(new($"conv{n}", conv));
-                continue;
-            }
-
-            body.Add(new($"conv{n}", conv));
-            body.Add(new($"bn{n}", new BatchNorm2d()));
-            if (timm && k == 3 && !last)
-            {
-                body.Add(new("drop_block", Identity.Instance));
-            }
-
-            if (!last)
-            {
-                body.Add(new(Act(n), new ReLU { Inplace = true }));
-            }
-
-            if (timm && k == 3 && !last)
-            {
-                body.Add(new("aa", Identity.Instance));
-            }
+            AddConv(body, o, convs[j], last: j == convs.Length - 1);
         }
 
         if (o.SqueezeExcitation)
@@ -214,10 +186,46 @@ public static class ResNets
         {
             Body = new Sequential(body),
             Shortcut = shortcut,
-            After = o.PreActivation ? null : Sequential.Of((Act(convs.Length), new ReLU { Inplace = true })),
+            After = o.PreActivation ? null : Sequential.Of((Act(timm, convs.Length), new ReLU { Inplace = true })),
             InPlaceJoin = true,
         };
     }
+
+    // One conv of a block's body with its norm and activation: bn, relu, conv when pre-activation; else
+    // conv, bn and (but after the last conv) a relu, with timm's drop_block and aa placeholders around a 3x3's.
+    private static void AddConv(List<Child> body, ResNetOptions o, (int N, int K, int C, int S, int G) spec, bool last)
+    {
+        var timm = o.Naming == ResNetNaming.Timm;
+        var (n, k, c, s, g) = spec;
+        var conv = new Conv2d { OutChannels = c, Kernel = k, Stride = s, Padding = k / 2, Groups = g, HasBias = false };
+        if (o.PreActivation)
+        {
+            body.Add(new($"bn{n}", new BatchNorm2d()));
+            body.Add(new(Act(timm, n), new ReLU { Inplace = true }));
+            body.Add(new($"conv{n}", conv));
+            return;
+        }
+
+        body.Add(new($"conv{n}", conv));
+        body.Add(new($"bn{n}", new BatchNorm2d()));
+        if (timm && k == 3 && !last)
+        {
+            body.Add(new("drop_block", Identity.Instance));
+        }
+
+        if (!last)
+        {
+            body.Add(new(Act(timm, n), new ReLU { Inplace = true }));
+        }
+
+        if (timm && k == 3 && !last)
+        {
+            body.Add(new("aa", Identity.Instance));
+        }
+    }
+
+    // The name of a block's i-th activation: timm numbers them, torchvision reuses one "relu".
+    private static string Act(bool timm, int i) => timm ? $"act{i}" : "relu";
 
     private static SqueezeExcitation SqueezeExcitationFor(int channels, ResNetOptions o)
     {

@@ -34,6 +34,25 @@ public static partial class JsonReport
         var depth = options.Depth;
         using var w = new Utf8JsonWriter(stream, JsonText.Options);
         w.WriteStartObject();
+        WriteHeader(w, report);
+        WriteLayers(w, report, depth);
+        if (depth is not > 0)
+        {
+            // The blocks as row ranges, outermost first; collapsed reports have their blocks as rows instead.
+            WriteScopes(w, report);
+        }
+
+        WriteTotals(w, "totals", report.Totals);
+        WriteTotals(w, "auxiliaryTotals", report.AuxiliaryTotals);
+        WriteTraining(w, report.Training());
+        WriteDiagnostics(w, report);
+        WriteNotes(w, report, options);
+        w.WriteEndObject();
+    }
+
+    // What was analysed and how: the model, input, batch, data type, convention (and what it ignores), output.
+    private static void WriteHeader(Utf8JsonWriter w, AnalysisReport report)
+    {
         w.WriteString("model", report.Model);
         WriteShape(w, "input", report.Input);
         w.WriteNumber("batch", report.Batch);
@@ -48,65 +67,16 @@ public static partial class JsonReport
 
         w.WriteEndArray();
         WriteShape(w, "output", report.Output);
+    }
+
+    // The rows, blocks nested deeper than the depth collapsed, flushed to the stream in pieces.
+    private static void WriteLayers(Utf8JsonWriter w, AnalysisReport report, int? depth)
+    {
         w.WriteStartArray("layers");
         var index = 0;
         foreach (var layer in report.Collapsed(depth))
         {
-            w.WriteStartObject();
-            w.WriteString("path", layer.Path);
-            w.WriteString("kind", layer.Kind);
-            WriteShape(w, "output", layer.Output);
-            w.WriteNumber("params", layer.Parameters);
-            w.WriteNumber("buffers", layer.Buffers);
-            w.WriteNumber("macs", layer.Macs);
-            w.WriteNumber("flops", layer.Flops);
-            w.WriteNumber("activationBytes", layer.ActivationBytes);
-            w.WriteNumber("memoryKB", layer.MemoryKB);
-            w.WriteNumber("backwardMacs", layer.BackwardMacs);
-            w.WriteNumber("backwardFlops", layer.BackwardFlops);
-            w.WriteBoolean("frozen", layer.IsFrozen);
-            w.WriteNumber("paramsShare", Share(layer.Parameters, report.Totals.Parameters));
-            w.WriteNumber("macsShare", Share(layer.Macs, report.Totals.Macs));
-            w.WriteBoolean("module", layer.IsModule);
-            w.WriteBoolean("counted", layer.IsCounted);
-            w.WriteBoolean("auxiliary", layer.IsAuxiliary);
-            WriteField(w, layer.ReceptiveField);
-            w.WriteNumber("index", index++);
-            w.WriteStartArray("inputs");
-            foreach (var source in layer.Sources)
-            {
-                w.WriteNumberValue(source);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("inputShapes");
-            foreach (var shape in layer.Inputs)
-            {
-                WriteShape(w, null, shape);
-            }
-
-            w.WriteEndArray();
-            if (layer.Window is { } window)
-            {
-                WriteAxes(w, "kernel", window.Kernel);
-                WriteAxes(w, "stride", window.Stride);
-                w.WriteStartArray("padding");
-                for (var a = 0; a < window.Rank; a++)
-                {
-                    w.WriteNumberValue(window.Padding.Before(a));
-                }
-
-                for (var a = 0; a < window.Rank; a++)
-                {
-                    w.WriteNumberValue(window.Padding.After(a));
-                }
-
-                w.WriteEndArray();
-                WriteAxes(w, "dilation", window.Dilation);
-                w.WriteNumber("groups", window.Groups);
-            }
-
-            w.WriteEndObject();
+            WriteLayer(w, layer, index++, report.Totals);
             if (w.BytesPending > FlushBytes)
             {
                 // Out to the stream in pieces: the writer's buffer stays small for any number of layers.
@@ -115,27 +85,95 @@ public static partial class JsonReport
         }
 
         w.WriteEndArray();
-        if (depth is not > 0)
-        {
-            // The blocks as row ranges, outermost first; collapsed reports have their blocks as rows instead.
-            w.WriteStartArray("scopes");
-            foreach (var scope in report.Scopes)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", scope.Path);
-                w.WriteString("kind", scope.Kind);
-                w.WriteNumber("first", scope.FirstNode);
-                w.WriteNumber("last", scope.LastNode);
-                w.WriteNumber("depth", scope.Depth);
-                w.WriteEndObject();
-            }
+    }
 
-            w.WriteEndArray();
+    // One row: its counts, shares of the totals, receptive field, inputs and (for convolutions and pools) window.
+    private static void WriteLayer(Utf8JsonWriter w, LayerReport layer, int index, Totals totals)
+    {
+        w.WriteStartObject();
+        w.WriteString("path", layer.Path);
+        w.WriteString("kind", layer.Kind);
+        WriteShape(w, "output", layer.Output);
+        w.WriteNumber("params", layer.Parameters);
+        w.WriteNumber("buffers", layer.Buffers);
+        w.WriteNumber("macs", layer.Macs);
+        w.WriteNumber("flops", layer.Flops);
+        w.WriteNumber("activationBytes", layer.ActivationBytes);
+        w.WriteNumber("memoryKB", layer.MemoryKB);
+        w.WriteNumber("backwardMacs", layer.BackwardMacs);
+        w.WriteNumber("backwardFlops", layer.BackwardFlops);
+        w.WriteBoolean("frozen", layer.IsFrozen);
+        w.WriteNumber("paramsShare", Share(layer.Parameters, totals.Parameters));
+        w.WriteNumber("macsShare", Share(layer.Macs, totals.Macs));
+        w.WriteBoolean("module", layer.IsModule);
+        w.WriteBoolean("counted", layer.IsCounted);
+        w.WriteBoolean("auxiliary", layer.IsAuxiliary);
+        WriteField(w, layer.ReceptiveField);
+        w.WriteNumber("index", index);
+        w.WriteStartArray("inputs");
+        foreach (var source in layer.Sources)
+        {
+            w.WriteNumberValue(source);
         }
 
-        WriteTotals(w, "totals", report.Totals);
-        WriteTotals(w, "auxiliaryTotals", report.AuxiliaryTotals);
-        var training = report.Training();
+        w.WriteEndArray();
+        w.WriteStartArray("inputShapes");
+        foreach (var shape in layer.Inputs)
+        {
+            WriteShape(w, null, shape);
+        }
+
+        w.WriteEndArray();
+        if (layer.Window is { } window)
+        {
+            WriteWindow(w, window);
+        }
+
+        w.WriteEndObject();
+    }
+
+    // A convolution's or pool's window: kernel, stride, padding ([befores..., afters...]), dilation, groups.
+    private static void WriteWindow(Utf8JsonWriter w, Layers.LayerWindow window)
+    {
+        WriteAxes(w, "kernel", window.Kernel);
+        WriteAxes(w, "stride", window.Stride);
+        w.WriteStartArray("padding");
+        for (var a = 0; a < window.Rank; a++)
+        {
+            w.WriteNumberValue(window.Padding.Before(a));
+        }
+
+        for (var a = 0; a < window.Rank; a++)
+        {
+            w.WriteNumberValue(window.Padding.After(a));
+        }
+
+        w.WriteEndArray();
+        WriteAxes(w, "dilation", window.Dilation);
+        w.WriteNumber("groups", window.Groups);
+    }
+
+    // The blocks as row ranges (first, last) with their depth.
+    private static void WriteScopes(Utf8JsonWriter w, AnalysisReport report)
+    {
+        w.WriteStartArray("scopes");
+        foreach (var scope in report.Scopes)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", scope.Path);
+            w.WriteString("kind", scope.Kind);
+            w.WriteNumber("first", scope.FirstNode);
+            w.WriteNumber("last", scope.LastNode);
+            w.WriteNumber("depth", scope.Depth);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    // One training step's compute: forward, backward and their sum, in MACs and FLOPs.
+    private static void WriteTraining(Utf8JsonWriter w, TrainingCompute training)
+    {
         w.WriteStartObject("training");
         w.WriteNumber("batch", training.Batch);
         w.WriteNumber("forwardMacs", training.ForwardMacs);
@@ -145,6 +183,11 @@ public static partial class JsonReport
         w.WriteNumber("backwardFlops", training.BackwardFlops);
         w.WriteNumber("stepFlops", training.StepFlops);
         w.WriteEndObject();
+    }
+
+    // The analysis's diagnostics (layers it could not count), each with its path.
+    private static void WriteDiagnostics(Utf8JsonWriter w, AnalysisReport report)
+    {
         w.WriteStartArray("diagnostics");
         foreach (var d in report.Diagnostics)
         {
@@ -155,8 +198,6 @@ public static partial class JsonReport
         }
 
         w.WriteEndArray();
-        WriteNotes(w, report, options);
-        w.WriteEndObject();
     }
 
     // What the options add at the end: the import's notes, one epoch's compute, the latency prediction.

@@ -181,52 +181,8 @@ internal static class LineIndex
     public static int Of(byte[] utf8, string path)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = SpecReader.MaxDepth });
-        // Per open container: how many characters of the path it matches (-1: none), the next array
-        // index, and whether it is an array. The root matches "$".
-        var stack = new Stack<(int Matched, int Index, bool IsArray)>();
-        int best = 1, line = 1, scanned = 0;
+        var search = new PathSearch(utf8, path);
         var property = "";
-        int LineAt(long offset)
-        {
-            for (; scanned < offset && scanned < utf8.Length; scanned++)
-            {
-                if (utf8[scanned] == (byte)'\n')
-                {
-                    line++;
-                }
-            }
-
-            return line;
-        }
-
-        // How many characters of the path the next value matches, given its container (-1 when none).
-        int Next(string name)
-        {
-            if (stack.Count == 0)
-            {
-                return path.StartsWith('$') ? 1 : -1;
-            }
-
-            var (matched, index, isArray) = stack.Pop();
-            stack.Push((matched, index + 1, isArray));
-            if (matched < 0)
-            {
-                return -1;
-            }
-
-            var segment = isArray ? $"[{index}]" : $".{name}";
-            return path.AsSpan(matched).StartsWith(segment, StringComparison.Ordinal) ? matched + segment.Length : -1;
-        }
-
-        void Found(int matched, long offset)
-        {
-            // A prefix ending at a segment boundary is an enclosing value; the whole path is the value itself.
-            if (matched > 0 && (matched == path.Length || path[matched] is '.' or '['))
-            {
-                best = LineAt(offset);
-            }
-        }
-
         try
         {
             while (reader.Read())
@@ -235,24 +191,16 @@ internal static class LineIndex
                 {
                     case JsonTokenType.PropertyName:
                         property = reader.GetString()!;
-                        var (m, _, _) = stack.Peek();
-                        var segment = $".{property}";
-                        if (m >= 0 && path.AsSpan(m).StartsWith(segment, StringComparison.Ordinal))
-                        {
-                            Found(m + segment.Length, reader.TokenStartIndex);
-                        }
-
+                        search.Property(property, reader.TokenStartIndex);
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        var matched = Next(property);
-                        Found(matched, reader.TokenStartIndex);
-                        stack.Push((matched, 0, reader.TokenType == JsonTokenType.StartArray));
+                        search.Open(property, reader.TokenType == JsonTokenType.StartArray, reader.TokenStartIndex);
                         break;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        stack.Pop();
+                        search.Close();
                         break;
                     default:
-                        Found(Next(property), reader.TokenStartIndex);
+                        search.Value(property, reader.TokenStartIndex);
                         break;
                 }
             }
@@ -262,6 +210,86 @@ internal static class LineIndex
             // The document was read once already; a reader that stops early keeps the best line so far.
         }
 
-        return best;
+        return search.Best;
+    }
+
+    // The state of one search for a path, fed the reader's tokens in order: the open containers, the best line so far.
+    private sealed class PathSearch(byte[] utf8, string path)
+    {
+        // Per open container: how many characters of the path it matches (-1: none), the next array
+        // index, and whether it is an array. The root matches "$".
+        private readonly Stack<(int Matched, int Index, bool IsArray)> _stack = new();
+        private int _line = 1, _scanned;
+
+        // The line of the path's value, or of its nearest enclosing value found so far (1 when none).
+        public int Best { get; private set; } = 1;
+
+        // A property name: found when the path continues with it.
+        public void Property(string property, long offset)
+        {
+            var (m, _, _) = _stack.Peek();
+            var segment = $".{property}";
+            if (m >= 0 && path.AsSpan(m).StartsWith(segment, StringComparison.Ordinal))
+            {
+                Found(m + segment.Length, offset);
+            }
+        }
+
+        // An object or array opens, as the value of the last property (or the next item of an array).
+        public void Open(string property, bool isArray, long offset)
+        {
+            var matched = Next(property);
+            Found(matched, offset);
+            _stack.Push((matched, 0, isArray));
+        }
+
+        // An object or array closes.
+        public void Close() => _stack.Pop();
+
+        // A plain value, of the last property (or the next item of an array).
+        public void Value(string property, long offset) => Found(Next(property), offset);
+
+        // The line of a byte offset, counting newlines from where the last count stopped (offsets only grow).
+        private int LineAt(long offset)
+        {
+            for (; _scanned < offset && _scanned < utf8.Length; _scanned++)
+            {
+                if (utf8[_scanned] == (byte)'\n')
+                {
+                    _line++;
+                }
+            }
+
+            return _line;
+        }
+
+        // How many characters of the path the next value matches, given its container (-1 when none).
+        private int Next(string name)
+        {
+            if (_stack.Count == 0)
+            {
+                return path.StartsWith('$') ? 1 : -1;
+            }
+
+            var (matched, index, isArray) = _stack.Pop();
+            _stack.Push((matched, index + 1, isArray));
+            if (matched < 0)
+            {
+                return -1;
+            }
+
+            var segment = isArray ? $"[{index}]" : $".{name}";
+            return path.AsSpan(matched).StartsWith(segment, StringComparison.Ordinal) ? matched + segment.Length : -1;
+        }
+
+        // Keeps the line of a value whose path is the wanted one or encloses it.
+        private void Found(int matched, long offset)
+        {
+            // A prefix ending at a segment boundary is an enclosing value; the whole path is the value itself.
+            if (matched > 0 && (matched == path.Length || path[matched] is '.' or '['))
+            {
+                Best = LineAt(offset);
+            }
+        }
     }
 }

@@ -91,24 +91,7 @@ internal static class SpecStreamWriter
             Wire(w, node.Inputs.AsSpan(), previous, ids, referenced);
             if (w is not null)
             {
-                if (!node.IsModule)
-                {
-                    w.WriteBoolean("functional", true);
-                }
-
-                foreach (var (key, value) in SpecWriter.Fields(node.Layer, fields!))
-                {
-                    w.WritePropertyName(key);
-                    if (value is null)
-                    {
-                        w.WriteNullValue();
-                    }
-                    else
-                    {
-                        value.WriteTo(w);
-                    }
-                }
-
+                LayerFields(w, node, fields!);
                 if (referenced[i])
                 {
                     w.WriteString("id", ids[i]);
@@ -122,6 +105,28 @@ internal static class SpecStreamWriter
         }
 
         w?.WriteEndArray();
+    }
+
+    // A layer item's own fields after its name and inputs: "functional" when it is not a module, then its settings.
+    private static void LayerFields(Utf8JsonWriter w, Node node, Dictionary<Layer, KeyValuePair<string, JsonNode?>[]> fields)
+    {
+        if (!node.IsModule)
+        {
+            w.WriteBoolean("functional", true);
+        }
+
+        foreach (var (key, value) in SpecWriter.Fields(node.Layer, fields))
+        {
+            w.WritePropertyName(key);
+            if (value is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(w);
+            }
+        }
     }
 
     private static void Name(Utf8JsonWriter? w, string path, string prefix)

@@ -54,14 +54,8 @@ public static class EqualCostSolver
 
         var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
         var info = Catalog.Find(preset);
-        var declared = info.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase));
-        var byInput = declared is null && string.Equals(parameter, Resolution, StringComparison.OrdinalIgnoreCase);
-        if (declared is null && !byInput)
-        {
-            var numeric = info.Parameters.Where(p => p.Kind != ParameterKind.Boolean).Select(p => p.Name).Append(Resolution);
-            throw new ArgumentException($"Preset '{info.Name}' has no numeric parameter '{parameter}'; known: {string.Join(", ", numeric)}.", nameof(parameter));
-        }
-
+        var declared = Declared(info, parameter);
+        var byInput = declared is null;
         var baseNetwork = Catalog.Create(info.Name, given);
         var baseInput = baseNetwork.DefaultInput ?? TensorShape.Chw(3, 224, 224);
         var defaultText = byInput ? baseInput.Resolution.ToString(CultureInfo.InvariantCulture) : given.GetValueOrDefault(declared!.Name, declared.Default);
@@ -73,28 +67,8 @@ public static class EqualCostSolver
         }
 
         var isInteger = byInput || declared!.Kind != ParameterKind.Real;
-        var cache = new Dictionary<double, long>();
-        long Exact(double value)
-        {
-            if (cache.TryGetValue(value, out var c))
-            {
-                return c;
-            }
-
-            Network network;
-            TensorShape? input = null;
-            if (byInput)
-            {
-                network = baseNetwork;
-                input = baseInput.WithResolution((int)value);
-            }
-            else
-            {
-                network = Catalog.Create(info.Name, given.SetItem(declared!.Name, value.ToString("R", CultureInfo.InvariantCulture)));
-            }
-
-            return cache[value] = cost.Measure(network, input, convention);
-        }
+        var exact = new ExactCosts(info.Name, given, declared, baseNetwork, baseInput, cost, convention);
+        long Exact(double value) => exact.At(value);
 
         double Relaxed(double x)
         {
@@ -115,6 +89,49 @@ public static class EqualCostSolver
             : [Step(Math.Floor(root * 100) / 100, -0.01, v => Exact(v) <= target), Step(Math.Ceiling(root * 100) / 100, 0.01, v => Exact(v) >= target)];
         var neighbours = candidates.Where(v => v > 0).Distinct().Select(v => new SolvedPoint(v, Exact(v), Exact(v) / target)).ToImmutableArray();
         return new EqualCostSolution(info.Name, given, declared?.Name ?? Resolution, cost, target, root, isInteger, neighbours);
+    }
+
+    // The preset's parameter named so, or null for the resolution; any other name is an error that lists the numeric ones.
+    private static PresetParameter? Declared(PresetInfo info, string parameter)
+    {
+        var declared = info.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase));
+        if (declared is null && !string.Equals(parameter, Resolution, StringComparison.OrdinalIgnoreCase))
+        {
+            var numeric = info.Parameters.Where(p => p.Kind != ParameterKind.Boolean).Select(p => p.Name).Append(Resolution);
+            throw new ArgumentException($"Preset '{info.Name}' has no numeric parameter '{parameter}'; known: {string.Join(", ", numeric)}.", nameof(parameter));
+        }
+
+        return declared;
+    }
+
+    // The exact cost at each value of the varied parameter (the resolution when none is declared), each
+    // network built and measured once.
+    private sealed class ExactCosts(string preset, ImmutableDictionary<string, string> given, PresetParameter? declared, Network baseNetwork, TensorShape baseInput, DesignCost cost, CostModel? convention)
+    {
+        private readonly Dictionary<double, long> _cache = [];
+
+        // The cost with the parameter at value.
+        public long At(double value)
+        {
+            if (_cache.TryGetValue(value, out var c))
+            {
+                return c;
+            }
+
+            Network network;
+            TensorShape? input = null;
+            if (declared is null)
+            {
+                network = baseNetwork;
+                input = baseInput.WithResolution((int)value);
+            }
+            else
+            {
+                network = Catalog.Create(preset, given.SetItem(declared.Name, value.ToString("R", CultureInfo.InvariantCulture)));
+            }
+
+            return _cache[value] = cost.Measure(network, input, convention);
+        }
     }
 
     /// <summary>The exact cost of a preset as given (the reference of <c>--match</c>).</summary>

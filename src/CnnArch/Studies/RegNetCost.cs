@@ -57,18 +57,10 @@ public static class RegNetCost
                         elements += 2 * w * hw;
                     }
 
-                    // a: 1x1 win -> wb at the input resolution; b: grouped 3x3 (stride in the first block); c: 1x1 wb -> w.
-                    parameters += (win * wb) + (2 * wb) + (9 * wb * perGroup) + (2 * wb) + (wb * w) + (2 * w);
-                    macs += (win * wb * hwIn) + (9 * wb * perGroup * hw) + (wb * w * hw);
-                    elements += (3 * wb * hwIn) + (3 * wb * hw) + (2 * w * hw) + (2 * w * hw);
-                    if (p.SeRatio > 0)
-                    {
-                        long se = (long)Math.Round(p.SeRatio * win, MidpointRounding.ToEven);
-                        parameters += (wb * se) + se + (se * wb) + wb;
-                        macs += 2 * wb * se;
-                        elements += wb + se + se + wb + wb + (wb * hw);
-                    }
-
+                    var (blockParameters, blockMacs, blockElements) = Block(win, w, wb, perGroup, hwIn, hw, p.SeRatio);
+                    parameters += blockParameters;
+                    macs += blockMacs;
+                    elements += blockElements;
                 }
 
                 current = w;
@@ -79,6 +71,27 @@ public static class RegNetCost
             macs += current * 1000;
             elements += current + current + 1000;
             return new FastCost(parameters, macs, elements * 4);
+        }
+    }
+
+    // One block past its projection: a: 1x1 win -> wb at the input resolution; b: grouped 3x3 (stride in
+    // the first block); c: 1x1 wb -> w; and squeeze-excitation when the ratio is above 0.
+    private static (long Parameters, long Macs, long Elements) Block(long win, long w, long wb, long perGroup, long hwIn, long hw, double seRatio)
+    {
+        checked
+        {
+            var parameters = (win * wb) + (2 * wb) + (9 * wb * perGroup) + (2 * wb) + (wb * w) + (2 * w);
+            var macs = (win * wb * hwIn) + (9 * wb * perGroup * hw) + (wb * w * hw);
+            var elements = (3 * wb * hwIn) + (3 * wb * hw) + (2 * w * hw) + (2 * w * hw);
+            if (seRatio > 0)
+            {
+                long se = (long)Math.Round(seRatio * win, MidpointRounding.ToEven);
+                parameters += (wb * se) + se + (se * wb) + wb;
+                macs += 2 * wb * se;
+                elements += wb + se + se + wb + wb + (wb * hw);
+            }
+
+            return (parameters, macs, elements);
         }
     }
 }
