@@ -299,7 +299,7 @@ public static class CliCases
         Add("sweep", "resnet18", "--resolution", "0:0:0");
         Add("analyze", "resnet18", "--output", "/tmp");
         Add("analyze", "resnet18", "--output", "/nonexistent/dir/x.json");
-        Add("analyze", "resnet18", "--precision", "BF16", "--device", "h200");
+        Add("analyze", "resnet18", "--dtype", "BF16", "--device", "h200");
         Add("latency", "resnet18", "--dtype", "BF16");
         Add("list");
         Add("--help");
@@ -414,7 +414,7 @@ public static class CliCases
                     command.AddRange(["--columns", r.Pick(["all", "wide", "+rf", "bogus", "", ",", "layer,layer", "rf,backward,trainable"])]);
                     break;
                 case 3:
-                    command.AddRange(["--device", r.Pick(["h200", "t4", "l4"]), "--precision", r.Pick(["bf16", "fp16", "tf32", "fp32"])]);
+                    command.AddRange(["--device", r.Pick(["h200", "t4", "l4"]), "--dtype", r.Pick(["bf16", "fp16", "tf32", "fp32"])]);
                     break;
                 case 4:
                     command.AddRange(["--freeze", r.Pick(["features", "layer1", "", "nonexistent", "fc"])]);
@@ -779,7 +779,7 @@ public static class CliCases
         };
         if (r.Next(3) == 0)
         {
-            command.AddRange([command[0] == "analyze" ? "--precision" : "--dtype", r.Pick(["bf16", "fp16", "tf32", "fp32"])]);
+            command.AddRange(["--dtype", r.Pick(["bf16", "fp16", "tf32", "fp32"])]);
         }
 
         if (r.Next(4) == 0 && command[0] != "sweep")
