@@ -31,6 +31,32 @@ public sealed record LatencyOptions : Workload
     public bool Overhead { get; init; } = true;
 }
 
+/// <summary>What limits a layer's predicted time.</summary>
+public enum LatencyBound
+{
+    /// <summary>The arithmetic: FLOPs at the attainable peak.</summary>
+    Compute,
+
+    /// <summary>The bytes moved at the attainable bandwidth.</summary>
+    Memory,
+
+    /// <summary>The eager framework issuing the kernel on the host.</summary>
+    Host,
+
+    /// <summary>Nothing: a view costs no kernel.</summary>
+    None,
+
+    /// <summary>An operation the model has no rule for: not in the total.</summary>
+    NoRule,
+}
+
+/// <summary>The names reports give a <see cref="LatencyBound"/>.</summary>
+public static class LatencyBounds
+{
+    /// <summary>compute, memory, host, none or no rule.</summary>
+    public static string Name(this LatencyBound bound) => bound == LatencyBound.NoRule ? "no rule" : bound.ToString().ToLowerInvariant();
+}
+
 /// <summary>One layer's predicted time.</summary>
 /// <param name="Path">The layer's path.</param>
 /// <param name="Kind">Its kind.</param>
@@ -39,9 +65,9 @@ public sealed record LatencyOptions : Workload
 /// <param name="WeightBytes">Parameter bytes read.</param>
 /// <param name="InputBytes">Input bytes read (the batch).</param>
 /// <param name="OutputBytes">Output bytes written (the batch).</param>
-/// <param name="Bound">What limits it: compute, memory, host (the eager framework issuing kernels), or none (a view).</param>
+/// <param name="Bound">What limits it: compute, memory, the host (the eager framework issuing kernels), none (a view), or no rule (an operation without a latency model).</param>
 /// <param name="Milliseconds">Its predicted wall time.</param>
-public sealed record LayerLatency(string Path, string Kind, KernelClass? Class, long Flops, long WeightBytes, long InputBytes, long OutputBytes, string Bound, double Milliseconds)
+public sealed record LayerLatency(string Path, string Kind, KernelClass? Class, long Flops, long WeightBytes, long InputBytes, long OutputBytes, LatencyBound Bound, double Milliseconds)
 {
     /// <summary>FLOPs per byte moved.</summary>
     public double Intensity => Bytes == 0 ? 0 : (double)Flops / Bytes;
@@ -114,7 +140,7 @@ public static class LatencyModel
             if (f.Class is not { } kind)
             {
                 uncounted.Add(f.Path);
-                rows.Add(new LayerLatency(f.Path, f.Kind, null, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, "no rule", 0));
+                rows.Add(new LayerLatency(f.Path, f.Kind, null, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, LatencyBound.NoRule, 0));
                 continue;
             }
 
@@ -172,11 +198,11 @@ public static class LatencyModel
         return features;
     }
 
-    internal static (double Milliseconds, string Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, DataType precision, bool overhead)
+    internal static (double Milliseconds, LatencyBound Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, DataType precision, bool overhead)
     {
         if (f.Class == KernelClass.View)
         {
-            return (0, "none");
+            return (0, LatencyBound.None);
         }
 
         var half = precision.IsHalf() ? 1 : 0;
@@ -193,7 +219,7 @@ public static class LatencyModel
         var memory = (double)(f.WeightElements + f.InputElements + f.OutputElements) * bytes / (device.MemoryBandwidthGBps * 1e9 * p.Memory);
         if (!overhead)
         {
-            return (Math.Max(compute, memory) * 1e3, compute >= memory ? "compute" : "memory");
+            return (Math.Max(compute, memory) * 1e3, compute >= memory ? LatencyBound.Compute : LatencyBound.Memory);
         }
 
         var gpu = Math.Max(compute, memory) + (p.KernelMicroseconds * 1e-6);
@@ -203,7 +229,7 @@ public static class LatencyModel
             KernelClass.Normalization => p.HostNormalizationMicroseconds[half],
             _ => p.HostOtherMicroseconds[half],
         }) * 1e-6;
-        var bound = host >= gpu ? "host" : compute >= memory ? "compute" : "memory";
+        var bound = host >= gpu ? LatencyBound.Host : compute >= memory ? LatencyBound.Compute : LatencyBound.Memory;
         return (Math.Max(gpu, host) * 1e3, bound);
     }
 

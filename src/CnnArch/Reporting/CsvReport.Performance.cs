@@ -13,7 +13,7 @@ public static partial class CsvReport
         foreach (var l in report.Layers)
         {
             text.Append(Csv.Row(l.Path, l.Kind, l.Class?.ToString() ?? string.Empty, Csv.Number(l.Flops), Csv.Number(l.WeightBytes), Csv.Number(l.InputBytes), Csv.Number(l.OutputBytes),
-                Csv.Number(l.Intensity, "0.###"), l.Bound, Csv.Number(l.Milliseconds, "0.######")));
+                Csv.Number(l.Intensity, "0.###"), l.Bound.Name(), Csv.Number(l.Milliseconds, "0.######")));
         }
 
         return text.ToString();

@@ -111,7 +111,7 @@ public static partial class JsonReport
             w.WriteNumber("inputBytes", l.InputBytes);
             w.WriteNumber("outputBytes", l.OutputBytes);
             w.WriteNumber("intensity", Math.Round(l.Intensity, 3));
-            w.WriteString("bound", l.Bound);
+            w.WriteString("bound", l.Bound.Name());
             w.WriteNumber("latencyMs", Math.Round(l.Milliseconds, 6));
             w.WriteEndObject();
         }

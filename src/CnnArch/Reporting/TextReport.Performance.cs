@@ -68,7 +68,7 @@ public static partial class TextReport
         var table = new TextTable.Builder(new("Layer"), new("Kind"), new("FLOPs", true), new("Bytes", true), new("FLOP/B", true), new("Bound"), new("ms", true), new("Share", true));
         foreach (var l in report.Layers.Where(l => l.Class != KernelClass.View))
         {
-            table.Row(l.Path, l.Kind, Units.Count(l.Flops), Units.Bytes(l.Bytes), l.Intensity.ToString("0.#", C), l.Bound,
+            table.Row(l.Path, l.Kind, Units.Count(l.Flops), Units.Bytes(l.Bytes), l.Intensity.ToString("0.#", C), l.Bound.Name(),
                 Units.Milliseconds(l.Milliseconds), report.Milliseconds > 0 ? (l.Milliseconds / report.Milliseconds).ToString("0.0%", C) : "-");
         }
 

@@ -16,7 +16,8 @@ public class LatencyModelTests
         var report = LatencyModel.Predict(new TestGraph([1, 3, 8, 8]).Node("Mystery", ["x"], ["y"], "/mystery/Mystery").Output("y").Import().Network);
 
         report.Uncounted.Should().Equal("mystery");
-        report.Layers[0].Bound.Should().Be("no rule");
+        report.Layers[0].Bound.Should().Be(LatencyBound.NoRule);
+        report.Layers[0].Bound.Name().Should().Be("no rule");
     }
 
     [Fact]
