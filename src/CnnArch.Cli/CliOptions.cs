@@ -53,9 +53,12 @@ internal static class CliOptions
 
     public static Option<int?> Depth(string description) => Optional<int>("--depth", description, 1, int.MaxValue, "N", "-d");
 
-    /// <summary>--dtype: the element type of a run, the same in every command (activations, weights by default, latency's precision).</summary>
+    /// <summary>
+    /// --dtype: the element type of a run, the same in every command (activations, weights by default,
+    /// latency's precision); --precision, the name 'analyze' once gave latency's precision, is an alias.
+    /// </summary>
     public static Option<DataType> DataType(string description = "Element type of the run: activations, weights unless --weights-dtype says otherwise, and the precision latency is predicted in (fp32 runs convs in TF32 as PyTorch does).") =>
-        Choice("--dtype", description, Enum.GetValues<DataType>().Select(t => (t.Name(), t)), CnnArch.DataType.Fp32);
+        Choice("--dtype", description, Enum.GetValues<DataType>().Select(t => (t.Name(), t)), CnnArch.DataType.Fp32, "--precision");
 
     public static Option<OutputFormat> Format(string description, params OutputFormat[] formats) =>
         Choice("--format", description, formats.Select(f => (f.ToString().ToLowerInvariant(), f)), formats[0], "-f");

@@ -17,6 +17,7 @@ public static partial class OnnxImporter
     /// <summary>Imports the model at <paramref name="path"/>.</summary>
     /// <exception cref="OnnxFormatException">The file is not a model that can be imported; the message says why and where.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="InvalidNetworkException">The model reads, but its shapes do not fit (a layer's input against its weights, a join of unequal tensors) or a count overflows; the message names the node.</exception>
     public static OnnxImport Load(string path, OnnxImportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -41,6 +42,7 @@ public static partial class OnnxImporter
 
     /// <summary>Imports a model from <paramref name="stream"/>, naming the network <paramref name="name"/>.</summary>
     /// <exception cref="OnnxFormatException">The data is not a model that can be imported.</exception>
+    /// <exception cref="InvalidNetworkException">The model reads, but its shapes do not fit or a count overflows.</exception>
     public static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options = null) => Load(stream, name, options, name, MaxFileBytes);
 
     private static OnnxImport Load(Stream stream, string name, OnnxImportOptions? options, string source, int maxBytes)

@@ -71,6 +71,19 @@ public class UsabilityTests
     }
 
     [Fact]
+    public void Dtype_Means_One_Thing_In_Every_Command_And_Precision_Is_Its_Alias()
+    {
+        // analyze once took latency's precision from --precision and silently predicted fp32 under --dtype bf16.
+        var dtype = Run("analyze", "resnet50", "--device", "h200", "--dtype", "BF16", "--batch", "64");
+        var precision = Run("analyze", "resnet50", "--device", "h200", "--precision", "bf16", "--batch", "64");
+
+        dtype.Code.Should().Be(0);
+        dtype.Out.Should().Contain("input 3x224x224, batch 64, bf16").And.Contain("Latency on h200 (bf16, batch 64)");
+        precision.Out.Should().Be(dtype.Out);
+        Run("latency", "resnet50", "--precision", "bf16", "--batch", "64").Out.Should().Be(Run("latency", "resnet50", "--dtype", "bf16", "--batch", "64").Out);
+    }
+
+    [Fact]
     public void A_Bad_Number_Names_No_Dotnet_Type()
     {
         var (code, _, error) = Run("analyze", "resnet18", "--batch", "abc");

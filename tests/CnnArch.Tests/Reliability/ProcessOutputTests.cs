@@ -23,33 +23,21 @@ public class ProcessOutputTests
         return (process.ExitCode, error.Result);
     }
 
-    private static bool CanRun => OperatingSystem.IsLinux() && File.Exists("/dev/full") && File.Exists("/bin/bash");
-
-    [Theory]
+    [UnixTheory("/dev/full", "/bin/bash")]
     [InlineData("--version")]
     [InlineData("analyze resnet18")]
     [InlineData("analyze resnet18 --format json")]
     public void A_Full_Disk_Is_One_Line_And_Exit_Code_2(string arguments)
     {
-        if (!CanRun)
-        {
-            return;
-        }
-
         var (code, error) = Shell($"\"$0\" {arguments} > /dev/full");
 
         code.Should().Be(2);
         error.Should().Be("error: No space left on device\n");
     }
 
-    [Fact]
+    [UnixFact("/bin/bash")]
     public void A_Reader_That_Stops_Early_Is_No_Error()
     {
-        if (!CanRun)
-        {
-            return;
-        }
-
         var (code, error) = Shell("\"$0\" analyze resnet152 --format json | head -c 10 > /dev/null; exit ${PIPESTATUS[0]}");
 
         code.Should().Be(0);
