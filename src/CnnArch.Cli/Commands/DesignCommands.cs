@@ -37,11 +37,14 @@ internal static class DesignCommands
         var convention = Convention();
         var format = CliOptions.Format("Output format.", OutputFormat.Table, OutputFormat.Json, OutputFormat.Csv);
         var output = CliOptions.Output();
+        var pick = CliOptions.Choice<SolutionPick?>(
+            "--pick", "The answer among the integers either side: within (the largest whose cost is at most the target: a budget fits; the default with --target), nearest (the default with --match), at-least.",
+            [("nearest", SolutionPick.Nearest), ("within", SolutionPick.Within), ("at-least", SolutionPick.AtLeast)], null);
         var command = new Command("solve",
             "The value of one preset parameter at which a cost equals a reference network's (or a number); integer neighbours with exact costs.\n" +
             "Example: cnnarch design solve resnext50_32x4d --vary width_per_group --each groups=2,4,8,32 --match resnet50 --on macs")
         {
-            model, vary, each, match, target, on, set, within, convention, format, output,
+            model, vary, each, match, target, on, set, within, convention, format, output, pick,
         };
         command.SetAction(result => CliApp.Guarded(cli.Stderr, () =>
         {
@@ -54,7 +57,7 @@ internal static class DesignCommands
 
             var study = EqualCostStudy.Run(
                 result.GetRequiredValue(model), result.GetRequiredValue(vary), cost, reference, amount is null ? null : cost.ParseAmount(amount),
-                ModelLoader.Settings(result.GetValue(set) ?? []), ParseEach(result.GetValue(each)), result.GetValue(convention));
+                ModelLoader.Settings(result.GetValue(set) ?? []), ParseEach(result.GetValue(each)), result.GetValue(convention), result.GetValue(pick));
             cli.Emit(result.GetValue(output), fancy => result.GetValue(format) switch
             {
                 OutputFormat.Json => JsonReport.Write(study) + "\n",

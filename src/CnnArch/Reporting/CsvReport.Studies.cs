@@ -43,18 +43,18 @@ public static partial class CsvReport
         return text.ToString();
     }
 
-    /// <summary>The equal-cost study as CSV: one row per neighbour, with the fixed value of --each first when there is one, the continuous root, the value, its cost, its ratio and whether it is the nearest.</summary>
+    /// <summary>The equal-cost study as CSV: one row per neighbour, with the fixed value of --each first when there is one, the continuous root, the value, its cost, its ratio, whether it is the nearest and whether it is the answer.</summary>
     public static string Write(EqualCostStudy study)
     {
         ArgumentNullException.ThrowIfNull(study);
         var first = study.Solutions[0];
-        string[] header = [$"{first.Parameter}_continuous", first.Parameter, first.Cost.Name, "ratio", "nearest"];
+        string[] header = [$"{first.Parameter}_continuous", first.Parameter, first.Cost.Name, "ratio", "nearest", "chosen"];
         var text = new StringBuilder(Csv.Row(study.Each is null ? header : [study.Each, .. header]));
         foreach (var r in study.Solutions)
         {
             foreach (var n in r.Neighbours)
             {
-                string[] cells = [Csv.Number(r.Continuous, "0.####"), Csv.Number(n.Value), Csv.Number(n.Cost), Csv.Number(n.Ratio, "0.####"), n == r.Nearest ? "true" : "false"];
+                string[] cells = [Csv.Number(r.Continuous, "0.####"), Csv.Number(n.Value), Csv.Number(n.Cost), Csv.Number(n.Ratio, "0.####"), n == r.Nearest ? "true" : "false", n == r.Chosen ? "true" : "false"];
                 text.Append(Csv.Row(study.Each is null ? cells : [r.Fixed[study.Each], .. cells]));
             }
         }

@@ -95,7 +95,7 @@ public static partial class JsonReport
         });
     }
 
-    /// <summary>The equal-cost study as JSON: preset, parameter, cost, convention, match, target, and per solution the continuous root, the nearest value and the neighbours with cost and ratio.</summary>
+    /// <summary>The equal-cost study as JSON: preset, parameter, cost, convention, match, target, pick, and per solution the continuous root, the nearest and the chosen value and the neighbours with cost and ratio.</summary>
     public static string Write(EqualCostStudy study)
     {
         ArgumentNullException.ThrowIfNull(study);
@@ -112,6 +112,7 @@ public static partial class JsonReport
             }
 
             w.WriteNumber("target", study.Target);
+            w.WriteString("pick", study.Pick == SolutionPick.AtLeast ? "at-least" : study.Pick.ToString().ToLowerInvariant());
             w.WriteStartArray("solutions");
             foreach (var r in study.Solutions)
             {
@@ -123,6 +124,7 @@ public static partial class JsonReport
 
                 w.WriteNumber("continuous", r.Continuous);
                 w.WriteNumber("nearest", r.Nearest.Value);
+                w.WriteNumber("chosen", r.Chosen.Value);
                 w.WriteStartArray("neighbours");
                 foreach (var n in r.Neighbours)
                 {

@@ -65,7 +65,7 @@ public static partial class TextReport
     /// <summary>The equal-cost study as plain text (see <see cref="Document(EqualCostStudy)"/>).</summary>
     public static string Write(EqualCostStudy study) => Document(study).ToString();
 
-    /// <summary>Per solution: the continuous root, the nearest admissible value with its exact cost and ratio, and the other neighbour.</summary>
+    /// <summary>Per solution: the continuous root, the chosen admissible value (see <see cref="SolutionPick"/>) with its exact cost and ratio, and the other neighbour.</summary>
     public static TextDocument Document(EqualCostStudy study)
     {
         ArgumentNullException.ThrowIfNull(study);
@@ -73,12 +73,18 @@ public static partial class TextReport
         var cost = first.Cost;
         string Amount(double v) => cost.IsBytes ? Units.Bytes((long)v) : Units.Count((long)v);
         string[] titles = ["continuous", first.Parameter, cost.Name, "x target", "other neighbour", cost.Name, "x target"];
+        var picked = study.Pick switch
+        {
+            SolutionPick.Within => "the largest value within the target (it fits)",
+            SolutionPick.AtLeast => "the smallest value at or above the target",
+            _ => "the value whose cost is nearest the target",
+        };
         var table = new TextTable.Builder([.. (study.Each is null ? titles : [study.Each, .. titles]).Select(t => new TextColumn(t, true))]);
         foreach (var r in study.Solutions)
         {
-            var other = r.Neighbours.FirstOrDefault(n => n != r.Nearest);
+            var other = r.Neighbours.FirstOrDefault(n => n != r.Chosen);
             string[] cells = [
-                r.Continuous.ToString("0.00", C), r.Nearest.Value.ToString("R", C), Amount(r.Nearest.Cost), r.Nearest.Ratio.ToString("0.000", C) + "x",
+                r.Continuous.ToString("0.00", C), r.Chosen.Value.ToString("R", C), Amount(r.Chosen.Cost), r.Chosen.Ratio.ToString("0.000", C) + "x",
                 other?.Value.ToString("R", C) ?? "-", other is null ? "-" : Amount(other.Cost), other is null ? "-" : other.Ratio.ToString("0.000", C) + "x"];
             table.Row(study.Each is null ? cells : [r.Fixed[study.Each], .. cells]);
         }
@@ -91,6 +97,7 @@ public static partial class TextReport
             .Line(first.IsInteger
                 ? "Continuous: the root of the costs interpolated between integers (Brent's method); the integers either side are built and counted exactly."
                 : "Continuous: the root found by Brent's method on the exact cost; neighbours are that root to two decimals either side.")
+            .Line($"Answer ({first.Parameter}): {picked}; --pick nearest, within or at-least chooses.")
             .Build();
     }
 

@@ -26,6 +26,34 @@ public sealed record EqualCostSolution(
 {
     /// <summary>The neighbour whose cost is nearest the target.</summary>
     public SolvedPoint Nearest => Neighbours.MinBy(n => Math.Abs(n.Ratio - 1))!;
+
+    /// <summary>Which neighbour is the answer; default the nearest.</summary>
+    public SolutionPick Pick { get; init; } = SolutionPick.Nearest;
+
+    /// <summary>
+    /// The answer by <see cref="Pick"/>: the nearest cost; the largest value whose cost is at most the target
+    /// (a budget: it fits); or the smallest whose cost is at least the target. Where no neighbour is on the
+    /// side asked for, the nearest.
+    /// </summary>
+    public SolvedPoint Chosen => Pick switch
+    {
+        SolutionPick.Within => Neighbours.Where(n => n.Cost <= Target).MaxBy(n => n.Value) ?? Nearest,
+        SolutionPick.AtLeast => Neighbours.Where(n => n.Cost >= Target).MinBy(n => n.Value) ?? Nearest,
+        _ => Nearest,
+    };
+}
+
+/// <summary>Which admissible value answers an equal-cost question.</summary>
+public enum SolutionPick
+{
+    /// <summary>The value whose cost is nearest the target, on either side.</summary>
+    Nearest,
+
+    /// <summary>The largest value whose cost is at most the target: a budget's answer, it fits.</summary>
+    Within,
+
+    /// <summary>The smallest value whose cost is at least the target.</summary>
+    AtLeast,
 }
 
 /// <summary>

@@ -15,15 +15,20 @@ namespace CnnArch.Studies;
 /// <param name="Convention">The counting convention.</param>
 public sealed record EqualCostStudy(ImmutableArray<EqualCostSolution> Solutions, string? Each, string? Reference, double Target, CostModel Convention)
 {
+    /// <summary>Which neighbour each solution answers with.</summary>
+    public SolutionPick Pick => Solutions.IsDefaultOrEmpty ? SolutionPick.Nearest : Solutions[0].Pick;
+
     /// <summary>
     /// Solves <paramref name="parameter"/> of <paramref name="preset"/> for the cost of <paramref name="reference"/>
     /// (or <paramref name="target"/>), once per value of <paramref name="each"/> when given.
     /// </summary>
+    /// <remarks>Which neighbour answers is <paramref name="pick"/>: by default <see cref="SolutionPick.Within"/> for a target (a budget), <see cref="SolutionPick.Nearest"/> for a reference.</remarks>
     /// <exception cref="ArgumentException">Both or neither of reference and target; unknown names; no solution.</exception>
     public static EqualCostStudy Run(
         string preset, string parameter, DesignCost cost, string? reference = null, double? target = null, IReadOnlyDictionary<string, string>? fixedValues = null,
-        (string Name, IReadOnlyList<string> Values)? each = null, CostModel? convention = null)
+        (string Name, IReadOnlyList<string> Values)? each = null, CostModel? convention = null, SolutionPick? pick = null)
     {
+        var chosen = pick ?? (target is null ? SolutionPick.Nearest : SolutionPick.Within);
         ArgumentNullException.ThrowIfNull(cost);
         convention ??= Conventions.TorchVision;
         var goal = (reference, target) switch
@@ -34,8 +39,8 @@ public sealed record EqualCostStudy(ImmutableArray<EqualCostSolution> Solutions,
         };
         var given = (fixedValues ?? ImmutableDictionary<string, string>.Empty).ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
         ImmutableArray<EqualCostSolution> solutions = each is { } e
-            ? [.. e.Values.Select(v => EqualCostSolver.Solve(preset, parameter, goal, cost, given.SetItem(e.Name, v), convention))]
-            : [EqualCostSolver.Solve(preset, parameter, goal, cost, given, convention)];
+            ? [.. e.Values.Select(v => EqualCostSolver.Solve(preset, parameter, goal, cost, given.SetItem(e.Name, v), convention) with { Pick = chosen })]
+            : [EqualCostSolver.Solve(preset, parameter, goal, cost, given, convention) with { Pick = chosen }];
         return new EqualCostStudy(solutions, each?.Name, reference is null ? null : Catalog.Find(reference).Name, goal, convention);
     }
 }

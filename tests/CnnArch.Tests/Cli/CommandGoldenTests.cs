@@ -5,9 +5,9 @@ using CnnArch.Performance;
 namespace CnnArch.Tests.Cli;
 
 /// <summary>
-/// Every command in every format it writes, byte for byte against Golden/commands (the output of the
-/// tool before its writers moved into the library: the move changed no byte), and the library alone,
-/// without the CLI, writing the same bytes.
+/// Every command in every format it writes, byte for byte against Golden/commands (taken from the tool
+/// before its writers moved into the library: the move changed no byte; design solve has since said which
+/// neighbour answers), and the library alone, without the CLI, writing the same bytes.
 /// </summary>
 public class CommandGoldenTests
 {

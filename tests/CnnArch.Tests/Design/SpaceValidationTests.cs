@@ -76,3 +76,32 @@ public class SpaceValidationTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("A search draws 1 to 100,000 candidates*");
     }
 }
+
+/// <summary>A budget question answers with a value that fits; which side answers is a stated choice.</summary>
+public class SolutionPickTests
+{
+    [Fact]
+    public void A_Target_Is_A_Budget_The_Answer_Fits_It()
+    {
+        // The largest resolution whose training memory at batch 32 is within 8 GB: 384 (7.8 GB), not 385 (8.14 GB, 1.018x).
+        var study = EqualCostStudy.Run("resnet50", "resolution", DesignCost.Parse("train-memory@32"), target: 8L << 30);
+
+        var answer = study.Solutions.Single().Chosen;
+        study.Pick.Should().Be(SolutionPick.Within);
+        answer.Value.Should().Be(384);
+        answer.Cost.Should().BeLessThanOrEqualTo(8L << 30);
+        study.Solutions.Single().Nearest.Value.Should().Be(385, "the nearest cost is over the budget");
+    }
+
+    [Fact]
+    public void A_Reference_Is_Matched_As_Nearly_As_Possible_Unless_Asked_Otherwise()
+    {
+        var nearest = EqualCostStudy.Run("resnext50_32x4d", "width_per_group", new DesignCost(CostKind.Macs), reference: "resnet50");
+        var atLeast = EqualCostStudy.Run("resnext50_32x4d", "width_per_group", new DesignCost(CostKind.Macs), reference: "resnet50", pick: SolutionPick.AtLeast);
+
+        nearest.Pick.Should().Be(SolutionPick.Nearest);
+        nearest.Solutions[0].Chosen.Should().Be(nearest.Solutions[0].Nearest);
+        atLeast.Solutions[0].Chosen.Cost.Should().BeGreaterThanOrEqualTo((long)atLeast.Target);
+        atLeast.Solutions[0].Neighbours.Where(n => n.Cost >= atLeast.Target).Should().OnlyContain(n => n.Value >= atLeast.Solutions[0].Chosen.Value);
+    }
+}
