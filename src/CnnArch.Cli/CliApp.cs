@@ -13,11 +13,12 @@ internal static class CliApp
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            var command = parsed.CommandResult.Command;
-            var help = command == root ? "cnnarch --help" : $"cnnarch {command.Name} --help";
+            var command = parsed.CommandResult;
+            var help = $"{string.Join(' ', CommandPath(command).Prepend("cnnarch"))} --help";
             // The unknown token is what the user typed wrong; later errors ("command not provided") follow from it.
             var error = parsed.Errors.FirstOrDefault(e => parsed.UnmatchedTokens.Any(t => e.Message.Contains(t, StringComparison.Ordinal))) ?? parsed.Errors[0];
-            stderr.WriteLine($"error: {OneLine(error.Message)} (see '{help}')");
+            var suggestion = parsed.UnmatchedTokens.Select(t => Suggest(t, command.Command)).FirstOrDefault(s => s is not null);
+            stderr.WriteLine($"error: {OneLine(error.Message)}{(suggestion is null ? string.Empty : $" Did you mean '{suggestion}'?")} (see '{help}')");
             return ExitCodes.UsageOrInput;
         }
 
@@ -41,6 +42,46 @@ internal static class CliApp
             stderr.WriteLine($"error: internal failure ({ex.GetType().Name}): {FirstLine(ex.Message)}. Please report it.");
             return ExitCodes.InternalError;
         }
+    }
+
+    // The names of the commands from the root down to this one: design solve.
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r?.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return names;
+    }
+
+    // The subcommand or option of this command nearest a mistyped token (at most two edits away), if any.
+    private static string? Suggest(string token, Command command)
+    {
+        IEnumerable<string> names = token.StartsWith('-')
+            ? command.Options.SelectMany(o => o.Aliases.Prepend(o.Name))
+            : command.Subcommands.Select(c => c.Name);
+        return names.Select(n => (Name: n, Distance: Distance(token, n))).Where(x => x.Distance <= 2).OrderBy(x => x.Distance).Select(x => x.Name).FirstOrDefault();
+    }
+
+    // Levenshtein distance: insertions, deletions and substitutions.
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var (diagonal, row0) = (row[0], i);
+            row[0] = row0;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
     }
 
     private static RootCommand BuildRoot(CliContext cli) => new(

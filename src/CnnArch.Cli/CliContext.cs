@@ -20,6 +20,11 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool IsT
             return;
         }
 
+        if (Directory.Exists(file))
+        {
+            throw new ArgumentException($"--output '{file}' is a folder; give a file to write.");
+        }
+
         File.WriteAllText(file, text, new UTF8Encoding(false));
         Stdout.WriteLine($"wrote {file}");
     }

@@ -91,6 +91,14 @@ public class CliTests
         [InlineData(new[] { "memory", "resnet18", "--batch", "0" }, "--batch takes a whole number from 1 to 2,147,483,647, got '0'")]
         [InlineData(new[] { "analyze", "resnet18", "--depth", "0" }, "--depth takes a whole number from 1 to 2,147,483,647, got '0'")]
         [InlineData(new[] { "frobnicate" }, "frobnicate")]
+        [InlineData(new[] { "design", "scale", "efficientnet_b0", "--mode", "depth", "--budget", "macs=900T" }, "'efficientnet_b0' does not reach macs 9E+14 for any depth up to 16, the largest it takes.")]
+        [InlineData(new[] { "design", "solve", "resnet50", "--vary", "resolution", "--target", "8GB", "--pick", "largest" }, "--pick takes nearest, within, at-least; got 'largest'.")]
+        [InlineData(new[] { "analyze", "resnet18", "--format", "xml" }, "--format takes table, json, csv, markdown, html; got 'xml'.")]
+        [InlineData(new[] { "analyze", "resnet18", "--dataset", "0x7fffffff" }, "--dataset takes a whole number from 1 to 9,223,372,036,854,775,807, got '0x7fffffff'.")]
+        [InlineData(new[] { "analyse", "alexnet" }, "Unrecognized command or argument 'analyse'. Did you mean 'analyze'? (see 'cnnarch --help')")]
+        [InlineData(new[] { "analyze", "alexnet", "--tre" }, "Did you mean '--tree'? (see 'cnnarch analyze --help')")]
+        [InlineData(new[] { "design", "solve", "resnet50", "--target", "8GB" }, "Option '--vary' is required. (see 'cnnarch design solve --help')")]
+        [InlineData(new[] { "analyze", "alexnet", "--output", "." }, "--output '.' is a folder; give a file to write.")]
         public void Should_Exit_2_With_One_Line_For_Usage_Errors(string[] args, string expected)
         {
             var (code, output, error) = Run(args);
