@@ -96,7 +96,7 @@ internal static class DesignCommands
     private static Command Scale(CliContext cli)
     {
         var model = new Argument<string>("preset") { Description = "The preset to scale (compound scaling needs width and depth parameters: efficientnet_b0)." };
-        var budget = new Option<string?>("--budget") { Description = "The budget to fill: macs=2G, params<=10M, train-memory<=8GB@32.", HelpName = "cost=amount" };
+        var budget = new Option<string?>("--budget") { Description = "The budget to fill: macs:2G, params:10M, train-memory:8GB@32 (also macs=2G, or 'macs<=2G' in quotes: a shell reads < as a redirection).", HelpName = "cost=amount" };
         var mode = CliOptions.Choice("--mode", "What to scale.", Enum.GetValues<ScaleMode>().Select(m => (m.ToString().ToLowerInvariant(), m)), ScaleMode.Compound);
         var phi = new Option<string?>("--phi") { Description = "Instead of a budget: compound-scale by these phi (1,2,3 or 1:7) and compare with EfficientNet B1-B7's published coefficients.", HelpName = "list" };
         var alpha = CliOptions.Real("--alpha", "Compound depth base.", 1.2, 1, 4);

@@ -16,7 +16,7 @@ internal static class SearchCommand
         var space = new Argument<string>("space") { Description = "A built-in design space (regnet, mobilenet) or a JSON file describing one (see docs/design.md)." };
         var samples = CliOptions.Number("--samples", "Candidates to draw.", 1000, 1, SearchOptions.MaxSamples, "-n");
         var seed = CliOptions.Number("--seed", "Sampler seed: the same seed gives the same output.", 0, int.MinValue, int.MaxValue);
-        var budgets = new Option<string[]>("--budget") { Description = "An upper bound (repeatable): macs<=400M, params<=5M, memory<=100MB, train-memory<=24GB@64.", HelpName = "cost<=amount" };
+        var budgets = new Option<string[]>("--budget") { Description = "An upper bound (repeatable): macs:400M, params:5M, memory:100MB, train-memory:24GB@64 (also macs=400M, or 'macs<=400M' in quotes: a shell reads < as a redirection).", HelpName = "cost:amount" };
         var maximize = new Option<string[]>("--maximize") { Description = "A cost the frontier maximizes (repeatable; default macs, the compute spent).", HelpName = "cost" };
         var minimize = new Option<string[]>("--minimize") { Description = "A cost the frontier minimizes (repeatable; default memory).", HelpName = "cost" };
         var top = CliOptions.Number("--top", "Frontier rows shown in the table (all in csv and json).", 20, 1, int.MaxValue);
@@ -26,7 +26,7 @@ internal static class SearchCommand
         var plot = new Option<string?>("--plot") { Description = "Scatter of the feasible candidates with the frontier (first maximized against first minimized cost), .png or .svg.", HelpName = "file" };
         var command = new Command("search",
             "Sample a design space under budgets: the Pareto frontier of the chosen costs and each cost's distribution (EDF). Predicts cost, not accuracy.\n" +
-            "Example: cnnarch search regnet --samples 100000 --budget macs<=400M --budget params<=5M")
+            "Example: cnnarch search regnet --samples 100000 --budget macs:400M --budget params:5M")
         {
             space, samples, seed, budgets, maximize, minimize, top, format, output, export, plot,
         };

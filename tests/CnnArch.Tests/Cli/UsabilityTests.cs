@@ -314,3 +314,30 @@ public class NetworkPartTests
         CliTests.Run("analyze", "resnet18", "--until", "layer9").Err.Should().Contain("No layer or block 'layer9' in resnet18");
     }
 }
+
+/// <summary>What help shows can be typed as shown: no '&lt;' a shell would read as a redirection.</summary>
+public class HelpTextTests
+{
+    [Theory]
+    [InlineData("search")]
+    [InlineData("design scale")]
+    [InlineData("design solve")]
+    [InlineData("analyze")]
+    [InlineData("memory")]
+    public void Help_Shows_No_Unquoted_Redirection(string command)
+    {
+        var (code, output, _) = CliTests.Run([.. command.Split(' '), "--help"]);
+
+        code.Should().Be(0);
+        System.Text.RegularExpressions.Regex.Matches(output, @"(?<!')\b[a-z-]+<=").Should().BeEmpty("a shell reads an unquoted < as a redirection");
+    }
+
+    [Fact]
+    public void The_Budget_Forms_Help_Shows_Are_One_Budget()
+    {
+        var colon = Budget.Parse("macs:400M");
+
+        Budget.Parse("macs=400M").Should().Be(colon);
+        Budget.Parse("macs<=400M").Should().Be(colon);
+    }
+}
