@@ -273,13 +273,16 @@ public static class Analyzer
         }
     }
 
-    // A node feeds the output when the output is reachable from it; the others are training-only heads.
+    // A node feeds the output when an output is reachable from it; the others are training-only heads.
     private static bool[] FeedsOutput(Network network)
     {
         var feeds = new bool[network.Nodes.Length];
-        if (!network.Output.IsNetworkInput)
+        foreach (var output in network.OtherOutputs.Add(network.Output))
         {
-            feeds[network.Output.Id] = true;
+            if (!output.IsNetworkInput)
+            {
+                feeds[output.Id] = true;
+            }
         }
 
         for (var i = network.Nodes.Length - 1; i >= 0; i--)

@@ -48,7 +48,11 @@ public static class NetworkPart
             map[i] = builder.AddNode(node.Path, node.Layer, node.IsModule, [.. node.Inputs.Select(t => map[t.Id])]);
         }
 
-        var part = builder.Build(map[end], partInput);
+        // What the rest of the network reads from the part (or returns) besides its last value: parallel
+        // branches cut from their join are outputs of the part, not training-only heads.
+        var feedsOriginal = network.Nodes[(end + 1)..].SelectMany(n => n.Inputs).Append(network.Output).Concat(network.OtherOutputs)
+            .Where(t => !t.IsNetworkInput && t.Id >= start && t.Id < end).Select(t => t.Id).Distinct().Order();
+        var part = builder.Build(map[end], partInput).WithOtherOutputs(feedsOriginal.Select(id => map[id]));
         return part.WithScopes(network.Scopes.Where(s => s.FirstNode >= start && s.LastNode <= end)
             .Select(s => s with { FirstNode = s.FirstNode - start, LastNode = s.LastNode - start, Input = map[s.Input.Id] }));
     }

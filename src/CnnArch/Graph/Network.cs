@@ -77,6 +77,13 @@ public sealed class Network
     /// <summary>The value the network returns.</summary>
     public Tensor Output { get; }
 
+    /// <summary>
+    /// Values the network hands on besides <see cref="Output"/>: a part of a network cut across parallel
+    /// branches (two Inception branches) returns every branch the rest of the network reads. A node
+    /// that reaches neither is a training-only head (auxiliary).
+    /// </summary>
+    public ImmutableArray<Tensor> OtherOutputs { get; private init; } = [];
+
     /// <summary>The input the network was designed for (3x224x224 for most ImageNet models), if any.</summary>
     public TensorShape? DefaultInput { get; }
 
@@ -89,7 +96,10 @@ public sealed class Network
     }
 
     /// <summary>A copy with another name.</summary>
-    public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput, Scopes);
+    public Network WithName(string name) => new(Guard.Name(name, nameof(name)), Nodes, Output, DefaultInput, Scopes) { OtherOutputs = OtherOutputs };
+
+    // A copy that also returns these values (a part of a network: what the rest of it reads).
+    internal Network WithOtherOutputs(IEnumerable<Tensor> outputs) => new(Name, Nodes, Output, DefaultInput, Scopes) { OtherOutputs = [.. outputs] };
 
     /// <summary>
     /// A copy with the given block structure (an importer that learns modules from node names adds them
@@ -101,12 +111,12 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(scopes);
         var list = scopes.ToImmutableArray();
         var bad = list.FirstOrDefault(s => s.FirstNode < 0 || s.LastNode < s.FirstNode || s.LastNode >= Nodes.Length || s.Depth < 1);
-        return bad is null ? new(Name, Nodes, Output, DefaultInput, list)
+        return bad is null ? new(Name, Nodes, Output, DefaultInput, list) { OtherOutputs = OtherOutputs }
             : throw new ArgumentException($"Scope '{bad.Path}' covers nodes {bad.FirstNode} to {bad.LastNode} at depth {bad.Depth}, outside the network's {Nodes.Length} nodes.", nameof(scopes));
     }
 
     /// <summary>A copy with another default input.</summary>
-    public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input, Scopes);
+    public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input, Scopes) { OtherOutputs = OtherOutputs };
 }
 
 /// <summary>

@@ -341,3 +341,29 @@ public class HelpTextTests
         Budget.Parse("macs<=400M").Should().Be(colon);
     }
 }
+
+/// <summary>A part of a network returns everything the rest of the network reads from it.</summary>
+public class NetworkPartOutputTests
+{
+    [Fact]
+    public void Parallel_Branches_Cut_From_Their_Join_Are_Outputs_Not_Auxiliary_Heads()
+    {
+        var googlenet = Catalog.Create("googlenet");
+        var part = NetworkPart.Between(googlenet, "inception3a.branch2", "inception3a.branch3");
+
+        var report = Analyzer.Analyze(part);
+
+        report.Layers.Should().OnlyContain(l => !l.IsAuxiliary, "branch2 feeds the concat after the part");
+        report.Totals.Parameters.Should().Be(129_472 + 7_776);
+        part.OtherOutputs.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void An_Auxiliary_Head_Inside_A_Part_Stays_Auxiliary()
+    {
+        var googlenet = Catalog.Create("googlenet", new Dictionary<string, string> { ["aux"] = "true" });
+        var part = NetworkPart.Between(googlenet, "inception4a", "inception4b");
+
+        Analyzer.Analyze(part).Layers.Where(l => l.IsAuxiliary).Select(l => l.Path).Should().NotBeEmpty().And.OnlyContain(p => p.StartsWith("aux1", StringComparison.Ordinal));
+    }
+}
