@@ -115,6 +115,10 @@ public sealed class Network
             : throw new ArgumentException($"Scope '{bad.Path}' covers nodes {bad.FirstNode} to {bad.LastNode} at depth {bad.Depth}, outside the network's {Nodes.Length} nodes.", nameof(scopes));
     }
 
+    /// <summary>One line: the name, the nodes, the blocks and the default input.</summary>
+    public override string ToString() =>
+        $"{Name}: {Nodes.Length} nodes in {Scopes.Length} blocks, input {DefaultInput?.ToString() ?? "not set"}";
+
     /// <summary>A copy with another default input.</summary>
     public Network WithDefaultInput(TensorShape input) => new(Name, Nodes, Output, input, Scopes) { OtherOutputs = OtherOutputs };
 }

@@ -77,6 +77,10 @@ public sealed record MemoryReport
     /// they really keep.
     /// </summary>
     public ImmutableArray<string> Uncounted { get; init; } = [];
+
+    /// <summary>One line: the model, the run and both peaks in bytes (the breakdown: <c>TextReport.Write(report, training: true)</c>).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Model} ({Input}, batch {Options.Batch}, {Options.DataType.Name()}): inference peak {Inference.PeakBytes:N0} bytes, training peak {Training.PeakBytes:N0} bytes ({Options.Optimizer.Name()})");
 }
 
 /// <summary>The largest batch that fits in a memory budget, for inference or training.</summary>

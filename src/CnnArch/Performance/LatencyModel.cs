@@ -106,6 +106,9 @@ public sealed record LatencyReport
     /// <summary>Images per second at the predicted latency.</summary>
     public double ImagesPerSecond => Milliseconds <= 0 ? 0 : Options.Batch * 1000.0 / Milliseconds;
 
+    /// <summary>One line: the model, the device, the run and the predicted time (per layer: <c>TextReport.Write(report)</c>).</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Model} on {Options.Device.Name} ({Options.DataType.Name()}, batch {Options.Batch}): {Milliseconds:0.###} ms per forward pass, {ImagesPerSecond:N0} images/s");
 }
 
 /// <summary>

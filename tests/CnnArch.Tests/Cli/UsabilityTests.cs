@@ -367,3 +367,21 @@ public class NetworkPartOutputTests
         Analyzer.Analyze(part).Layers.Where(l => l.IsAuxiliary).Select(l => l.Path).Should().NotBeEmpty().And.OnlyContain(p => p.StartsWith("aux1", StringComparison.Ordinal));
     }
 }
+
+/// <summary>What a newcomer sees printing a result: a line a person wants, not a record dump.</summary>
+public class ResultToStringTests
+{
+    [Fact]
+    public void Reports_And_Networks_Print_One_Line_Of_What_They_Are()
+    {
+        var resnet18 = Catalog.Create("resnet18");
+        var memory = CnnArch.Memory.MemoryAnalyzer.Analyze(resnet18, new CnnArch.Memory.MemoryOptions { Batch = 32 });
+        var latency = CnnArch.Performance.LatencyModel.Predict(resnet18, new CnnArch.Performance.LatencyOptions { DataType = DataType.Bf16, Batch = 64 });
+
+        memory.ToString().Should().Be(FormattableString.Invariant(
+            $"resnet18 (3x224x224, batch 32, fp32): inference peak {memory.Inference.PeakBytes:N0} bytes, training peak {memory.Training.PeakBytes:N0} bytes (sgd-momentum)"));
+        latency.ToString().Should().Be(FormattableString.Invariant(
+            $"resnet18 on h200 (bf16, batch 64): {latency.Milliseconds:0.###} ms per forward pass, {latency.ImagesPerSecond:N0} images/s"));
+        resnet18.ToString().Should().Be($"resnet18: {resnet18.Nodes.Length} nodes in {resnet18.Scopes.Length} blocks, input 3x224x224");
+    }
+}
