@@ -45,20 +45,30 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool IsT
         }
     }
 
+    /// <summary>
+    /// What <paramref name="draw"/> writes to a Spectre.Console console, as text: for a terminal with its
+    /// colours and width (at least 80), else plain and 240 columns wide (a pipe has no width: rows stay whole).
+    /// </summary>
+    public static string Draw(bool terminal, Action<IAnsiConsole> draw)
+    {
+        using var buffer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(buffer),
+            Ansi = terminal ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = terminal ? Math.Max(TerminalWidth(), 80) : 240;
+        draw(console);
+        return buffer.ToString();
+    }
+
     /// <summary>Draws documents with Spectre.Console for a terminal.</summary>
     private static class Terminal
     {
-        public static string Draw(TextDocument document)
+        public static string Draw(TextDocument document) => CliContext.Draw(terminal: true, console =>
         {
-            using var buffer = new StringWriter();
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(buffer),
-                Ansi = AnsiSupport.Yes,
-                ColorSystem = ColorSystemSupport.Detect,
-                Interactive = InteractionSupport.No,
-            });
-            console.Profile.Width = Math.Max(TerminalWidth(), 80);
             foreach (var block in document.Blocks)
             {
                 switch (block)
@@ -71,9 +81,7 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool IsT
                         break;
                 }
             }
-
-            return buffer.ToString();
-        }
+        });
 
         private static Table Table(TextTable source)
         {

@@ -111,14 +111,14 @@ internal static class CliOptions
         Description = description,
         CustomParser = r =>
         {
-            if (r.Tokens.Count == 0 || bool.TryParse(r.Tokens[^1].Value, out var value) && value)
+            if (r.Tokens.Count == 0)
             {
                 return true;
             }
 
-            if (bool.TryParse(r.Tokens[^1].Value, out _))
+            if (bool.TryParse(r.Tokens[^1].Value, out var value))
             {
-                return false;
+                return value;
             }
 
             r.AddError($"{name} takes true or false (or nothing), got '{r.Tokens[^1].Value}'.");

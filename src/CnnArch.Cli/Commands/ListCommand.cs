@@ -12,16 +12,6 @@ internal static class ListCommand
         var command = new Command("list", "The built-in presets, with description, paper and parameters.\nExample: cnnarch list");
         command.SetAction(_ => CliApp.Guarded(cli.Stderr, () =>
         {
-            using var buffer = new StringWriter();
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(buffer),
-                Ansi = cli.IsTerminal ? AnsiSupport.Yes : AnsiSupport.No,
-                ColorSystem = cli.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-                Interactive = InteractionSupport.No,
-            });
-            // Redirected output has no width of its own: rows stay whole rather than wrapped at 80 columns.
-            console.Profile.Width = cli.IsTerminal ? Math.Max(CliContext.TerminalWidth(), 80) : 240;
             var table = new Table().Border(cli.IsTerminal ? TableBorder.Rounded : TableBorder.Ascii);
             table.AddColumn("Preset");
             table.AddColumn("Family");
@@ -33,8 +23,7 @@ internal static class ListCommand
                 table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Family), Markup.Escape(p.Description + "\n" + p.Paper), Markup.Escape(parameters));
             }
 
-            console.Write(table);
-            cli.Stdout.Write(buffer.ToString());
+            cli.Stdout.Write(CliContext.Draw(cli.IsTerminal, console => console.Write(table)));
         }));
         return command;
     }
