@@ -62,26 +62,7 @@ internal static class CliApp
         IEnumerable<string> names = token.StartsWith('-')
             ? command.Options.SelectMany(o => o.Aliases.Prepend(o.Name))
             : command.Subcommands.Select(c => c.Name);
-        return names.Select(n => (Name: n, Distance: Distance(token, n))).Where(x => x.Distance <= 2).OrderBy(x => x.Distance).Select(x => x.Name).FirstOrDefault();
-    }
-
-    // Levenshtein distance: insertions, deletions and substitutions.
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var (diagonal, row0) = (row[0], i);
-            row[0] = row0;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
+        return Spelling.Closest(token, names);
     }
 
     private static RootCommand BuildRoot(CliContext cli) => new(

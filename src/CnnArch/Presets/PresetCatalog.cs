@@ -192,11 +192,7 @@ public static partial class Catalog
     public static ImmutableArray<string> Suggest(string name, int count = 3)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var typed = name.ToLowerInvariant();
-        return [.. Entries.Value.Select(e => e.Info.Name)
-            .Select(n => (Name: n, Distance: Distance(typed, n.ToLowerInvariant())))
-            .OrderBy(p => p.Distance).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Take(count).Select(p => p.Name)];
+        return [.. Spelling.Nearest(name, Entries.Value.Select(e => e.Info.Name)).Take(count)];
     }
 
     // "No preset named 'resnet5'. Did you mean resnet50? Close: resnet50, resnet152, resnet34 ('cnnarch list' shows all 67)."
@@ -204,30 +200,6 @@ public static partial class Catalog
     {
         var close = Suggest(name);
         return $"No preset named '{name}'. Did you mean {close[0]}? Close: {string.Join(", ", close)} ('cnnarch list' shows all {Entries.Value.Length}).";
-    }
-
-    // Levenshtein distance: insertions, deletions and substitutions, one row at a time.
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     /// <summary>True when a preset of that name exists.</summary>

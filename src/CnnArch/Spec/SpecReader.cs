@@ -383,8 +383,7 @@ public static class SpecReader
             catch (JsonException ex)
             {
                 var inner = ex.Path is { Length: > 1 } p ? at + p[1..] : at.ToString();
-                var message = UserText.Json(ex).Replace(clr.FullName!, clr.Name, StringComparison.Ordinal);
-                throw Error(inner, message, ex);
+                throw Error(inner, UnknownSetting(ex, clr, type) ?? UserText.Json(ex).Replace(clr.FullName!, clr.Name, StringComparison.Ordinal), ex);
             }
             catch (ArgumentException ex)
             {
@@ -392,6 +391,23 @@ public static class SpecReader
                 throw Error(field, ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0], ex);
             }
         }
+    }
+
+    // "unknown setting 'outChanels' of Conv2d; did you mean 'outChannels'? Its settings: ..." for the
+    // serializer's "could not be mapped to any .NET member", which speaks of C#, not of the spec.
+    private static string? UnknownSetting(JsonException ex, Type clr, string type)
+    {
+        var start = ex.Message.IndexOf("The JSON property '", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : ex.Message.IndexOf("' could not be mapped", start, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var name = ex.Message[(start + "The JSON property '".Length)..end];
+        var settings = SpecFormat.Options.GetTypeInfo(clr).Properties.Where(p => p.Set is not null).Select(p => p.Name).ToList();
+        var closest = Spelling.Closest(name, settings);
+        return $"unknown setting '{name}' of {type}{(closest is null ? "" : $"; did you mean '{closest}'?")} Its settings: {string.Join(", ", settings)}.";
     }
 
     /// <summary>

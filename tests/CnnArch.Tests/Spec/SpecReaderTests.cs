@@ -106,7 +106,7 @@ public class SpecReaderTests
 
     [Theory]
     [InlineData("""{ "type": "Conv2d", "outChannels": 8, "kernel": 0 }""", "$.layers[0].kernel (line 2)", "Kernel must be positive")]
-    [InlineData("""{ "type": "Conv2d", "outChanels": 8 }""", "$.layers[0].outChanels (line 2)", "'outChanels' could not be mapped")]
+    [InlineData("""{ "type": "Conv2d", "outChanels": 8 }""", "$.layers[0].outChanels (line 2)", "unknown setting 'outChanels' of Conv2d; did you mean 'outChannels'?")]
     [InlineData("""{ "type": "Conv2d", "kernel": 3 }""", "$.layers[0] (line 2)", "missing required properties including: 'outChannels'")]
     [InlineData("""{ "type": "Convolution" }""", "$.layers[0].type (line 2)", "no layer type 'Convolution'. Known: ")]
     [InlineData("""{ "outChannels": 8 }""", "$.layers[0] (line 2)", "every item is an object with a 'type'")]
