@@ -158,25 +158,44 @@ public sealed record MatMul : Join
     public override KernelClass? LatencyClass(TensorShape input) => KernelClass.MatrixMultiply;
 }
 
-/// <summary>A view with other dimensions (reshape, squeeze, unsqueeze, flatten at another axis); one dimension may be -1, inferred.</summary>
+/// <summary>
+/// A view with other dimensions (reshape, squeeze, unsqueeze, flatten at another axis); one dimension may
+/// be -1, inferred. With <see cref="KeepTrailing"/> it reshapes only the leading dimensions and keeps the
+/// last ones, whatever their size (<c>unflatten</c> and <c>flatten</c> of the channels at any resolution).
+/// </summary>
 public sealed record Reshape : DataMovement
 {
-    /// <summary>The target dimensions, batch excluded; at most one is -1.</summary>
+    /// <summary>The target dimensions, batch excluded, before the kept trailing ones; at most one is -1.</summary>
     public required ImmutableArray<int> Dims { get; init; }
+
+    /// <summary>
+    /// How many trailing dimensions of the input the output keeps as they are, after <see cref="Dims"/>;
+    /// default 0 (Dims are the whole shape). ShuffleNet's <c>x.view(b, 2, c // 2, h, w)</c> is Dims [2, -1]
+    /// keeping 2, so the same layer fits any height and width.
+    /// </summary>
+    public int KeepTrailing { get; init => field = Guard.NonNegative(value, nameof(KeepTrailing)); }
 
     /// <inheritdoc/>
     public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var total = inputs[0].Elements;
+        var input = inputs[0];
+        if (KeepTrailing >= input.Rank && KeepTrailing > 0)
+        {
+            throw Invalid($"cannot keep the last {KeepTrailing} dimensions of a {input} tensor and reshape the rest.");
+        }
+
+        var trailing = input.Dims.Skip(input.Rank - KeepTrailing).ToArray();
+        var total = input.Dims.Take(input.Rank - KeepTrailing).Aggregate(1L, (a, d) => checked(a * d));
         var known = Dims.Where(d => d != -1).Aggregate(1L, (a, d) => checked(a * d));
         var unknown = Dims.Count(d => d == -1);
         if (unknown > 1 || Dims.Any(d => d == 0 || d < -1) || known == 0 || total % known != 0 || (unknown == 0 && known != total))
         {
-            throw Invalid($"cannot reshape {inputs[0]} ({total} elements) to [{string.Join(",", Dims)}].");
+            var kept = KeepTrailing == 0 ? "" : $" keeping the last {KeepTrailing}";
+            throw Invalid($"cannot reshape {input} ({input.Elements} elements) to [{string.Join(",", Dims)}]{kept}.");
         }
 
-        return TensorShape.Of([.. Dims.Select(d => d == -1 ? checked((int)(total / known)) : d)]);
+        return TensorShape.Of([.. Dims.Select(d => d == -1 ? checked((int)(total / known)) : d), .. trailing]);
     }
 
     /// <summary>A view of its contiguous input (PyTorch's view/reshape).</summary>

@@ -222,6 +222,9 @@ public static partial class Catalog
         ["regnet_x_8gf"] = 79.344, ["regnet_x_16gf"] = 80.058, ["regnet_x_32gf"] = 80.622,
         ["regnet_y_400mf"] = 74.046, ["regnet_y_800mf"] = 76.420, ["regnet_y_1_6gf"] = 77.950, ["regnet_y_3_2gf"] = 78.948,
         ["regnet_y_8gf"] = 80.032, ["regnet_y_16gf"] = 80.424, ["regnet_y_32gf"] = 80.878,
+        ["densenet121"] = 74.434, ["densenet161"] = 77.138, ["densenet169"] = 75.600, ["densenet201"] = 76.896,
+        ["squeezenet1_0"] = 58.092, ["squeezenet1_1"] = 58.178,
+        ["shufflenet_v2_x0_5"] = 60.552, ["shufflenet_v2_x1_0"] = 69.362, ["shufflenet_v2_x1_5"] = 72.996, ["shufflenet_v2_x2_0"] = 76.230,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -257,6 +260,7 @@ public static partial class Catalog
         entries.Add(Preset("mobilenet_v3_small", "MobileNet", "MobileNetV3-Small as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: false, a.Double("width")), Width));
         entries.AddRange(NasEntries());
         entries.AddRange(VolumeEntries());
+        entries.AddRange(CompactEntries());
         return entries;
     }
 
