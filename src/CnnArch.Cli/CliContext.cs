@@ -29,6 +29,21 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, bool IsT
         Stdout.WriteLine($"wrote {file}");
     }
 
+    /// <summary>Activations beyond this are no accelerator's (the largest hold 141-192 GB) and likely a mistyped input: 1 TB.</summary>
+    public const long ImplausibleBytes = 1_000_000_000_000;
+
+    /// <summary>
+    /// One warning line on standard error when a run needs more than <see cref="ImplausibleBytes"/> of
+    /// activations (<c>--input 3x100000x100000</c> is 27 TB): the report is still written, as asked.
+    /// </summary>
+    public void WarnIfImplausible(long bytes, string what, TensorShape input, int batch)
+    {
+        if (bytes > ImplausibleBytes)
+        {
+            Stderr.WriteLine($"warning: input {input} at batch {batch} needs {Units.Bytes(bytes)} of {what}, more than any accelerator holds (the largest have 141-192 GB); check --input and --batch.");
+        }
+    }
+
     /// <summary>A document as plain text, or drawn for the terminal (rounded borders, a bold total) when <paramref name="fancy"/>.</summary>
     public static string Text(TextDocument document, bool fancy) => fancy ? Terminal.Draw(document) : document.ToString();
 

@@ -63,6 +63,7 @@ internal static class AnalyzeCommand
             Import = source.Import,
             Latency = latency,
         };
+        cli.WarnIfImplausible(report.Totals.ActivationBytes, "activations (the sum of every layer's output)", report.Input, options.Batch);
         cli.Emit(result.GetValue(o.Output), fancy => result.GetValue(o.Format) switch
         {
             OutputFormat.Json => JsonReport.Write(report, layout) + "\n",

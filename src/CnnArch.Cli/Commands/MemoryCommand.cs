@@ -47,6 +47,7 @@ internal static class MemoryCommand
             };
             var report = MemoryAnalyzer.Analyze(network, options);
             var isTraining = result.GetValue(training);
+            cli.WarnIfImplausible(isTraining ? report.Training.PeakBytes : report.Inference.PeakBytes, isTraining ? "memory at the training peak" : "memory at the inference peak", report.Input, options.Batch);
             var fit = result.GetValue(fits) is { } budget ? MemoryAnalyzer.Fit(network, budget, options, isTraining) : null;
             cli.Emit(result.GetValue(output), fancy => result.GetValue(format) == OutputFormat.Json
                 ? JsonReport.Write(report, fit) + "\n"

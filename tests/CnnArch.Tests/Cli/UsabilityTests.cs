@@ -384,4 +384,17 @@ public class ResultToStringTests
             $"resnet18 on h200 (bf16, batch 64): {latency.Milliseconds:0.###} ms per forward pass, {latency.ImagesPerSecond:N0} images/s"));
         resnet18.ToString().Should().Be($"resnet18: {resnet18.Nodes.Length} nodes in {resnet18.Scopes.Length} blocks, input 3x224x224");
     }
+
+    [Theory]
+    [InlineData("analyze", "activations (the sum of every layer's output)")]
+    [InlineData("memory", "memory at the inference peak")]
+    public void An_Input_No_Accelerator_Could_Hold_Is_Reported_In_Full_With_A_Warning(string command, string what)
+    {
+        var (code, output, error) = CliTests.Run(command, "resnet18", "--input", "3x100000x100000");
+
+        code.Should().Be(0);
+        output.Should().Contain("3x100000x100000");
+        error.Should().StartWith("warning: input 3x100000x100000 at batch 1 needs ").And.Contain(" TB of " + what).And.Contain("check --input and --batch");
+        CliTests.Run(command, "resnet18").Err.Should().BeEmpty("a 224x224 ResNet-18 is ordinary");
+    }
 }
