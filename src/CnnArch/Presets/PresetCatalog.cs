@@ -285,6 +285,7 @@ public static partial class Catalog
         entries.Add(Preset("mobilenet_v3_small", "MobileNet", "MobileNetV3-Small as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: false, a.Double("width")), Width));
         entries.AddRange(NasEntries());
         entries.AddRange(VolumeEntries());
+        entries.AddRange(SegmentationEntries());
         return entries;
     }
 

@@ -26,6 +26,7 @@ public class CatalogTests
             "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf",
             "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
             "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
+            "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
         ]);
     }
 
