@@ -18,7 +18,7 @@ public static class SpecCases
     [
         "type", "name", "id", "inputs", "path", "functional", "layers", "body", "shortcut", "after", "branches", "excitation",
         "outChannels", "kernel", "stride", "padding", "dilation", "groups", "hasBias", "outFeatures", "outputSize", "axis",
-        "cnnarch", "input", "kind", "joinName", "shortcutName", "dims", "perm", "ranges", "zzz", "",
+        "cnnarch", "input", "kind", "joinName", "shortcutName", "shortcutFirst", "dims", "perm", "ranges", "zzz", "",
     ];
 
     private const int MaxChars = 1 << 20;

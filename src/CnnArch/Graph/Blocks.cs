@@ -91,10 +91,18 @@ public sealed record Residual : Block
     /// <summary>Add the shortcut into the body's output in place (<c>out += identity</c>, as torchvision's ResNet); default false (<c>x + f(x)</c>).</summary>
     public bool InPlaceJoin { get; init; }
 
+    /// <summary>
+    /// Run the shortcut before the body (<c>self.proj(x) + self.f(x)</c>, as torchvision's RegNet); default
+    /// false: the body first, as ResNet. The order decides which value stays alive while the other runs.
+    /// </summary>
+    public bool ShortcutFirst { get; init; }
+
     internal override Tensor Expand(NetworkBuilder builder, string path, Tensor input)
     {
+        Tensor Projection() => Shortcut is null ? input : builder.Add(NetworkBuilder.Join(path, ShortcutName), Shortcut, input);
+        var first = ShortcutFirst ? Projection() : default;
         var body = Body.Expand(builder, path, input);
-        var shortcut = Shortcut is null ? input : builder.Add(NetworkBuilder.Join(path, ShortcutName), Shortcut, input);
+        var shortcut = ShortcutFirst ? first : Projection();
         var sum = builder.AddNode(NetworkBuilder.Join(path, JoinName), InPlaceJoin ? Layers.Add.InPlaceInstance : Layers.Add.Instance, isModule: false, body, shortcut);
         return After is null ? sum : After.Expand(builder, path, sum);
     }

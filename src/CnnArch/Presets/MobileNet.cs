@@ -137,29 +137,49 @@ public static class MobileNets
     /// MobileNetV3-Large or -Small as torchvision: the searched blocks of the paper's Tables 1 and 2,
     /// SE with a hard-sigmoid gate and squeeze channels of a quarter of the expansion (rounded to 8),
     /// BatchNorm eps 0.001. <paramref name="width"/> multiplies every channel count (rounded to 8).
+    /// <paramref name="dilated"/> is torchvision's <c>dilated=True</c> (its segmentation backbone): the last
+    /// three blocks' depthwise convs take dilation 2 and the first of them stride 1, so the features end at
+    /// stride 16 instead of 32.
     /// </summary>
-    public static Network V3(bool large, double width = 1.0)
+    public static Network V3(bool large, double width = 1.0, bool dilated = false)
+    {
+        var net = Sequential.Of(
+            ("features", new Sequential(V3Features(large, width, dilated))),
+            ("avgpool", AdaptiveAvgPool2d.Global),
+            ("flatten", new Functional(Flatten.Instance)),
+            ("classifier", new Sequential(
+                new Linear { OutFeatures = Channels.MakeDivisible((large ? 1280 : 1024) * width) },
+                new HardSwish { Inplace = true },
+                new Dropout { P = 0.2, Inplace = true },
+                new Linear { OutFeatures = 1000 })));
+        return Network.Create(large ? "mobilenet_v3_large" : "mobilenet_v3_small", net, TensorShape.Chw(3, 224, 224));
+    }
+
+    // torchvision's MobileNetV3 .features: the stem, the searched blocks and the last 1x1 conv.
+    internal static List<Module> V3Features(bool large, double width, bool dilated)
     {
         int Ch(int c) => Channels.MakeDivisible(c * width);
         Activation Act(bool hardSwish) => hardSwish ? new HardSwish { Inplace = true } : new ReLU { Inplace = true };
-        Module ConvBnAct(int outChannels, int kernel, int stride, int groups, Activation? act)
+        Module ConvBnAct(int outChannels, int kernel, int stride, int groups, Activation? act, int dilation = 1)
         {
-            var conv = new Conv2d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Padding = (kernel - 1) / 2, Groups = groups, HasBias = false };
+            var conv = new Conv2d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Padding = (kernel - 1) / 2 * dilation, Dilation = dilation, Groups = groups, HasBias = false };
             return act is null ? new Sequential(conv, new BatchNorm2d()) : new Sequential(conv, new BatchNorm2d(), act);
         }
 
         var config = large ? V3Large : V3Small;
         var features = new List<Module> { ConvBnAct(Ch(16), 3, 2, 1, new HardSwish { Inplace = true }) };
-        foreach (var b in config)
+        for (var i = 0; i < config.Length; i++)
         {
+            var b = config[i];
             var (inC, expC, outC) = (Ch(b.In), Ch(b.Exp), Ch(b.Out));
+            var dilation = dilated && i >= config.Length - 3 ? 2 : 1;
             var layers = new List<Module>();
             if (expC != inC)
             {
                 layers.Add(ConvBnAct(expC, 1, 1, 1, Act(b.Hs)));
             }
 
-            layers.Add(ConvBnAct(expC, b.K, b.S, expC, Act(b.Hs)));
+            layers.Add(ConvBnAct(expC, b.K, dilation > 1 ? 1 : b.S, expC, Act(b.Hs), dilation));
             if (b.Se)
             {
                 layers.Add(SqueezeExcitation.Create(expC, Channels.MakeDivisible(expC / 4, 8), new ReLU(), new HardSigmoid()));
@@ -170,17 +190,11 @@ public static class MobileNets
             features.Add(b.S == 1 && inC == outC ? new Residual { Body = body } : body);
         }
 
-        var lastConv = 6 * Ch(config[^1].Out);
-        features.Add(ConvBnAct(lastConv, 1, 1, 1, new HardSwish { Inplace = true }));
-        var net = Sequential.Of(
-            ("features", new Sequential(features)),
-            ("avgpool", AdaptiveAvgPool2d.Global),
-            ("flatten", new Functional(Flatten.Instance)),
-            ("classifier", new Sequential(
-                new Linear { OutFeatures = Ch(large ? 1280 : 1024) },
-                new HardSwish { Inplace = true },
-                new Dropout { P = 0.2, Inplace = true },
-                new Linear { OutFeatures = 1000 })));
-        return Network.Create(large ? "mobilenet_v3_large" : "mobilenet_v3_small", net, TensorShape.Chw(3, 224, 224));
+        features.Add(ConvBnAct(6 * Ch(config[^1].Out), 1, 1, 1, new HardSwish { Inplace = true }));
+        return features;
     }
+
+    // Indices into V3Features of the blocks that halve the resolution in the plain network (torchvision's _is_cn).
+    internal static IEnumerable<int> V3StridedBlocks(bool large) =>
+        (large ? V3Large : V3Small).Select((b, i) => (b.S, Index: i + 1)).Where(b => b.S > 1).Select(b => b.Index);
 }

@@ -261,6 +261,7 @@ public static partial class Catalog
         entries.AddRange(NasEntries());
         entries.AddRange(VolumeEntries());
         entries.AddRange(CompactEntries());
+        entries.AddRange(SegmentationEntries());
         return entries;
     }
 

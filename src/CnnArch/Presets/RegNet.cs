@@ -122,7 +122,7 @@ public static class RegNets
     /// The network the rule generates: a 3x3 stride-2 stem of 32 channels, stages of residual bottleneck
     /// blocks (1x1, grouped 3x3 with stride 2 in each stage's first block, optional SE squeezing to
     /// round(se_ratio x block input width), 1x1; a projection shortcut when the shape changes; ReLU after the
-    /// sum), global pooling and the classifier. Names as torchvision (<c>trunk_output.block1.block1-0.f.b.0</c>).
+    /// sum, computed before the body as torchvision's <c>ResBottleneckBlock</c>), global pooling and the classifier. Names as torchvision (<c>trunk_output.block1.block1-0.f.b.0</c>).
     /// </summary>
     public static Network Build(string name, RegNetParameters parameters, int resolution = 224)
     {
@@ -163,6 +163,7 @@ public static class RegNets
                     Body = Sequential.Of(("f", new Sequential(f))),
                     Shortcut = widthIn != width || stride != 1 ? ConvBn(width, 1, stride, 1, relu: false) : null,
                     ShortcutName = "proj",
+                    ShortcutFirst = true,
                     After = Sequential.Of(("activation", new ReLU { Inplace = true })),
                 }));
             }

@@ -61,6 +61,14 @@ public sealed record ResNetOptions
     /// </summary>
     public bool PreActivation { get; init; }
 
+    /// <summary>
+    /// Stages, from the second on, whose downsampling stride becomes dilation, as torchvision's
+    /// <c>replace_stride_with_dilation</c> (<c>[false, true, true]</c> for the segmentation backbones):
+    /// such a stage keeps its input's resolution, its first block's 3x3 conv takes the dilation so far and
+    /// the other blocks' the dilation times 2. A missing entry is false. Bottleneck blocks only, as torchvision.
+    /// </summary>
+    public IReadOnlyList<bool> ReplaceStrideWithDilation { get; init; } = [];
+
     /// <summary>Module naming; default torchvision's.</summary>
     public ResNetNaming Naming { get; init; } = ResNetNaming.TorchVision;
 
@@ -94,9 +102,34 @@ public static class ResNets
     public static Network ResNet(int depth) => Build(Standard($"resnet{depth}", depth));
 
     /// <summary>The family builder: any depth table, cardinality, width per group, block kind and option.</summary>
+    /// <exception cref="ArgumentException">Dilation asked of basic blocks (torchvision's <c>BasicBlock</c> has none).</exception>
     public static Network Build(ResNetOptions options)
     {
+        var children = Features(options);
+        if (options.Naming == ResNetNaming.Timm)
+        {
+            children.Add(new("global_pool", Sequential.Of(("pool", AdaptiveAvgPool2d.Global), ("flatten", Flatten.Instance))));
+        }
+        else
+        {
+            children.Add(new("avgpool", AdaptiveAvgPool2d.Global));
+            children.Add(new("flatten", new Functional(Flatten.Instance)));
+        }
+
+        children.Add(new("fc", new Linear { OutFeatures = options.Classes }));
+        return Network.Create(options.Name, new Sequential(children), TensorShape.Chw(3, 224, 224));
+    }
+
+    // The stem and the stages (with pre-activation's closing BN and ReLU): everything before the pooling,
+    // the backbone a segmentation model takes (layer1 ... layer4).
+    internal static List<Child> Features(ResNetOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Block == ResidualBlockKind.Basic && options.ReplaceStrideWithDilation.Any(d => d))
+        {
+            throw new ArgumentException("Dilation needs bottleneck blocks: torchvision's BasicBlock supports dilation 1 only.", nameof(options));
+        }
+
         var timm = options.Naming == ResNetNaming.Timm;
         var stem = new List<Child>
         {
@@ -113,15 +146,21 @@ public static class ResNets
 
         var expansion = options.Block == ResidualBlockKind.Bottleneck ? 4 : 1;
         var inChannels = 64;
+        var dilation = 1;
         int[] planes = [64, 128, 256, 512];
         for (var stage = 0; stage < options.Depths.Count; stage++)
         {
             var p = planes[Math.Min(stage, 3)] << Math.Max(0, stage - 3);
+            var (stageStride, previous) = (stage > 0 ? 2 : 1, dilation);
+            if (stage > 0 && stage - 1 < options.ReplaceStrideWithDilation.Count && options.ReplaceStrideWithDilation[stage - 1])
+            {
+                (dilation, stageStride) = (dilation * stageStride, 1);
+            }
+
             var blocks = new List<Module>();
             for (var i = 0; i < options.Depths[stage]; i++)
             {
-                var stride = i == 0 && stage > 0 ? 2 : 1;
-                blocks.Add(Block(options, inChannels, p, stride));
+                blocks.Add(Block(options, inChannels, p, i == 0 ? stageStride : 1, i == 0 ? previous : dilation));
                 inChannels = p * expansion;
             }
 
@@ -134,35 +173,24 @@ public static class ResNets
             children.Add(new("post_relu", new ReLU { Inplace = true }));
         }
 
-        if (timm)
-        {
-            children.Add(new("global_pool", Sequential.Of(("pool", AdaptiveAvgPool2d.Global), ("flatten", Flatten.Instance))));
-        }
-        else
-        {
-            children.Add(new("avgpool", AdaptiveAvgPool2d.Global));
-            children.Add(new("flatten", new Functional(Flatten.Instance)));
-        }
-
-        children.Add(new("fc", new Linear { OutFeatures = options.Classes }));
-        return Network.Create(options.Name, new Sequential(children), TensorShape.Chw(3, 224, 224));
+        return children;
     }
 
-    private static Residual Block(ResNetOptions o, int inChannels, int planes, int stride)
+    private static Residual Block(ResNetOptions o, int inChannels, int planes, int stride, int dilation)
     {
         var timm = o.Naming == ResNetNaming.Timm;
         var bottleneck = o.Block == ResidualBlockKind.Bottleneck;
         var outChannels = bottleneck ? planes * 4 : planes;
         var width = bottleneck ? planes * o.WidthPerGroup / 64 * o.Groups : planes * o.WidthPerGroup / 64;
-        // (name suffix, kernel, out channels, stride, groups) of each conv in the body.
+        // (name suffix, kernel, out channels, stride, groups, dilation) of each conv in the body.
         var convs = bottleneck
             ? new[]
             {
-                (1, 1, width, o.StrideOnFirst1x1 ? stride : 1, 1),
-                (2, 3, width, o.StrideOnFirst1x1 ? 1 : stride, o.Groups),
-                (3, 1, outChannels, 1, 1),
+                (1, 1, width, o.StrideOnFirst1x1 ? stride : 1, 1, 1),
+                (2, 3, width, o.StrideOnFirst1x1 ? 1 : stride, o.Groups, dilation),
+                (3, 1, outChannels, 1, 1, 1),
             }
-            : [(1, 3, width, stride, 1), (2, 3, outChannels, 1, 1)];
+            : [(1, 3, width, stride, 1, 1), (2, 3, outChannels, 1, 1, 1)];
 
         var body = new List<Child>();
         for (var j = 0; j < convs.Length; j++)
@@ -193,11 +221,11 @@ public static class ResNets
 
     // One conv of a block's body with its norm and activation: bn, relu, conv when pre-activation; else
     // conv, bn and (but after the last conv) a relu, with timm's drop_block and aa placeholders around a 3x3's.
-    private static void AddConv(List<Child> body, ResNetOptions o, (int N, int K, int C, int S, int G) spec, bool last)
+    private static void AddConv(List<Child> body, ResNetOptions o, (int N, int K, int C, int S, int G, int D) spec, bool last)
     {
         var timm = o.Naming == ResNetNaming.Timm;
-        var (n, k, c, s, g) = spec;
-        var conv = new Conv2d { OutChannels = c, Kernel = k, Stride = s, Padding = k / 2, Groups = g, HasBias = false };
+        var (n, k, c, s, g, d) = spec;
+        var conv = new Conv2d { OutChannels = c, Kernel = k, Stride = s, Padding = d * (k / 2), Dilation = d, Groups = g, HasBias = false };
         if (o.PreActivation)
         {
             body.Add(new($"bn{n}", new BatchNorm2d()));

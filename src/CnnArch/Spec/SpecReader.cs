@@ -354,6 +354,7 @@ public static class SpecReader
                         After = item.TryGetProperty("after", out var after) && after.ValueKind == JsonValueKind.Array ? Children(after, at.Field("after")) : null,
                         JoinName = Text("joinName", "add"),
                         InPlaceJoin = item.TryGetProperty("inPlaceJoin", out var ip) && ip.ValueKind == JsonValueKind.True,
+                        ShortcutFirst = item.TryGetProperty("shortcutFirst", out var sf) && sf.ValueKind == JsonValueKind.True,
                     };
                 case "Inception":
                     return new Inception(Array(item, "branches", at).EnumerateArray().Select((b, j) =>

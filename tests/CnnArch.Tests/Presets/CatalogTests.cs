@@ -28,6 +28,7 @@ public class CatalogTests
             "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
             "densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1",
             "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
+            "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
         ]);
     }
 

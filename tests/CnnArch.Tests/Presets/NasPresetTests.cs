@@ -127,6 +127,23 @@ public class NasPresetTests
     }
 
     [Fact]
+    public void Should_Run_Each_Stage_Opening_Projection_Before_The_Block_Body_As_Torchvision()
+    {
+        // ResBottleneckBlock.forward: x = self.proj(x) + self.f(x); the projection's nodes come first.
+        var paths = Catalog.Create("regnet_y_400mf").Nodes.Select(n => n.Path).ToList();
+
+        for (var stage = 1; stage <= 4; stage++)
+        {
+            var block = $"trunk_output.block{stage}.block{stage}-0";
+            var projection = paths.IndexOf($"{block}.proj.0");
+            var body = paths.IndexOf($"{block}.f.a.0");
+            projection.Should().BeGreaterThanOrEqualTo(0, block);
+            body.Should().Be(projection + 2, $"{block}: proj.0 and proj.1 (its BN) run, then f.a.0");
+            paths.IndexOf($"{block}.add").Should().BeGreaterThan(body);
+        }
+    }
+
+    [Fact]
     public void Should_Rebuild_A_RegNet_From_Changed_Rule_Parameters()
     {
         var deeper = Report("regnet_x_400mf", ("depth", "30")).Totals;

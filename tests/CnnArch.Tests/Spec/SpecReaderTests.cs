@@ -50,6 +50,18 @@ public class SpecReaderTests
     }
 
     [Theory]
+    [InlineData(false, new[] { "block.conv1", "block.downsample.0", "block.add" })]
+    [InlineData(true, new[] { "block.downsample.0", "block.conv1", "block.add" })]
+    public void A_Residual_Runs_Its_Shortcut_First_Only_When_The_Spec_Says_So(bool shortcutFirst, string[] order)
+    {
+        var text = TinyResNet.Replace("\"name\": \"block\",", $"\"name\": \"block\", \"shortcutFirst\": {(shortcutFirst ? "true" : "false")},", StringComparison.Ordinal);
+
+        var paths = SpecReader.Parse(text).Nodes.Select(n => n.Path).Where(order.Contains).ToList();
+
+        paths.Should().Equal(order);
+    }
+
+    [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]
