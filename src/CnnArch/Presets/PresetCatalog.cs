@@ -250,6 +250,8 @@ public static partial class Catalog
         ["regnet_x_8gf"] = 79.344, ["regnet_x_16gf"] = 80.058, ["regnet_x_32gf"] = 80.622,
         ["regnet_y_400mf"] = 74.046, ["regnet_y_800mf"] = 76.420, ["regnet_y_1_6gf"] = 77.950, ["regnet_y_3_2gf"] = 78.948,
         ["regnet_y_8gf"] = 80.032, ["regnet_y_16gf"] = 80.424, ["regnet_y_32gf"] = 80.878,
+        ["inception_v3"] = 77.294, ["convnext_tiny"] = 82.520, ["convnext_small"] = 83.616, ["convnext_base"] = 84.062, ["convnext_large"] = 84.414,
+        ["efficientnet_v2_s"] = 84.228, ["efficientnet_v2_m"] = 85.112, ["efficientnet_v2_l"] = 85.808,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -285,6 +287,7 @@ public static partial class Catalog
         entries.Add(Preset("mobilenet_v3_small", "MobileNet", "MobileNetV3-Small as torchvision (SE, hard-swish)", MobileNets.V3Paper, a => MobileNets.V3(large: false, a.Double("width")), Width));
         entries.AddRange(NasEntries());
         entries.AddRange(VolumeEntries());
+        entries.AddRange(ModernEntries());
         return entries;
     }
 

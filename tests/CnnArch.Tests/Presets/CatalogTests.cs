@@ -26,6 +26,8 @@ public class CatalogTests
             "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf",
             "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
             "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
+            "inception_v3", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
+            "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
         ]);
     }
 
