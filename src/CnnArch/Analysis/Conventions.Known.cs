@@ -14,7 +14,7 @@ public static class Conventions
     private static readonly Type[] NoMultiplyAdds =
     [
         typeof(Activation), typeof(Softmax), typeof(Normalization), typeof(Dropout), typeof(Identity), typeof(Flatten),
-        typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean),
+        typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean), typeof(StochasticDepth), typeof(LayerScale),
     ];
 
     /// <summary>
@@ -57,13 +57,13 @@ public static class Conventions
     /// <summary>
     /// Every operation: conv and linear with their bias additions, BatchNorm as its inference affine
     /// (use <c>Ignoring&lt;BatchNorm&gt;()</c> for BN folded into the conv), activations, pooling
-    /// comparisons and sums, residual additions, SE scaling, softmax, interpolation. The rule of each
+    /// comparisons and sums, residual additions, SE scaling and layer scales, softmax, interpolation. The rule of each
     /// kind is in <see cref="Rules"/> and the docs' table; views and copies count nothing.
     /// </summary>
     public static CostModel Full { get; } = CostModel.Create(
             "full",
             "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax; MACs: the multiply-adds among them.")
-        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(Identity), typeof(Flatten)])
+        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(StochasticDepth), typeof(Identity), typeof(Flatten)])
         .With<Convolution>(Rules.ConvolutionWithBias)
         .With<TransposedConvolution>(Rules.TransposedConvolutionWithBias)
         .With<Linear>(Rules.LinearWithBias)
@@ -93,6 +93,7 @@ public static class Conventions
         .With<AdaptiveMaxPool>(Rules.AdaptiveMaxComparisons)
         .With<Add>(Rules.Sum)
         .With<Scale>(Rules.Multiply)
+        .With<LayerScale>(Rules.PerElement(1))
         .With<Softmax>(Rules.SoftmaxRows)
         .With<Upsample>(Rules.Interpolation);
 

@@ -70,6 +70,7 @@ namespace CnnArch.Layers
             new(new Flatten()),
             new(new Dropout()),
             new(new Identity()),
+            new(new StochasticDepth(), new StochasticDepth { P = 0.1 }),
             new(new BatchNorm1d()),
             new(new BatchNorm2d()),
             new(new BatchNorm3d()),
@@ -95,6 +96,7 @@ namespace CnnArch.Layers
             new(new Add()),
             new(new Concat()),
             new(new Scale()),
+            new(new LayerScale()),
             new(new Elementwise { Op = default }),
             new(new MatMul()),
             new(new Reshape { Dims = [1] }),
@@ -166,6 +168,7 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(Flatten))]
     [JsonSerializable(typeof(Dropout))]
     [JsonSerializable(typeof(Identity))]
+    [JsonSerializable(typeof(StochasticDepth))]
     [JsonSerializable(typeof(BatchNorm1d))]
     [JsonSerializable(typeof(BatchNorm2d))]
     [JsonSerializable(typeof(BatchNorm3d))]
@@ -191,6 +194,7 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(Add))]
     [JsonSerializable(typeof(Concat))]
     [JsonSerializable(typeof(Scale))]
+    [JsonSerializable(typeof(LayerScale))]
     [JsonSerializable(typeof(Elementwise))]
     [JsonSerializable(typeof(MatMul))]
     [JsonSerializable(typeof(Reshape))]

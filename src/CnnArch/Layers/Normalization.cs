@@ -175,11 +175,20 @@ public sealed record GroupNorm : Normalization
         MemoryBehavior.SavingInput with { SavedExtraElements = checked(2L * Groups) };
 }
 
-/// <summary>Layer normalisation over the trailing dimensions from <see cref="Axis"/> (batch excluded), as <c>nn.LayerNorm</c>.</summary>
+/// <summary>
+/// Layer normalisation over the trailing dimensions from <see cref="Axis"/> (batch excluded), as <c>nn.LayerNorm</c>;
+/// or over <see cref="AxisCount"/> of them, as torchvision's <c>LayerNorm2d</c> normalises the channels of a C x H x W map alone.
+/// </summary>
 public sealed record LayerNorm : Normalization
 {
     /// <summary>The first normalised axis; default the last.</summary>
     public int Axis { get; init; } = -1;
+
+    /// <summary>
+    /// How many axes from <see cref="Axis"/> are normalised together; null (the default) every axis from it to the last.
+    /// ConvNeXt's <c>LayerNorm2d</c> is Axis 0 and AxisCount 1: each position's channels, with 2C parameters.
+    /// </summary>
+    public int? AxisCount { get; init => field = value is { } v ? Guard.Positive(v, nameof(AxisCount)) : null; }
 
     /// <summary>Whether a bias is learned beside the scale; default true.</summary>
     public bool HasBias { get; init; } = true;
@@ -207,11 +216,12 @@ public sealed record LayerNorm : Normalization
     public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) =>
         MemoryBehavior.SavingInput with { SavedExtraElements = checked(2 * (output.Elements / Math.Max(1, Normalised(output)))) };
 
-    /// <summary>The elements normalised together: the product of the dimensions from <see cref="Axis"/> on.</summary>
+    /// <summary>The elements normalised together: the product of the dimensions from <see cref="Axis"/> on (<see cref="AxisCount"/> of them when set).</summary>
     public long Normalised(TensorShape shape)
     {
         long n = 1;
-        for (var i = From(shape); i < shape.Rank; i++)
+        var from = From(shape);
+        for (var i = from; i < End(shape, from); i++)
         {
             n = checked(n * shape.Dims[i]);
         }
@@ -222,8 +232,19 @@ public sealed record LayerNorm : Normalization
     private int From(TensorShape shape)
     {
         var from = Axis < 0 ? (long)shape.Rank + Axis : Axis;
-        return from >= 0 && from < shape.Rank ? (int)from : throw Invalid($"normalising from axis {Axis} of a {shape} tensor, which has {shape.Rank} axes.");
+        if (from < 0 || from >= shape.Rank)
+        {
+            throw Invalid($"normalising from axis {Axis} of a {shape} tensor, which has {shape.Rank} axes.");
+        }
+
+        _ = End(shape, (int)from);
+        return (int)from;
     }
+
+    private int End(TensorShape shape, int from) =>
+        AxisCount is not { } count ? shape.Rank
+        : from + (long)count <= shape.Rank ? from + count
+        : throw Invalid($"normalising {count} axes from axis {Axis} of a {shape} tensor, which has {shape.Rank} axes.");
 }
 
 /// <summary>Local response normalisation across channels (AlexNet 2012, GoogLeNet 2014), as <c>nn.LocalResponseNorm</c>.</summary>

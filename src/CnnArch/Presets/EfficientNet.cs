@@ -49,58 +49,75 @@ public static class EfficientNets
     /// EfficientNet with the given multipliers. Each stage's channels are <c>_make_divisible(c x width, 8)</c>,
     /// its repeats <c>ceil(n x depth)</c>; every MBConv expands (when the ratio is not 1), runs a depthwise
     /// conv, an SE whose squeeze is a quarter of the block's input channels (at least 1, SiLU inside), and
-    /// a linear 1x1 projection; a residual with stochastic depth (the identity at inference) when shapes
-    /// allow. Names follow torchvision: <c>features.1.0.block.0.0</c>, <c>features.2.1.stochastic_depth</c>.
+    /// a linear 1x1 projection; a residual with stochastic depth (the identity at inference; its drop
+    /// probability grows from 0 by 0.2 / blocks per block, as torchvision) when shapes allow. Names follow
+    /// torchvision: <c>features.1.0.block.0.0</c>, <c>features.2.1.stochastic_depth</c>.
     /// </summary>
     public static Network Build(string name, double width, double depth, int resolution, double dropout)
     {
         Guard.Positive(resolution, nameof(resolution));
         int Ch(double c) => Channels.MakeDivisible(c * width);
-        static Sequential ConvBnSiLU(int outChannels, int kernel, int stride = 1, int groups = 1, bool act = true)
-        {
-            var conv = new Conv2d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Padding = (kernel - 1) / 2, Groups = groups, HasBias = false };
-            return act ? new Sequential(conv, new BatchNorm2d(), new SiLU { Inplace = true }) : new Sequential(conv, new BatchNorm2d());
-        }
-
+        int Repeats(MBConvStage stage) => checked((int)Math.Ceiling(stage.Layers * depth));
+        var total = B0Stages.Sum(Repeats);
         var features = new List<Module> { ConvBnSiLU(Ch(B0Stages[0].InputChannels), 3, 2) };
+        var blockId = 0;
         foreach (var stage in B0Stages)
         {
             var blocks = new List<Module>();
             var inChannels = Ch(stage.InputChannels);
             var outChannels = Ch(stage.OutChannels);
-            var repeats = checked((int)Math.Ceiling(stage.Layers * depth));
-            for (var i = 0; i < repeats; i++)
+            for (var i = 0; i < Repeats(stage); i++)
             {
                 var stride = i == 0 ? stage.Stride : 1;
-                var expanded = Channels.MakeDivisible(inChannels * (double)stage.ExpandRatio);
-                var layers = new List<Module>();
-                if (expanded != inChannels)
-                {
-                    layers.Add(ConvBnSiLU(expanded, 1));
-                }
-
-                layers.Add(ConvBnSiLU(expanded, stage.Kernel, stride, expanded));
-                layers.Add(SqueezeExcitation.Create(expanded, Math.Max(1, inChannels / 4), new SiLU { Inplace = true }));
-                layers.Add(ConvBnSiLU(outChannels, 1, act: false));
-                var residual = stride == 1 && inChannels == outChannels;
-                blocks.Add(residual
-                    ? new Residual { Body = Sequential.Of(("block", new Sequential(layers)), ("stochastic_depth", Identity.Instance)), InPlaceJoin = true }
-                    : Sequential.Of(("block", new Sequential(layers))));
+                blocks.Add(MBConv(inChannels, outChannels, stage.ExpandRatio, stage.Kernel, stride, StochasticDepthProbability * blockId++ / total));
                 inChannels = outChannels;
             }
 
             features.Add(new Sequential(blocks));
         }
 
-        var last = 4 * Ch(B0Stages[^1].OutChannels);
-        features.Add(ConvBnSiLU(last, 1));
-        var net = Sequential.Of(
-            ("features", new Sequential(features)),
-            ("avgpool", AdaptiveAvgPool2d.Global),
-            ("flatten", new Functional(Flatten.Instance)),
-            ("classifier", new Sequential(new Dropout { P = dropout, Inplace = true }, new Linear { OutFeatures = 1000 })));
-        return Network.Create(name, net, TensorShape.Chw(3, resolution, resolution));
+        features.Add(ConvBnSiLU(4 * Ch(B0Stages[^1].OutChannels), 1));
+        return Network.Create(name, Head(features, dropout, 1000), TensorShape.Chw(3, resolution, resolution));
     }
+
+    // torchvision's stochastic_depth_prob of every EfficientNet: the last block's drop probability approaches it.
+    internal const double StochasticDepthProbability = 0.2;
+
+    // Conv2dNormActivation: conv without bias ("same" padding), BatchNorm, SiLU unless act is false.
+    internal static Sequential ConvBnSiLU(int outChannels, int kernel, int stride = 1, int groups = 1, bool act = true)
+    {
+        var conv = new Conv2d { OutChannels = outChannels, Kernel = kernel, Stride = stride, Padding = (kernel - 1) / 2, Groups = groups, HasBias = false };
+        return act ? new Sequential(conv, new BatchNorm2d(), new SiLU { Inplace = true }) : new Sequential(conv, new BatchNorm2d());
+    }
+
+    // torchvision's MBConv: 1x1 expansion (when the ratio is not 1), depthwise conv, SE (a quarter of the input channels), linear 1x1 projection.
+    internal static Module MBConv(int inChannels, int outChannels, double expandRatio, int kernel, int stride, double dropProbability)
+    {
+        var expanded = Channels.MakeDivisible(inChannels * expandRatio);
+        var layers = new List<Module>();
+        if (expanded != inChannels)
+        {
+            layers.Add(ConvBnSiLU(expanded, 1));
+        }
+
+        layers.Add(ConvBnSiLU(expanded, kernel, stride, expanded));
+        layers.Add(SqueezeExcitation.Create(expanded, Math.Max(1, inChannels / 4), new SiLU { Inplace = true }));
+        layers.Add(ConvBnSiLU(outChannels, 1, act: false));
+        return ResidualBlock(new Sequential(layers), stride == 1 && inChannels == outChannels, dropProbability);
+    }
+
+    // A block of torchvision's EfficientNets: its layers as "block", then stochastic depth and the in-place
+    // residual add when the shapes allow (torchvision calls its stochastic_depth module only then).
+    internal static Module ResidualBlock(Sequential layers, bool residual, double dropProbability) => residual
+        ? new Residual { Body = Sequential.Of(("block", layers), ("stochastic_depth", new StochasticDepth { P = dropProbability })), InPlaceJoin = true }
+        : Sequential.Of(("block", layers));
+
+    // The features, global average pooling, torch.flatten, and the classifier: in-place dropout and the linear layer.
+    internal static Sequential Head(List<Module> features, double dropout, int classes) => Sequential.Of(
+        ("features", new Sequential(features)),
+        ("avgpool", AdaptiveAvgPool2d.Global),
+        ("flatten", new Functional(Flatten.Instance)),
+        ("classifier", new Sequential(new Dropout { P = dropout, Inplace = true }, new Linear { OutFeatures = classes })));
 
     /// <summary>EfficientNet-B<paramref name="variant"/> (0-7) as torchvision, at its evaluation resolution.</summary>
     public static Network B(int variant)

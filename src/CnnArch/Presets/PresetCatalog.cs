@@ -225,6 +225,8 @@ public static partial class Catalog
         ["densenet121"] = 74.434, ["densenet161"] = 77.138, ["densenet169"] = 75.600, ["densenet201"] = 76.896,
         ["squeezenet1_0"] = 58.092, ["squeezenet1_1"] = 58.178,
         ["shufflenet_v2_x0_5"] = 60.552, ["shufflenet_v2_x1_0"] = 69.362, ["shufflenet_v2_x1_5"] = 72.996, ["shufflenet_v2_x2_0"] = 76.230,
+        ["inception_v3"] = 77.294, ["convnext_tiny"] = 82.520, ["convnext_small"] = 83.616, ["convnext_base"] = 84.062, ["convnext_large"] = 84.414,
+        ["efficientnet_v2_s"] = 84.228, ["efficientnet_v2_m"] = 85.112, ["efficientnet_v2_l"] = 85.808,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -261,6 +263,7 @@ public static partial class Catalog
         entries.AddRange(NasEntries());
         entries.AddRange(VolumeEntries());
         entries.AddRange(CompactEntries());
+        entries.AddRange(ModernEntries());
         entries.AddRange(SegmentationEntries());
         return entries;
     }

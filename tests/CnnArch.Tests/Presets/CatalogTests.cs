@@ -29,6 +29,8 @@ public class CatalogTests
             "densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1",
             "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
             "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
+            "inception_v3", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
+            "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
         ]);
     }
 

@@ -72,7 +72,10 @@ public class NasPresetTests
         layers["features.1.0.block.1.fc1"].Output.Channels.Should().Be(8, "32 input channels // 4");
         layers["features.2.0.block.2.fc1"].Output.Channels.Should().Be(4, "16 input channels // 4, not a quarter of the 96 expanded");
         layers["features.1.0.block.1.activation"].Kind.Should().Be("SiLU");
-        layers["features.2.1.stochastic_depth"].Kind.Should().Be("Identity", "stochastic depth is the identity at inference");
+        layers["features.2.1.stochastic_depth"].Kind.Should().Be("StochasticDepth");
+        layers["features.2.1.stochastic_depth"].Macs.Should().Be(0, "stochastic depth is the identity at inference");
+        var drop = (StochasticDepth)Catalog.Create("efficientnet_b0").Nodes.Single(n => n.Path == "features.2.1.stochastic_depth").Layer;
+        drop.P.Should().Be(0.2 * 2 / 16, "torchvision's 0.2 x block index / 16 blocks");
         layers.Should().NotContainKey("features.2.0.stochastic_depth", "no residual when the stride is 2");
         layers["features.8.0"].Output.Should().Be(TensorShape.Chw(1280, 7, 7));
         layers["classifier.1"].Parameters.Should().Be(1_281_000);
