@@ -22,15 +22,22 @@ public static class HtmlReport
         return Page($"{report.Model}: CnnArch report", JsonReport.Write(report, (options ?? ReportOptions.Default) with { Depth = null }));
     }
 
-    /// <summary>The page of a comparison: each model's report side by side.</summary>
+    /// <summary>The page of a comparison: each model's report side by side, with its published top-1 and predicted latency when the comparison has them.</summary>
     public static string Write(Studies.Comparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        return Write(comparison.Reports);
+        var reports = comparison.Reports;
+        return Write(reports, [.. reports.Select((_, i) => new ReportOptions
+        {
+            Top1 = i < comparison.Rows.Length ? comparison.Rows[i].Top1 : null,
+            Latency = i < comparison.Latency.Length ? comparison.Latency[i] : null,
+        })]);
     }
 
     /// <summary>One page for several reports side by side (the data is a JSON array of their reports), with a table that relates them to the first.</summary>
-    public static string Write(IReadOnlyList<AnalysisReport> reports)
+    public static string Write(IReadOnlyList<AnalysisReport> reports) => Write(reports, []);
+
+    private static string Write(IReadOnlyList<AnalysisReport> reports, IReadOnlyList<ReportOptions> options)
     {
         ArgumentNullException.ThrowIfNull(reports);
         if (reports.Count == 0)
@@ -41,7 +48,7 @@ public static class HtmlReport
         var json = new StringBuilder("[");
         for (var i = 0; i < reports.Count; i++)
         {
-            json.Append(i == 0 ? "\n" : ",\n").Append(JsonReport.Write(reports[i]));
+            json.Append(i == 0 ? "\n" : ",\n").Append(JsonReport.Write(reports[i], (i < options.Count ? options[i] : ReportOptions.Default) with { Depth = null }));
         }
 
         return Page($"{string.Join(" vs ", reports.Select(r => r.Model))}: CnnArch comparison", json.Append("\n]").ToString());

@@ -233,6 +233,11 @@ public static partial class JsonReport
             w.WriteEndObject();
         }
 
+        if (options.Top1 is { } top1 && double.IsFinite(top1))
+        {
+            w.WriteNumber("top1", top1);
+        }
+
         if (options.Latency is { } latency)
         {
             w.WriteStartObject("latency");

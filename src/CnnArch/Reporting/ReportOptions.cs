@@ -41,6 +41,9 @@ public sealed record ReportOptions
     /// <summary>The predicted latency of the same network: a summary line under tables, a <c>latency</c> object in JSON and HTML.</summary>
     public Performance.LatencyReport? Latency { get; init; }
 
+    /// <summary>The model's published ImageNet top-1 (%): a <c>top1</c> value in JSON and HTML (the compare page shows it); null leaves it out.</summary>
+    public double? Top1 { get; init; }
+
     /// <summary>Exact integers for MACs and FLOPs and memory in KB (Markdown), instead of units.</summary>
     internal bool Exact { get; init; }
 

@@ -49,6 +49,20 @@ public class ChartTests
         }
     }
 
+    [Theory]
+    [InlineData("alexnet", "Params: Linear layers hold 96%", "MACs (lecture): Conv2d layers do 91.7%, Linear 8.2%")]
+    [InlineData("efficientnet_b0", "Params: Conv2d layers hold 75%, Linear 24.2%", "MACs (lecture): Conv2d layers do")]
+    public void Trends_Titles_Say_What_This_Networks_Numbers_Say(string model, string parameters, string macs)
+    {
+        var report = Analyzer.Analyze(Catalog.Create(model));
+
+        var titles = Charts.Trends(report, null).Select(p => p.Axes.Title.Label.Text).ToList();
+
+        titles[0].Should().StartWith($"{model} at {report.Input}. Memory: ").And.Contain("; half of it in the first ");
+        titles[1].Should().Be(parameters);
+        titles[2].Should().StartWith(macs);
+    }
+
     [Fact]
     public void Trends_Draws_Memory_Params_And_Macs_As_Three_Panels_In_Png_And_Svg()
     {
@@ -68,7 +82,7 @@ public class ChartTests
             CliTests.Run("plot", "alexnet", "--kind", "trends", "--output", svg).Code.Should().Be(0);
             var doc = System.Xml.Linq.XDocument.Load(svg);
             doc.Root!.Elements().Should().HaveCount(3);
-            File.ReadAllText(svg).Should().Contain("the fully connected layers hold the parameters");
+            File.ReadAllText(svg).Should().Contain("Params: Linear layers hold 96%");
         }
         finally
         {

@@ -4,7 +4,7 @@
   'use strict';
   var data = JSON.parse(document.getElementById('report').textContent);
   var reports = Array.isArray(data) ? data : [data];
-  var NODE_W = 160, NODE_H = 38;
+  var NODE_W = 170, NODE_H = 50;
   var state = { report: null, collapsed: {}, metric: 'macs', zoom: 1, selected: null, sort: { key: 'index', dir: 1 }, filter: '' };
   var SVG = 'http://www.w3.org/2000/svg';
 
@@ -21,7 +21,15 @@
     while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
     return (i === 0 ? String(n) : sig(v)) + units[i];
   }
-  function sig(v) { return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? strip(v.toFixed(1)) : strip(v.toFixed(2)); }
+  function sig(v) { return Math.abs(v) >= 100 ? fixed(v, 0) : Math.abs(v) >= 10 ? strip(fixed(v, 1)) : strip(fixed(v, 2)); }
+  // As .NET's "0.##" rounds (the tables' Units): the value to 15 significant digits, then half away
+  // from zero, so 1.025 M is "1.03 M" on the page as in the table (toFixed would say 1.02).
+  function fixed(v, d) {
+    var x = String(Number(Math.abs(v).toPrecision(15)));
+    if (x.indexOf('e') >= 0) { return v.toFixed(d); }
+    var r = Number(Math.round(Number(x + 'e' + d)) + 'e-' + d);
+    return (v < 0 ? -r : r).toFixed(d);
+  }
   function strip(s) { return s.indexOf('.') < 0 ? s : s.replace(/0+$/, '').replace(/\.$/, ''); }
   function shape(dims) { return dims.join('x'); }
   function millis(ms) { return ms.toFixed(ms >= 10 ? 1 : ms >= 1 ? 2 : 3); }
@@ -104,16 +112,19 @@
       rep[i] = key;
       if (!byKey[key]) { byKey[key] = { key: key, layer: block ? null : l, block: block }; items.push(byKey[key]); }
     });
-    var edges = [], seen = {};
+    var edges = [], seen = {}, joins = [];
     var usesInput = false;
     r.layers.forEach(function (l, i) {
+      var from = [];
       l.inputs.forEach(function (src) {
-        var from = src < 0 ? 'input' : rep[src], to = rep[i];
+        var key = src < 0 ? 'input' : rep[src], to = rep[i];
         if (src < 0) { usesInput = true; }
-        if (from !== to && !seen[from + '>' + to]) { seen[from + '>' + to] = true; edges.push([from, to]); }
+        if (key !== to && from.indexOf(key) < 0) { from.push(key); }
+        if (key !== to && !seen[key + '>' + to]) { seen[key + '>' + to] = true; edges.push([key, to]); }
       });
+      if (from.length > 1) { joins.push(from); }
     });
-    return { items: items, edges: edges, rep: rep, usesInput: usesInput };
+    return { items: items, edges: edges, rep: rep, usesInput: usesInput, joins: joins };
   }
 
   function valueOf(item, metric) { return item.layer ? (item.layer[metric] || 0) : item.block.sums[metric]; }
@@ -129,6 +140,7 @@
     v.items.forEach(function (it) { g.setNode(it.key, { width: NODE_W, height: NODE_H }); });
     v.edges.forEach(function (e) { g.setEdge(e[0], e[1]); });
     dagre.layout(g);
+    orderBranches(g, v);
 
     var host = document.getElementById('graph');
     host.textContent = '';
@@ -183,6 +195,7 @@
     el('path', { d: 'M0,0L10,5L0,10z', fill: '#888' }, marker);
 
     var max = v.items.reduce(function (m, it) { return Math.max(m, valueOf(it, state.metric)); }, 0);
+    drawLegend(max);
     if (v.usesInput) {
       var ip = g.node('input');
       var gi = el('g', { 'class': 'input', transform: 'translate(' + (ip.x - NODE_W / 2) + ',' + (ip.y - 13) + ')' }, nodeLayer);
@@ -196,12 +209,17 @@
       var attrs = { 'class': cls, transform: 'translate(' + (p.x - NODE_W / 2) + ',' + (p.y - NODE_H / 2) + ')' };
       if (it.layer) { attrs['data-index'] = it.layer.index; } else { attrs['data-scope'] = it.block.id; attrs['data-path'] = it.block.path; }
       var gn = el('g', attrs, nodeLayer);
-      el('rect', { width: NODE_W, height: NODE_H, fill: colour(valueOf(it, state.metric), max) }, gn);
-      var kind = el('text', { 'class': 'kind', x: 6, y: 15 }, gn);
+      var fill = colour(valueOf(it, state.metric), max);
+      if (dark(fill)) { gn.setAttribute('class', cls + ' dark'); }
+      el('rect', { width: NODE_W, height: NODE_H, fill: fill }, gn);
+      // Three lines, none cut where it matters: the kind, the path (its start elided when too long, so
+      // the layer's own name stays), and the output shape (or the block's size) in full.
+      var kind = el('text', { 'class': 'kind', x: 6, y: 14 }, gn);
       kind.textContent = it.layer ? it.layer.kind : '\u25B8 ' + it.block.kind;
-      var sub = el('text', { 'class': 'sub', x: 6, y: 30 }, gn);
-      var label = it.layer ? it.layer.path + '  ' + shape(it.layer.output) : (it.block.path || '(network)') + '  ' + (it.block.last - it.block.first + 1) + ' layers';
-      sub.textContent = label.length > 30 ? label.slice(0, 29) + '\u2026' : label;
+      var path = el('text', { 'class': 'sub path', x: 6, y: 28 }, gn);
+      path.textContent = tail(it.layer ? it.layer.path : (it.block.path || '(network)'), 28);
+      var out = el('text', { 'class': 'sub shape', x: 6, y: 42 }, gn);
+      out.textContent = it.layer ? shape(it.layer.output) : (it.block.last - it.block.first + 1) + ' layers';
       gn.addEventListener('mouseenter', function (ev) { showTooltip(it, ev); });
       gn.addEventListener('mousemove', moveTooltip);
       gn.addEventListener('mouseleave', hideTooltip);
@@ -216,6 +234,37 @@
 
   function hiddenBlock(s) { for (var p = s.parent; p; p = p.parent) { if (state.collapsed[p.id]) { return true; } } return false; }
   function isJoin(kind) { return kind === 'Add' || kind === 'Concat' || kind === 'Scale'; }
+  // Keeps the end of a long path ('\u2026' + the last characters), where the layer's own name is.
+  function tail(text, n) { return text.length > n ? '\u2026' + text.slice(text.length - n + 1) : text; }
+  // Dark fills get white text, light ones black (WCAG relative luminance below 0.179, where white's
+  // contrast overtakes black's): either way at least 4.58:1, above AA's 4.5:1.
+  function dark(rgb) {
+    var c = rgb.match(/\d+/g).map(function (v) { v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] < 0.179;
+  }
+  // dagre may lay parallel branches right to left; the page draws them in the order the network
+  // lists them (a join's inputs left to right, as torchvision's Inception concatenates): when most
+  // joins read their inputs right to left, the whole drawing is mirrored.
+  function orderBranches(g, v) {
+    var votes = 0;
+    v.joins.forEach(function (j) {
+      var xs = j.map(function (key) { return g.node(key) ? g.node(key).x : null; }).filter(function (x) { return x !== null; });
+      for (var i = 1; i < xs.length; i++) { votes += xs[i] > xs[i - 1] ? 1 : xs[i] < xs[i - 1] ? -1 : 0; }
+    });
+    if (votes >= 0) { return; }
+    var width = g.graph().width;
+    g.nodes().forEach(function (n) { var p = g.node(n); p.x = width - p.x; });
+    g.edges().forEach(function (e) { g.edge(e).points.forEach(function (p) { p.x = width - p.x; }); });
+  }
+  // The colour scale under the controls: white to red, square-root, from 0 to the largest visible item.
+  function drawLegend(max) {
+    var host = document.getElementById('colour-legend');
+    var names = { macs: 'MACs', params: 'params', activationBytes: 'memory', flops: 'FLOPs', backwardMacs: 'backward MACs', latencyMs: 'latency' };
+    var top = state.metric === 'activationBytes' ? bytes(max) : state.metric === 'latencyMs' ? millis(max) + ' ms' : count(max);
+    host.innerHTML = '<span class="scale-label">0</span><span class="scale" style="background:linear-gradient(to right,' +
+      colour(0, 1) + ',' + colour(0.25, 1) + ',' + colour(1, 1) + ')"></span><span class="scale-label" data-key="max">' + esc(top) + '</span>' +
+      '<span class="hint"> ' + esc(names[state.metric] || state.metric) + ' per box, colour by square root</span>';
+  }
   function colour(value, max) {
     var t = max > 0 ? Math.sqrt(value / max) : 0;
     var from = [255, 255, 255], to = [225, 87, 89];
@@ -412,11 +461,22 @@
     if (reports.length < 2) { return; }
     var host = document.getElementById('models');
     host.hidden = false;
-    var first = reports[0].totals;
-    function ratio(a, b) { return b ? (a / b).toFixed(2) + 'x' : '-'; }
-    var html = '<table><tr><th>model</th><th>input</th><th>params</th><th>MACs</th><th>activations</th><th>params</th><th>MACs</th></tr>';
+    var first = reports[0];
+    var timed = reports.every(function (r) { return r.latency; }), ranked = reports.some(function (r) { return r.top1 !== undefined; });
+    function ratio(a, b) { return a !== undefined && b ? (a / b).toFixed(2) + '\u00D7' : '-'; }
+    function ms(r) { return r.latency ? r.latency.totals.latencyMs : undefined; }
+    var absolute = ['model', 'input', 'params', 'MACs', 'activations'].concat(ranked ? ['top-1 %'] : [], timed ? ['latency (' + first.latency.device + ', ' + first.latency.dtype + ', batch ' + first.latency.batch + ')'] : []);
+    var relative = ['params', 'MACs', 'activations'].concat(timed ? ['latency'] : []);
+    // Ratios to the first model in a group of their own, each marked with the times sign.
+    var html = '<table class="compare"><tr><th colspan="' + absolute.length + '"></th><th class="ratio" colspan="' + relative.length + '">relative to ' + esc(first.model) + ' (\u00D7)</th></tr><tr>' +
+      absolute.map(function (h) { return '<th>' + esc(h) + '</th>'; }).join('') + relative.map(function (h) { return '<th class="ratio">' + esc(h) + ' \u00D7</th>'; }).join('') + '</tr>';
     reports.forEach(function (r) {
-      html += '<tr data-model="' + esc(r.model) + '"><td>' + esc(r.model) + '</td><td>' + shape(r.input) + '</td><td>' + exact(r.totals.params) + '</td><td>' + count(r.totals.macs) + '</td><td>' + bytes(r.totals.activationBytes) + '</td><td>' + ratio(r.totals.params, first.params) + '</td><td>' + ratio(r.totals.macs, first.macs) + '</td></tr>';
+      var cells = [esc(r.model), shape(r.input), exact(r.totals.params), count(r.totals.macs), bytes(r.totals.activationBytes)];
+      if (ranked) { cells.push(r.top1 !== undefined ? r.top1.toFixed(2) : '-'); }
+      if (timed) { cells.push(millis(ms(r)) + ' ms'); }
+      var ratios = [ratio(r.totals.params, first.totals.params), ratio(r.totals.macs, first.totals.macs), ratio(r.totals.activationBytes, first.totals.activationBytes)];
+      if (timed) { ratios.push(ratio(ms(r), ms(first))); }
+      html += '<tr data-model="' + esc(r.model) + '">' + cells.map(function (c) { return '<td>' + c + '</td>'; }).join('') + ratios.map(function (c) { return '<td class="ratio">' + c + '</td>'; }).join('') + '</tr>';
     });
     host.innerHTML = html + '</table>';
     reports.forEach(function (r, i) {
