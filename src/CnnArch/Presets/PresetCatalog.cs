@@ -102,7 +102,8 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
 {
     /// <summary>
     /// Published ImageNet top-1 accuracy (%) of torchvision's V1 weights for this architecture, where
-    /// torchvision publishes one; null otherwise. A published fact about trained weights, not something
+    /// torchvision publishes one (of Cadene's pretrained-models.pytorch weights for NASNet, which torchvision
+    /// lacks); null otherwise. A published fact about trained weights, not something
     /// CnnArch computes.
     /// </summary>
     public double? Top1 { get; init; }
@@ -206,7 +207,7 @@ public static partial class Catalog
     public static bool Contains(string name) =>
         Entries.Value.Any(e => string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    // torchvision's model table: ImageNet top-1 (%) of the V1 weights (acc@1).
+    // torchvision's model table: ImageNet top-1 (%) of the V1 weights (acc@1); NASNet's from Cadene's README table.
     private static readonly Dictionary<string, double> PublishedTop1 = new(StringComparer.Ordinal)
     {
         ["alexnet"] = 56.522, ["vgg11"] = 69.020, ["vgg11_bn"] = 70.370, ["vgg13"] = 69.928, ["vgg13_bn"] = 71.586,
@@ -227,6 +228,7 @@ public static partial class Catalog
         ["shufflenet_v2_x0_5"] = 60.552, ["shufflenet_v2_x1_0"] = 69.362, ["shufflenet_v2_x1_5"] = 72.996, ["shufflenet_v2_x2_0"] = 76.230,
         ["inception_v3"] = 77.294, ["convnext_tiny"] = 82.520, ["convnext_small"] = 83.616, ["convnext_base"] = 84.062, ["convnext_large"] = 84.414,
         ["efficientnet_v2_s"] = 84.228, ["efficientnet_v2_m"] = 85.112, ["efficientnet_v2_l"] = 85.808,
+        ["nasnet_a_large"] = 82.566, ["nasnet_a_mobile"] = 74.080,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -265,6 +267,7 @@ public static partial class Catalog
         entries.AddRange(CompactEntries());
         entries.AddRange(ModernEntries());
         entries.AddRange(SegmentationEntries());
+        entries.AddRange(NasNetEntries());
         return entries;
     }
 

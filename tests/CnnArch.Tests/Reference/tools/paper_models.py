@@ -23,6 +23,9 @@ Families and their sources (where the paper is silent the rule used is stated at
   models.py / model_resnet.py) and github.com/arrrrrmin/esc-learner (esc_learner/wavemxnet/model.py).
 - ecg_resnet34: Hannun et al. 2019, Nature Medicine 25:65-69, re-implemented from the authors'
   Keras code github.com/awni/ecg (ecg/network.py, examples/irhythm/config.json, ecg/load.py).
+- nasnet_a_large, nasnet_a_mobile: Zoph, Vasudevan, Shlens, Le 2018, "Learning Transferable
+  Architectures for Scalable Image Recognition", arXiv 1707.07012, as Cadene's
+  pretrained-models.pytorch (nasnet.py, nasnet_mobile.py); generated from Cadene's own files, not kept here.
 """
 import torch
 import torch.nn as nn
@@ -445,6 +448,8 @@ MODELS = {
 PUBLISHED_PARAMS = {
     "unet3d": 19069955,  # Cicek et al. Sec. 2: "The architecture has 19069955 parameters in total"
     "m3": 0.2e6, "m5": 0.5e6, "m11": 1.8e6, "m18": 3.7e6, "m34_res": 4e6,  # Dai et al. Table 1
+    # Zoph et al. Tables 2 and 3: 88.9M and 5.3M; Cadene's implementation counts 88,753,150 and 5,289,978
+    "nasnet_a_large": 88.9e6, "nasnet_a_mobile": 5.3e6,
 }
 
 
