@@ -64,6 +64,32 @@ public class AttentionTests
     }
 
     [Fact]
+    public void Multihead_Attention_Costs_What_Its_Parts_Cost_Written_Out_In_Every_Convention()
+    {
+        // 10 tokens of 32, 4 heads of 8: in-projection, q/k/v slices, heads split, the core, heads merged, out-projection.
+        var fused = Network.Create("fused", Sequential.Of(("attention", new MultiheadAttention { Heads = 4 })), TensorShape.Of(10, 32));
+        var b = new NetworkBuilder("written_out");
+        var qkv = b.Add("in_proj", new Linear { OutFeatures = 96 }, b.Input);
+        Tensor Head(int part)
+        {
+            var slice = b.AddFunctional($"slice{part}", new Slice { Ranges = [(1, 32 * part, 32 * (part + 1), 1)] }, qkv);
+            var split = b.AddFunctional($"split{part}", new Reshape { Dims = [-1, 4, 8] }, slice);
+            return b.AddFunctional($"heads{part}", new Transpose { Perm = [1, 0, 2] }, split);
+        }
+
+        var core = b.AddFunctional("core", new ScaledDotProductAttention(), Head(0), Head(1), Head(2));
+        var merged = b.AddFunctional("merge", new Reshape { Dims = [-1, 32] }, b.AddFunctional("unheads", new Transpose { Perm = [1, 0, 2] }, core));
+        var writtenOut = b.Build(b.Add("out_proj", new Linear { OutFeatures = 32 }, merged), TensorShape.Of(10, 32));
+
+        foreach (var convention in Conventions.All)
+        {
+            var one = Analyzer.Analyze(fused, new AnalysisOptions { Convention = convention }).Totals;
+            var parts = Analyzer.Analyze(writtenOut, new AnalysisOptions { Convention = convention }).Totals;
+            (one.Macs, one.Flops, one.Parameters).Should().Be((parts.Macs, parts.Flops, parts.Parameters), convention.Name);
+        }
+    }
+
+    [Fact]
     public void Multihead_Attention_Needs_Heads_That_Divide_The_Embedding()
     {
         var act = () => new MultiheadAttention { Heads = 5 }.InferShape([TensorShape.Of(197, 768)]);
