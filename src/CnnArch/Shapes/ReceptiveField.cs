@@ -285,6 +285,11 @@ public sealed record ReceptiveField
         return With(a);
     }
 
+    // A field of these axes (as many as this one's) that keeps this field's knowledge of the input's extents:
+    // what a join builds from its widest inputs.
+    internal ReceptiveField WithAxes(ReadOnlySpan<ReceptiveAxis> axes) =>
+        With([axes.Length > 0 ? axes[0] : default, axes.Length > 1 ? axes[1] : default, axes.Length > 2 ? axes[2] : default]);
+
     // This field when a step changed nothing (a 1x1 stride-1 conv), so chains of them share one object.
     private ReceptiveField With(ReadOnlySpan<ReceptiveAxis> a) =>
         a[0] == _a0 && a[1] == _a1 && a[2] == _a2 ? this : new ReceptiveField(Rank, a[0], a[1], a[2], _e0, _e1, _e2);

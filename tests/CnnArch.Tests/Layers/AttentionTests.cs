@@ -144,12 +144,13 @@ public class AttentionTests
         var x = b.Add("patch", new Conv2d { OutChannels = 16, Kernel = 4, Stride = 4 }, b.Input);
         x = b.AddFunctional("reshape", new Reshape { Dims = [16, -1] }, x);
         x = b.AddFunctional("permute", new Transpose { Perm = [1, 0] }, x);
+        x = b.AddFunctional("add", Add.Instance, x, b.Add("mix", new Linear { OutFeatures = 16 }, x));
         x = b.Add("attention", new MultiheadAttention { Heads = 2 }, x);
         var q = b.AddFunctional("heads", new Reshape { Dims = [2, 64, 8] }, x);
         x = b.AddFunctional("core", new ScaledDotProductAttention(), q, q, q);
         var report = Analyzer.Analyze(b.Build(x, TensorShape.Chw(3, 32, 32)));
 
-        report.Layers.Single(l => l.Path == "permute").ReceptiveField.ToCompactString().Should().Be("4/4");
+        report.Layers.Single(l => l.Path == "add").ReceptiveField.ToCompactString().Should().Be("4/4", "a join keeps the input's extents for the attention after it");
         report.Layers.Single(l => l.Path == "attention").ReceptiveField.ToCompactString().Should().Be("32/4");
         report.Layers.Single(l => l.Path == "core").ReceptiveField.ToCompactString().Should().Be("32/4");
         ReceptiveField.Pixel(2).Global().Should().Be(ReceptiveField.Pixel(2), "a field built by hand does not know the input's extents");
