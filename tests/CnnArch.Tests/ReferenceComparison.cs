@@ -42,6 +42,28 @@ internal static class ReferenceComparison
         actual.Should().Equal(expected);
     }
 
+    /// <summary>
+    /// As <see cref="ShouldMatchLayersAndMacs"/> for a model with <c>nn.MultiheadAttention</c>, whose per-module
+    /// MACs the reference records as 0: forward hooks see the module but not the projections and batched
+    /// products inside it (they are parameters and functional calls), while the reference's total (FlopCounterMode,
+    /// which sees every mm and bmm) counts them. So every other row is compared as it is, and the attention rows,
+    /// all of one size in a ViT, must share exactly what the total has beyond the hooked sum: (macs - hooked_macs) / rows.
+    /// </summary>
+    public static void ShouldMatchLayersAndMacsSeeingInsideAttention(this AnalysisReport report, ReferenceModel reference)
+    {
+        var attentionRows = reference.Layers.Count(l => l.Type == "MultiheadAttention");
+        var hidden = reference.Macs - (reference.HookedMacs ?? throw new InvalidOperationException($"{reference.Model} records no hooked_macs."));
+        attentionRows.Should().BePositive();
+        (hidden % attentionRows).Should().Be(0, "the attention rows are all of one size");
+        var actual = ModuleRows(report)
+            .Select(l => (l.Path, l.Kind, Output: l.Output.ToString(), l.Parameters, l.Macs))
+            .ToList();
+        var expected = reference.Layers
+            .Select(l => (Path: l.Name, Kind: l.Type, Output: string.Join('x', l.Output), l.Params, Macs: l.Type == "MultiheadAttention" ? hidden / attentionRows : l.Macs ?? -1))
+            .ToList();
+        actual.Should().Equal(expected);
+    }
+
     /// <summary>Params, buffers and torchvision-convention MACs equal the reference exactly.</summary>
     public static void ShouldMatchTotals(this AnalysisReport report, ReferenceModel reference)
     {

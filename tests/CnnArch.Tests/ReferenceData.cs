@@ -13,6 +13,9 @@ internal sealed record ReferenceLayer(string Name, string Type, int[] Output, lo
 /// <summary>A model measured from PyTorch (Reference/models/NAME.json).</summary>
 internal sealed record ReferenceModel(string Model, int[] Input, long Params, long Buffers, long Macs, long FlopCounterModeFlops, IReadOnlyList<ReferenceLayer> Layers)
 {
+    /// <summary>The sum of the per-module multiply-adds forward hooks saw (leaf conv and linear modules), where the reference records it.</summary>
+    public long? HookedMacs { get; init; }
+
     public static ReferenceModel Load(string name) => Parse(JsonDocument.Parse(File.ReadAllText(ReferenceData.PathOf("models", name + ".json"))).RootElement);
 
     public static ReferenceModel LoadAt227(string name) =>
@@ -33,7 +36,10 @@ internal sealed record ReferenceModel(string Model, int[] Input, long Params, lo
             l.GetProperty("attrs"))
         {
             Macs = l.TryGetProperty("macs", out var macs) ? macs.GetInt64() : null,
-        })]);
+        })])
+    {
+        HookedMacs = root.TryGetProperty("hooked_macs", out var hooked) ? hooked.GetInt64() : null,
+    };
 
     private static int[] Dims(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
 }

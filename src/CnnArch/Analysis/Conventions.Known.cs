@@ -15,59 +15,71 @@ public static class Conventions
     [
         typeof(Activation), typeof(Softmax), typeof(Normalization), typeof(Dropout), typeof(Identity), typeof(Flatten),
         typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean), typeof(StochasticDepth), typeof(LayerScale),
+        typeof(ClassToken), typeof(PositionalEmbedding),
     ];
 
     /// <summary>
     /// The lecture's (EECS 498-007 Lecture 8): conv and linear multiply-adds without bias, plus
-    /// pooling at K x K per output element; everything else 0. FLOPs = 2 x MACs.
+    /// pooling at K x K per output element; attention as its linear projections and its two matrix
+    /// products; everything else 0. FLOPs = 2 x MACs.
     /// </summary>
     public static CostModel Lecture { get; } = CostModel.Create(
             "lecture",
-            "MACs: one multiply-add = 1; conv and linear without bias, pooling K x K per output; other layers 0; FLOPs = 2 x MACs.")
+            "MACs: one multiply-add = 1; conv and linear without bias, pooling K x K per output, attention as its q/k/v/out projections and both products (QK^T, weights x V); other layers 0; FLOPs = 2 x MACs.")
         .CountingNothing(NoMultiplyAdds)
         .With<Convolution>(Rules.Convolution)
         .With<TransposedConvolution>(Rules.TransposedConvolution)
         .With<Linear>(Rules.Linear)
         .With<MatMul>(Rules.MatrixProduct)
+        .With<ScaledDotProductAttention>(Rules.Attention)
+        .With<MultiheadAttention>(Rules.MultiheadAttention)
         .With<Pool>(Rules.PoolingWindow)
         .With<AdaptivePool>(Rules.AdaptivePoolingWindow)
         .With<ReduceMean>(Rules.ReadsEveryInput);
 
     /// <summary>
     /// torchvision's "GFLOPS" (also fvcore's and most papers'): conv and linear multiply-adds only,
-    /// bias not counted. FLOPs = 2 x MACs, which is PyTorch's FlopCounterMode total.
+    /// bias not counted, and attention's: its q/k/v and out projections and both attention products
+    /// (torchvision's vit_b_16: 17.56 G). FLOPs = 2 x MACs, which is PyTorch's FlopCounterMode total.
     /// </summary>
     public static CostModel TorchVision { get; } = CostModel.Create(
             "torchvision",
-            "MACs: one multiply-add = 1; conv and linear only, bias not counted (torchvision's GFLOPS, fvcore); FLOPs = 2 x MACs.")
+            "MACs: one multiply-add = 1; conv and linear only, and attention's q/k/v/out projections and both products (QK^T, weights x V), bias not counted (torchvision's GFLOPS, fvcore); FLOPs = 2 x MACs.")
         .CountingNothing(NoMultiplyAdds)
         .With<Convolution>(Rules.Convolution)
         .With<TransposedConvolution>(Rules.TransposedConvolution)
         .With<Linear>(Rules.Linear)
-        .With<MatMul>(Rules.MatrixProduct);
+        .With<MatMul>(Rules.MatrixProduct)
+        .With<ScaledDotProductAttention>(Rules.Attention)
+        .With<MultiheadAttention>(Rules.MultiheadAttention);
 
     /// <summary>
     /// PyTorch's FlopCounterMode (also Paleo's and DeepSpeed's "FLOPs"): 2 FLOPs per multiply-add of
-    /// conv and linear (matmul), nothing else; MACs as torchvision's.
+    /// conv and linear (matmul) and of attention's projections and batched products (bmm), nothing else;
+    /// MACs as torchvision's.
     /// </summary>
     public static CostModel FlopCounter { get; } = TorchVision.Named(
         "flopcounter",
-        "FLOPs: 2 per multiply-add of conv and linear (matmul) only, bias not counted (PyTorch FlopCounterMode); MACs = FLOPs / 2.");
+        "FLOPs: 2 per multiply-add of conv and linear (matmul) and of attention's q/k/v/out projections and both products (bmm) only, bias not counted (PyTorch FlopCounterMode); MACs = FLOPs / 2.");
 
     /// <summary>
     /// Every operation: conv and linear with their bias additions, BatchNorm as its inference affine
     /// (use <c>Ignoring&lt;BatchNorm&gt;()</c> for BN folded into the conv), activations, pooling
-    /// comparisons and sums, residual additions, SE scaling and layer scales, softmax, interpolation. The rule of each
+    /// comparisons and sums, residual additions, SE scaling and layer scales, softmax, interpolation, attention
+    /// (its projections with bias, the query's scaling, both products and the softmax). The rule of each
     /// kind is in <see cref="Rules"/> and the docs' table; views and copies count nothing.
     /// </summary>
     public static CostModel Full { get; } = CostModel.Create(
             "full",
-            "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax; MACs: the multiply-adds among them.")
-        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(StochasticDepth), typeof(Identity), typeof(Flatten)])
+            "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax, attention (projections with bias, query scaling, both products, softmax); MACs: the multiply-adds among them.")
+        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(StochasticDepth), typeof(Identity), typeof(Flatten), typeof(ClassToken)])
         .With<Convolution>(Rules.ConvolutionWithBias)
         .With<TransposedConvolution>(Rules.TransposedConvolutionWithBias)
         .With<Linear>(Rules.LinearWithBias)
         .With<MatMul>(Rules.MatrixProduct)
+        .With<ScaledDotProductAttention>(Rules.AttentionAll)
+        .With<MultiheadAttention>(Rules.MultiheadAttentionAll)
+        .With<PositionalEmbedding>(Rules.PerElement(1))
         .With<Elementwise>(Rules.ElementwiseOutputs)
         .With<ReduceMean>(Rules.ReadsEveryInputFlops)
         .With<LayerNorm>(Rules.PerElement(8))

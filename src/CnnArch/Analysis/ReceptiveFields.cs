@@ -98,7 +98,7 @@ public static class ReceptiveFields
             axes[a] = first[a] with { Size = size[a], Padding = padding[a] };
         }
 
-        return new ReceptiveField(axes);
+        return first.WithAxes(axes);
     }
 
     // An input carries the output's map when it has the map's spatial extents (rather than being

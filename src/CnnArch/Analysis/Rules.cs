@@ -129,6 +129,56 @@ public static class Rules
     public static OpCount MatrixProduct(MatMul layer, CostContext shapes) =>
         OpCount.FromMacs(checked(shapes.Output.Elements * shapes.Input.Dims[^1]));
 
+    /// <summary>
+    /// Scaled dot-product attention: H x N x M x d multiply-adds for the scores Q K^T and H x N x M x d_v for
+    /// the attention weights times V (PyTorch's two batched products, which FlopCounterMode counts); the
+    /// scaling and the softmax are element-wise, not counted.
+    /// </summary>
+    public static OpCount Attention(ScaledDotProductAttention layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var (heads, n, m, d, dv) = layer.Sizes(shapes.Inputs);
+        return OpCount.FromMacs(checked((heads * n * m * d) + (heads * n * m * dv)));
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention, everything: its two products, the query scaled by 1 / sqrt(d) (one
+    /// multiplication per query element) and the softmax of every row of M scores (3M - 1 each).
+    /// </summary>
+    public static OpCount AttentionAll(ScaledDotProductAttention layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var (heads, n, m, d, _) = layer.Sizes(shapes.Inputs);
+        return Attention(layer, shapes) + OpCount.FromFlops(checked((heads * n * d) + (heads * n * ((3L * m) - 1))));
+    }
+
+    /// <summary>
+    /// Multi-head attention, its parts as the convention counts them: the in-projection as a linear layer
+    /// ((N + 2M) x D x D multiply-adds: queries, keys and values), the attention core as
+    /// <see cref="Attention"/> (2 x N x M x D over all heads) and the out-projection (N x D x D); bias not counted.
+    /// </summary>
+    public static OpCount MultiheadAttention(MultiheadAttention layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var (n, m, d) = layer.Sizes(shapes.Inputs);
+        var projections = checked((n + (2L * m) + n) * d * d);
+        return OpCount.FromMacs(projections) + Attention(new ScaledDotProductAttention(), new CostContext(layer.CoreInputs(shapes.Inputs), shapes.Output));
+    }
+
+    /// <summary>
+    /// Multi-head attention, everything: <see cref="MultiheadAttention"/>'s multiply-adds, the projections'
+    /// bias additions ((N + 2M) x D in, N x D out), and the core's scaling and softmax as <see cref="AttentionAll"/>.
+    /// </summary>
+    public static OpCount MultiheadAttentionAll(MultiheadAttention layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var (n, m, d) = layer.Sizes(shapes.Inputs);
+        var biases = layer.HasBias ? checked((n + (2L * m) + n) * d) : 0;
+        var core = new CostContext(layer.CoreInputs(shapes.Inputs), shapes.Output);
+        var projections = OpCount.FromMacs(checked((n + (2L * m) + n) * d * d));
+        return projections + OpCount.FromFlops(biases) + AttentionAll(new ScaledDotProductAttention(), core);
+    }
+
     /// <summary>One operation per output element of a broadcasting element-wise layer.</summary>
     public static OpCount ElementwiseOutputs(Elementwise layer, CostContext shapes) => OpCount.FromFlops(shapes.Output.Elements);
 

@@ -18,6 +18,7 @@ public static class Backward
         BackwardRule.InputGradient => inputsNeedingGradient > 0 ? forward : 0,
         BackwardRule.PerInput => checked(forward * inputsNeedingGradient),
         BackwardRule.Weighted => checked((inputsNeedingGradient > 0 ? forward : 0) + (trainable ? forward : 0)),
+        BackwardRule.TwiceForward => inputsNeedingGradient > 0 ? checked(2 * forward) : 0,
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown backward rule."),
     };
 

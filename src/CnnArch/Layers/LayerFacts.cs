@@ -20,6 +20,12 @@ public enum BackwardRule
     /// layer is trainable (convolutions, linear layers, normalisations with affine weights).
     /// </summary>
     Weighted,
+
+    /// <summary>
+    /// 2F when any input needs a gradient (scaled dot-product attention: the gradients of V and of the
+    /// attention weights, then of Q and K, four products each the size of one of the forward's two).
+    /// </summary>
+    TwiceForward,
 }
 
 /// <summary>How a layer runs on a device: the class sets its efficiency and whether it launches a kernel.</summary>

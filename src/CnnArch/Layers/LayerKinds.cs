@@ -99,6 +99,10 @@ namespace CnnArch.Layers
             new(new LayerScale()),
             new(new Elementwise { Op = default }),
             new(new MatMul()),
+            new(new ScaledDotProductAttention()),
+            new(new MultiheadAttention { Heads = 1 }, new MultiheadAttention { Heads = 2 }),
+            new(new ClassToken()),
+            new(new PositionalEmbedding()),
             new(new Reshape { Dims = [1] }),
             new(new Transpose { Perm = [0] }),
             new(new Slice { Ranges = [] }),
@@ -197,6 +201,10 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(LayerScale))]
     [JsonSerializable(typeof(Elementwise))]
     [JsonSerializable(typeof(MatMul))]
+    [JsonSerializable(typeof(ScaledDotProductAttention))]
+    [JsonSerializable(typeof(MultiheadAttention))]
+    [JsonSerializable(typeof(ClassToken))]
+    [JsonSerializable(typeof(PositionalEmbedding))]
     [JsonSerializable(typeof(Reshape))]
     [JsonSerializable(typeof(Transpose))]
     [JsonSerializable(typeof(Slice))]

@@ -103,8 +103,8 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
     /// <summary>
     /// Published ImageNet top-1 accuracy (%) of torchvision's V1 weights for this architecture, where
     /// torchvision publishes one (of Cadene's pretrained-models.pytorch weights for NASNet, which torchvision
-    /// lacks); null otherwise. A published fact about trained weights, not something
-    /// CnnArch computes.
+    /// lacks; vit_h_14, which has no V1 weights, takes its 224x224 IMAGENET1K_SWAG_LINEAR_V1: 85.708); null
+    /// otherwise. A published fact about trained weights, not something CnnArch computes.
     /// </summary>
     public double? Top1 { get; init; }
 }
@@ -229,6 +229,10 @@ public static partial class Catalog
         ["inception_v3"] = 77.294, ["convnext_tiny"] = 82.520, ["convnext_small"] = 83.616, ["convnext_base"] = 84.062, ["convnext_large"] = 84.414,
         ["efficientnet_v2_s"] = 84.228, ["efficientnet_v2_m"] = 85.112, ["efficientnet_v2_l"] = 85.808,
         ["nasnet_a_large"] = 82.566, ["nasnet_a_mobile"] = 74.080,
+        ["vit_b_16"] = 81.072, ["vit_b_32"] = 75.912, ["vit_l_16"] = 79.662, ["vit_l_32"] = 76.972,
+        // ViT-H/14 has no V1 weights: its IMAGENET1K_SWAG_LINEAR_V1 (SWAG-pretrained trunk, linear head trained
+        // on ImageNet-1K) at 224x224, the preset's input, whose costs the catalogue reports.
+        ["vit_h_14"] = 85.708,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -268,6 +272,7 @@ public static partial class Catalog
         entries.AddRange(ModernEntries());
         entries.AddRange(SegmentationEntries());
         entries.AddRange(NasNetEntries());
+        entries.AddRange(TransformerEntries());
         return entries;
     }
 

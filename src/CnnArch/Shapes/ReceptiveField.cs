@@ -99,7 +99,14 @@ public sealed record ReceptiveField
 {
     private readonly ReceptiveAxis _a0, _a1, _a2;
 
+    // The extents of the network's input along each axis, which global layers see whole; 0 where unknown
+    // (a field built by hand). Carried along by every step, and no part of equality.
+    private readonly long _e0, _e1, _e2;
+
     private ReceptiveField(int rank, ReceptiveAxis a0, ReceptiveAxis a1, ReceptiveAxis a2) => (Rank, _a0, _a1, _a2) = (rank, a0, a1, a2);
+
+    private ReceptiveField(int rank, ReceptiveAxis a0, ReceptiveAxis a1, ReceptiveAxis a2, long e0, long e1, long e2)
+        : this(rank, a0, a1, a2) => (_e0, _e1, _e2) = (e0, e1, e2);
 
     /// <summary>A field of one axis per value of <paramref name="axes"/> (1 to 3).</summary>
     /// <exception cref="ArgumentOutOfRangeException">No axes, or more than three.</exception>
@@ -148,8 +155,42 @@ public sealed record ReceptiveField
     public static ReceptiveField Pixel(int rank) =>
         rank is >= 1 and <= SpatialSize.MaxRank ? Pixels[rank - 1] : throw new ArgumentOutOfRangeException(nameof(rank), rank, $"A receptive field has 1 to {SpatialSize.MaxRank} axes.");
 
-    /// <summary>The field of an input of <paramref name="shape"/>: one pixel per spatial axis (one axis for a vector).</summary>
-    public static ReceptiveField Of(TensorShape shape) => Pixel(Math.Clamp(shape.SpatialRank, 1, SpatialSize.MaxRank));
+    /// <summary>
+    /// The field of an input of <paramref name="shape"/>: one pixel per spatial axis (one axis for a vector),
+    /// knowing the input's extents, which <see cref="Global"/> needs.
+    /// </summary>
+    public static ReceptiveField Of(TensorShape shape)
+    {
+        var rank = Math.Clamp(shape.SpatialRank, 1, SpatialSize.MaxRank);
+        var dims = shape.Dims;
+        long Extent(int axis) => axis >= rank ? 0 : dims.Length > rank ? dims[dims.Length - rank + axis] : dims.Length == 1 ? dims[0] : 0;
+        var pixel = ReceptiveAxis.Pixel;
+        return new ReceptiveField(rank, pixel, rank > 1 ? pixel : default, rank > 2 ? pixel : default, Extent(0), Extent(1), Extent(2));
+    }
+
+    /// <summary>
+    /// After a layer whose every output reads every position of the network's input (global self-attention):
+    /// each axis sees the whole input, its size the input's extent (or the field's own size, where that is
+    /// larger), its stride and padding those of the positions the layer keeps (ViT-B/16 at 224 x 224: 16/16
+    /// after the patch embedding, 224/16 after the first attention). A field that does not know the input's
+    /// extents (one built by hand rather than by <see cref="Of"/>) is returned as it is.
+    /// </summary>
+    public ReceptiveField Global()
+    {
+        if (!IsKnown || _e0 == 0)
+        {
+            return this;
+        }
+
+        Span<ReceptiveAxis> a = [_a0, _a1, _a2];
+        ReadOnlySpan<long> extent = [_e0, _e1, _e2];
+        for (var i = 0; i < Rank; i++)
+        {
+            a[i] = a[i] with { Size = Math.Max(a[i].Size, extent[i]) };
+        }
+
+        return With(a);
+    }
 
     /// <summary>After a sliding window (a convolution or pool), which applies to the last <c>window.Kernel.Rank</c> axes.</summary>
     public ReceptiveField Through(Layers.LayerWindow window)
@@ -244,9 +285,14 @@ public sealed record ReceptiveField
         return With(a);
     }
 
+    // A field of these axes (as many as this one's) that keeps this field's knowledge of the input's extents:
+    // what a join builds from its widest inputs.
+    internal ReceptiveField WithAxes(ReadOnlySpan<ReceptiveAxis> axes) =>
+        With([axes.Length > 0 ? axes[0] : default, axes.Length > 1 ? axes[1] : default, axes.Length > 2 ? axes[2] : default]);
+
     // This field when a step changed nothing (a 1x1 stride-1 conv), so chains of them share one object.
     private ReceptiveField With(ReadOnlySpan<ReceptiveAxis> a) =>
-        a[0] == _a0 && a[1] == _a1 && a[2] == _a2 ? this : new ReceptiveField(Rank, a[0], a[1], a[2]);
+        a[0] == _a0 && a[1] == _a1 && a[2] == _a2 ? this : new ReceptiveField(Rank, a[0], a[1], a[2], _e0, _e1, _e2);
 
     // A step over `axes` axes applies to this field's last ones: the first field axis it touches, and
     // what to add to a field axis to get the step's axis.
@@ -274,7 +320,7 @@ public sealed record ReceptiveField
         : IsUniform ? $"{Size} (stride {_a0.StrideText})"
         : $"{string.Join('x', Axes.Select(a => a.Size))} (stride {string.Join('x', Axes.Select(a => a.StrideText))})";
 
-    /// <inheritdoc/>
+    /// <summary>Two fields are equal when their axes are (whether they know the input's extents does not matter).</summary>
     public bool Equals(ReceptiveField? other) =>
         other is not null && Rank == other.Rank && _a0 == other._a0 && _a1 == other._a1 && _a2 == other._a2;
 

@@ -33,6 +33,7 @@ public class CatalogTests
             "inception_v3", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
             "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
             "nasnet_a_large", "nasnet_a_mobile",
+            "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14",
         ]);
     }
 
