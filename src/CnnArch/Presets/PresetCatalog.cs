@@ -107,6 +107,9 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
     /// otherwise. A published fact about trained weights, not something CnnArch computes.
     /// </summary>
     public double? Top1 { get; init; }
+
+    /// <summary>Published ImageNet top-5 accuracy (%) of the same weights as <see cref="Top1"/>, where known; null otherwise.</summary>
+    public double? Top5 { get; init; }
 }
 
 /// <summary>Parameter values given to a preset, checked against the parameters it declares: names, kinds and ranges.</summary>
@@ -235,8 +238,30 @@ public static partial class Catalog
         ["vit_h_14"] = 85.708,
     };
 
+    // torchvision's model table: ImageNet top-5 (%) of the same weights as PublishedTop1 (acc@5).
+    private static readonly Dictionary<string, double> PublishedTop5 = new(StringComparer.Ordinal)
+    {
+        ["alexnet"] = 79.066, ["vgg11"] = 88.628, ["vgg11_bn"] = 89.810, ["vgg13"] = 89.246, ["vgg13_bn"] = 90.374, ["vgg16"] = 90.382,
+        ["vgg16_bn"] = 91.516, ["vgg19"] = 90.876, ["vgg19_bn"] = 91.842, ["googlenet"] = 89.530, ["resnet18"] = 89.078,
+        ["resnet34"] = 91.420, ["resnet50"] = 92.862, ["resnet101"] = 93.546, ["resnet152"] = 94.046, ["resnext50_32x4d"] = 93.698,
+        ["resnext101_32x8d"] = 94.526, ["resnext101_64x4d"] = 96.454, ["wide_resnet50_2"] = 94.086, ["wide_resnet101_2"] = 94.284,
+        ["mobilenet_v2"] = 90.286, ["mobilenet_v3_large"] = 91.340, ["mobilenet_v3_small"] = 87.402, ["mnasnet0_5"] = 87.490,
+        ["mnasnet0_75"] = 90.496, ["mnasnet1_0"] = 91.510, ["mnasnet1_3"] = 93.522, ["efficientnet_b0"] = 93.532,
+        ["efficientnet_b1"] = 94.186, ["efficientnet_b2"] = 95.310, ["efficientnet_b3"] = 96.054, ["efficientnet_b4"] = 96.594,
+        ["efficientnet_b5"] = 96.628, ["efficientnet_b6"] = 96.916, ["efficientnet_b7"] = 96.908, ["regnet_x_400mf"] = 90.950,
+        ["regnet_x_800mf"] = 92.348, ["regnet_x_1_6gf"] = 93.440, ["regnet_x_3_2gf"] = 93.992, ["regnet_x_8gf"] = 94.686,
+        ["regnet_x_16gf"] = 94.944, ["regnet_x_32gf"] = 95.248, ["regnet_y_400mf"] = 91.716, ["regnet_y_800mf"] = 93.136,
+        ["regnet_y_1_6gf"] = 93.966, ["regnet_y_3_2gf"] = 94.576, ["regnet_y_8gf"] = 95.048, ["regnet_y_16gf"] = 95.240,
+        ["regnet_y_32gf"] = 95.340, ["densenet121"] = 91.972, ["densenet161"] = 93.560, ["densenet169"] = 92.806, ["densenet201"] = 93.370,
+        ["squeezenet1_0"] = 80.420, ["squeezenet1_1"] = 80.624, ["shufflenet_v2_x0_5"] = 81.746, ["shufflenet_v2_x1_0"] = 88.316,
+        ["shufflenet_v2_x1_5"] = 91.086, ["shufflenet_v2_x2_0"] = 93.006, ["inception_v3"] = 93.450, ["convnext_tiny"] = 96.146,
+        ["convnext_small"] = 96.650, ["convnext_base"] = 96.870, ["convnext_large"] = 96.976, ["efficientnet_v2_s"] = 96.878,
+        ["efficientnet_v2_m"] = 97.156, ["efficientnet_v2_l"] = 97.788, ["vit_b_16"] = 95.318, ["vit_b_32"] = 92.466,
+        ["vit_l_16"] = 94.638, ["vit_l_32"] = 93.070, ["vit_h_14"] = 97.730,
+    };
+
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
-        new(new PresetInfo(name, family, description, paper, [.. parameters]) { Top1 = PublishedTop1.TryGetValue(name, out var top1) ? top1 : null }, build);
+        new(new PresetInfo(name, family, description, paper, [.. parameters]) { Top1 = PublishedTop1.TryGetValue(name, out var top1) ? top1 : null, Top5 = PublishedTop5.TryGetValue(name, out var top5) ? top5 : null }, build);
 
     private static readonly PresetParameter Width = PresetParameter.Real("width", "Width multiplier alpha: every layer's channels times alpha, rounded to a multiple of 8", 1, 0.01, 16);
 
