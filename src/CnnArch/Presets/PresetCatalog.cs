@@ -265,6 +265,7 @@ public static partial class Catalog
         entries.AddRange(CompactEntries());
         entries.AddRange(ModernEntries());
         entries.AddRange(SegmentationEntries());
+        entries.AddRange(PaperEntries());
         return entries;
     }
 
