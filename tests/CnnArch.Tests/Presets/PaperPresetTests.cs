@@ -2,10 +2,62 @@ namespace CnnArch.Tests.Presets;
 
 /// <summary>
 /// The networks of the lecture's charts that torchvision does not build: the lecture's VGG-16 table
-/// against the slide's figures.
+/// against the slide's figures; the others against PyTorch models of them (Reference/tools/paper_models.py).
 /// </summary>
 public class PaperPresetTests
 {
+    public static TheoryData<string> ReferencedModels() => ["bn_alexnet", "nin", "bn_nin"];
+
+    private static AnalysisReport TorchVision(string preset, params (string Name, string Value)[] set) =>
+        Analyzer.Analyze(Catalog.Create(preset, set.ToDictionary(s => s.Name, s => s.Value)), new AnalysisOptions { Convention = Conventions.TorchVision });
+
+    [Theory]
+    [MemberData(nameof(ReferencedModels))]
+    public void Should_Equal_Every_Reference_Layer_Path_Kind_Shape_Params_And_Macs(string model) =>
+        TorchVision(model).ShouldMatchLayersAndMacs(ReferenceModel.Load(model));
+
+    [Theory]
+    [MemberData(nameof(ReferencedModels))]
+    public void Should_Equal_The_Reference_Totals_And_Take_Any_Number_Of_Classes(string model)
+    {
+        var reference = ReferenceModel.Load(model);
+
+        var report = TorchVision(model);
+        var flops = Analyzer.Analyze(Catalog.Create(model), new AnalysisOptions { Convention = Conventions.FlopCounter }).Totals.Flops;
+
+        report.Input.Dims.Should().Equal(reference.Input);
+        report.Totals.Parameters.Should().Be(reference.Params);
+        report.Totals.Buffers.Should().Be(reference.Buffers);
+        report.Totals.Macs.Should().Be(reference.Macs);
+        flops.Should().Be(reference.FlopCounterModeFlops);
+        report.Output.Dims.Should().Equal([1000]);
+        TorchVision(model, ("classes", "10")).Output.Dims.Should().Equal([10]);
+    }
+
+    [Theory]
+    [InlineData("bn_alexnet", 61_119_528, 714_188_480)]
+    [InlineData("nin", 7_595_176, 1_100_188_800)]
+    [InlineData("bn_nin", 7_605_688, 1_100_188_800)]
+    public void The_Small_Networks_Of_Canzianis_Chart_Have_Their_Params_And_Macs(string model, long parameters, long macs)
+    {
+        var report = TorchVision(model);
+
+        report.Totals.Parameters.Should().Be(parameters);
+        report.Totals.Macs.Should().Be(macs);
+    }
+
+    [Fact]
+    public void NiN_Pools_As_Caffe_Rounding_Up_And_Ends_In_One_Map_Per_Class()
+    {
+        var report = TorchVision("nin");
+        var pools = report.Layers.Where(l => l.Kind == "MaxPool2d").Select(l => l.Output.Spatial(0));
+
+        report.Layers.First(l => l.Kind == "Conv2d").Output.Should().Be(TensorShape.Chw(96, 54, 54));
+        pools.Should().Equal(27, 13, 6);
+        report.Layers.Last(l => l.Kind == "Conv2d").Output.Should().Be(TensorShape.Chw(1000, 6, 6));
+        report.Layers.Should().NotContain(l => l.Kind == "Linear");
+        TorchVision("bn_nin").Layers.Count(l => l.Kind == "BatchNorm2d").Should().Be(12);
+    }
     private static AnalysisReport Lecture(string preset) => Analyzer.Analyze(Catalog.Create(preset));
 
     [Fact]

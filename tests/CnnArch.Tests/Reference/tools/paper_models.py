@@ -23,6 +23,18 @@ Families and their sources (where the paper is silent the rule used is stated at
   models.py / model_resnet.py) and github.com/arrrrrmin/esc-learner (esc_learner/wavemxnet/model.py).
 - ecg_resnet34: Hannun et al. 2019, Nature Medicine 25:65-69, re-implemented from the authors'
   Keras code github.com/awni/ecg (ecg/network.py, examples/irhythm/config.json, ecg/load.py).
+- bn_alexnet: torchvision's AlexNet (Krizhevsky 2014, "One weird trick": 64/192/384/256/256) with
+  BatchNorm2d after every conv and BatchNorm1d after both hidden FC layers, each before its ReLU:
+  the layout of github.com/soumith/imagenet-multiGPU.torch models/alexnetowtbn_cudnn.lua, the
+  BN-AlexNet of Canziani, Paszke, Culurciello 2016 ("An Analysis of Deep Neural Network Models for
+  Practical Applications", arXiv 1605.07678), whose models are Torch7 ones.
+- nin, bn_nin: Lin, Chen, Yan 2014, "Network In Network", arXiv 1312.4400: the ImageNet model of the
+  Caffe model zoo (gist mavenlin/d802a5849de39225bcc6, nin_imagenet train_val.prototxt): conv
+  11x11/4 96 + two 1x1 (cccp1, cccp2), max 3/2, conv 5x5 256 + two 1x1, max 3/2, conv 3x3 384 + two
+  1x1, max 3/2, dropout, conv 3x3 1024 + 1x1 1024 + 1x1 1000, ReLU after every conv (the last
+  too), average pool. Caffe pools round up (ceil_mode=True, 224 -> 54 -> 27 -> 13 -> 6) and its
+  6x6 average pool is global at 224 (AdaptiveAvgPool2d(1) here, so any input works). bn_nin adds
+  BatchNorm2d after every conv, before its ReLU.
 """
 import torch
 import torch.nn as nn
@@ -434,11 +446,78 @@ def ecg_resnet34():
 
 
 # ---------------------------------------------------------------------------------------------
+# BN-AlexNet, NiN and BN-NiN (the small networks of Canziani et al. 2016's chart)
+
+
+class BnAlexNet(nn.Module):
+    def __init__(self, num_classes=1000):
+        super().__init__()
+        layers, cin = [], 3
+        for cout, k, s, p, pool in [(64, 11, 4, 2, True), (192, 5, 1, 2, True), (384, 3, 1, 1, False),
+                                    (256, 3, 1, 1, False), (256, 3, 1, 1, True)]:
+            layers += [nn.Conv2d(cin, cout, k, s, p), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+            if pool:
+                layers.append(nn.MaxPool2d(3, 2))
+            cin = cout
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+        self.classifier = nn.Sequential(
+            nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.BatchNorm1d(4096), nn.ReLU(inplace=True),
+            nn.Dropout(0.5), nn.Linear(4096, 4096), nn.BatchNorm1d(4096), nn.ReLU(inplace=True),
+            nn.Linear(4096, num_classes))
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+
+
+def bn_alexnet():
+    return BnAlexNet(), [3, 224, 224]
+
+
+class NiN(nn.Module):
+    """features: four mlpconv layers (a conv and two 1x1 convs, each followed by [BN and] ReLU)
+    with a ceil-mode 3x3/2 max pool after the first three and dropout before the fourth;
+    then a global average pool and torch.flatten."""
+
+    def __init__(self, num_classes=1000, bn=False):
+        super().__init__()
+        layers, cin = [], 3
+        stages = [(96, 11, 4, 0), (256, 5, 1, 2), (384, 3, 1, 1), (1024, 3, 1, 1)]
+        for i, (cout, k, s, p) in enumerate(stages):
+            if i == 3:
+                layers.append(nn.Dropout(0.5))
+            last = num_classes if i == 3 else cout
+            for j, (ci, co, kk, ss, pp) in enumerate([(cin, cout, k, s, p), (cout, cout, 1, 1, 0), (cout, last, 1, 1, 0)]):
+                layers.append(nn.Conv2d(ci, co, kk, ss, pp))
+                if bn:
+                    layers.append(nn.BatchNorm2d(co))
+                layers.append(nn.ReLU(inplace=True))
+            if i < 3:
+                layers.append(nn.MaxPool2d(3, 2, ceil_mode=True))
+            cin = cout
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+
+    def forward(self, x):
+        return torch.flatten(self.avgpool(self.features(x)), 1)
+
+
+def nin():
+    return NiN(), [3, 224, 224]
+
+
+def bn_nin():
+    return NiN(bn=True), [3, 224, 224]
+
+
+# ---------------------------------------------------------------------------------------------
 
 MODELS = {
     "unet": unet, "unet_small": unet_small, "unet3d": unet3d, "vnet": vnet,
     "m3": m3, "m5": m5, "m11": m11, "m18": m18, "m34_res": m34_res,
     "ecg_resnet34": ecg_resnet34,
+    "bn_alexnet": bn_alexnet, "nin": nin, "bn_nin": bn_nin,
 }
 
 # figures the papers state, for the check below
