@@ -17,5 +17,11 @@ public static partial class Catalog
             a => NiNs.ImageNet(batchNorm: false, a.Int("classes")), Classes1000);
         yield return Preset("bn_nin", "NiN", "BN-NiN: the ImageNet NiN with BatchNorm after every conv", NiNs.BnPaper,
             a => NiNs.ImageNet(batchNorm: true, a.Int("classes")), Classes1000);
+        yield return Preset("inception_v4", "Inception", "Inception-v4 as Cadene's pretrained-models (TF-Slim's): stem, 4 Inception-A, 7 Inception-B, 3 Inception-C, 299x299 input", InceptionV4.Paper + InceptionV4.Implementation,
+            a => InceptionV4.V4(a.Int("classes")), Classes1000);
+        yield return Preset("inception_resnet_v2", "Inception", "Inception-ResNet-v2 as Cadene's pretrained-models (TF-Slim's): 10 Block35, 20 Block17, 10 Block8 scaled residuals, 299x299 input", InceptionV4.Paper + InceptionV4.Implementation,
+            a => InceptionV4.ResNetV2(a.Int("classes")), Classes1000);
+        yield return Preset("senet154", "SENet", "SENet-154 as Cadene's pretrained-models: SE blocks on a 64x4d ResNeXt-152 with a 3x3-conv stem and 3x3 projections", SENets.Paper,
+            a => SENets.Senet154(a.Int("classes")), Classes1000);
     }
 }

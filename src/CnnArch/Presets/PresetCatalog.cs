@@ -102,7 +102,8 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
 {
     /// <summary>
     /// Published ImageNet top-1 accuracy (%) of torchvision's V1 weights for this architecture, where
-    /// torchvision publishes one; null otherwise. A published fact about trained weights, not something
+    /// torchvision publishes one (for inception_v4, inception_resnet_v2 and senet154, of Cadene's
+    /// pretrained-models weights, from its README); null otherwise. A published fact about trained weights, not something
     /// CnnArch computes.
     /// </summary>
     public double? Top1 { get; init; }
@@ -227,6 +228,9 @@ public static partial class Catalog
         ["shufflenet_v2_x0_5"] = 60.552, ["shufflenet_v2_x1_0"] = 69.362, ["shufflenet_v2_x1_5"] = 72.996, ["shufflenet_v2_x2_0"] = 76.230,
         ["inception_v3"] = 77.294, ["convnext_tiny"] = 82.520, ["convnext_small"] = 83.616, ["convnext_base"] = 84.062, ["convnext_large"] = 84.414,
         ["efficientnet_v2_s"] = 84.228, ["efficientnet_v2_m"] = 85.112, ["efficientnet_v2_l"] = 85.808,
+
+        // Cadene's pretrained-models.pytorch README (its weights, its evaluation: Acc@1 on ImageNet val).
+        ["inception_v4"] = 80.062, ["inception_resnet_v2"] = 80.170, ["senet154"] = 81.304,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>

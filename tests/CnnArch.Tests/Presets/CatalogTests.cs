@@ -4,8 +4,9 @@ public class CatalogTests
 {
     public static TheoryData<string> PresetNames() => [.. Catalog.All.Select(p => p.Name)];
 
+    // inception_resnet_v2's fixed 8x8 average pool (Cadene's) fails at 256, as in PyTorch: PaperPresetTests checks it at 256 and 320.
     public static TheoryData<string> ImageClassifiers() =>
-        [.. Catalog.All.Select(p => p.Name).Where(n => Catalog.Create(n).DefaultInput is { Rank: 3 } && Analyzer.Analyze(Catalog.Create(n)).Output == TensorShape.Vector(1000))];
+        [.. Catalog.All.Select(p => p.Name).Where(n => n != "inception_resnet_v2" && Catalog.Create(n).DefaultInput is { Rank: 3 } && Analyzer.Analyze(Catalog.Create(n)).Output == TensorShape.Vector(1000))];
 
     [Fact]
     public void Should_Offer_Every_Preset_The_Issue_Names()
@@ -31,7 +32,7 @@ public class CatalogTests
             "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
             "inception_v3", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
             "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
-            "vgg16_lecture", "bn_alexnet", "nin", "bn_nin",
+            "vgg16_lecture", "bn_alexnet", "nin", "bn_nin", "inception_v4", "inception_resnet_v2", "senet154",
         ]);
     }
 

@@ -6,7 +6,7 @@ namespace CnnArch.Tests.Presets;
 /// </summary>
 public class PaperPresetTests
 {
-    public static TheoryData<string> ReferencedModels() => ["bn_alexnet", "nin", "bn_nin"];
+    public static TheoryData<string> ReferencedModels() => ["bn_alexnet", "nin", "bn_nin", "inception_v4", "inception_resnet_v2", "senet154"];
 
     private static AnalysisReport TorchVision(string preset, params (string Name, string Value)[] set) =>
         Analyzer.Analyze(Catalog.Create(preset, set.ToDictionary(s => s.Name, s => s.Value)), new AnalysisOptions { Convention = Conventions.TorchVision });
@@ -44,6 +44,41 @@ public class PaperPresetTests
 
         report.Totals.Parameters.Should().Be(parameters);
         report.Totals.Macs.Should().Be(macs);
+    }
+
+    [Theory]
+    [InlineData("inception_v4", 42_679_816, 12_253_974_624, 80.062)]
+    [InlineData("inception_resnet_v2", 55_843_464, 13_155_794_016, 80.170)]
+    [InlineData("senet154", 115_088_984, 20_688_363_520, 81.304)]
+    public void Cadenes_Networks_Have_Its_Parameters_To_The_Unit_And_Its_Published_Top1(string model, long parameters, long macs, double top1)
+    {
+        // Parameters as Cadene's pretrained-models.pytorch and timm; top-1 from Cadene's README (its ports of the weights).
+        var report = TorchVision(model);
+
+        report.Totals.Parameters.Should().Be(parameters);
+        report.Totals.Macs.Should().Be(macs);
+        Catalog.Find(model).Top1.Should().Be(top1);
+    }
+
+    [Fact]
+    public void Inception_ResNet_V2s_Fixed_8x8_Pool_Needs_An_8x8_Map_As_In_PyTorch()
+    {
+        var at256 = () => Analyzer.Analyze(Catalog.Create("inception_resnet_v2"), new AnalysisOptions { Input = TensorShape.Chw(3, 256, 256) });
+        var at320 = Analyzer.Analyze(Catalog.Create("inception_resnet_v2"), new AnalysisOptions { Input = TensorShape.Chw(3, 320, 320) });
+
+        at256.Should().Throw<InvalidNetworkException>().Which.Path.Should().Be("avgpool_1a");
+        at320.Output.Dims.Should().Equal([1000]);
+        Analyzer.Analyze(Catalog.Create("inception_v4"), new AnalysisOptions { Input = TensorShape.Chw(3, 256, 256) }).Output.Dims.Should().Equal([1000]);
+    }
+
+    [Fact]
+    public void Senet154_Projects_With_3x3_Convs_And_Runs_The_Shortcut_Before_The_Se_Module()
+    {
+        var rows = TorchVision("senet154").Layers.Select(l => l.Path).ToList();
+
+        rows.IndexOf("layer2.0.downsample.0").Should().BeGreaterThan(rows.IndexOf("layer2.0.bn3")).And.BeLessThan(rows.IndexOf("layer2.0.se_module.avg_pool"));
+        TorchVision("senet154").Layers.Single(l => l.Path == "layer2.0.downsample.0").Window!.Kernel.Should().Be(new SpatialSize(3, 3));
+        TorchVision("senet154").Layers.Single(l => l.Path == "layer1.0.downsample.0").Window!.Kernel.Should().Be(new SpatialSize(1, 1));
     }
 
     [Fact]
