@@ -19,12 +19,16 @@ internal static class ReferenceComparison
         actual.Should().Equal(expected);
     }
 
-    // torchvision's subclasses of a PyTorch module, reported under their own class names, and its
-    // Permute module (torch.permute as a module), which CnnArch calls Transpose, as ONNX does.
+    // torchvision's subclasses of a PyTorch module, reported under their own class names, its
+    // Permute module (torch.permute as a module), which CnnArch calls Transpose, as ONNX does, and
+    // PyTorch's Dropout2d, which CnnArch calls Dropout.
     private static readonly Dictionary<string, string> Subclasses = new(StringComparer.Ordinal)
     {
         ["Conv3DSimple"] = "Conv3d", ["Conv3DNoTemporal"] = "Conv3d", ["LayerNorm2d"] = "LayerNorm",
         ["ConstantPad1d"] = "Pad", ["ConstantPad2d"] = "Pad", ["ConstantPad3d"] = "Pad", ["Permute"] = "Transpose",
+
+        // Channel-wise dropout (ENet's): the identity at inference, as Dropout, with the same (no) counts.
+        ["Dropout2d"] = "Dropout",
     };
 
     /// <summary>

@@ -2,8 +2,8 @@ namespace CnnArch.Presets;
 
 /// <summary>
 /// The networks of the lecture's charts that torchvision does not build: the lecture's own VGG-16 table,
-/// and those of Canziani et al.'s accuracy-versus-operations chart, each from its paper and the
-/// implementation people use.
+/// and those of Canziani et al.'s accuracy-versus-operations chart (BN-AlexNet, NiN, Inception-v4,
+/// Inception-ResNet-v2, SENet-154, ENet), each from its paper and the implementation people use.
 /// </summary>
 public static partial class Catalog
 {
@@ -23,5 +23,10 @@ public static partial class Catalog
             a => InceptionV4.ResNetV2(a.Int("classes")), Classes1000);
         yield return Preset("senet154", "SENet", "SENet-154 as Cadene's pretrained-models: SE blocks on a 64x4d ResNeXt-152 with a 3x3-conv stem and 3x3 projections", SENets.Paper,
             a => SENets.Senet154(a.Int("classes")), Classes1000);
+        yield return Preset("enet", "ENet", "ENet for real-time segmentation as davidtvs/PyTorch-ENet: bottlenecks with dilated and asymmetric convs, max-unpooling decoder; 3x512x512 in, 19x512x512 out", ENets.Paper,
+            a => ENets.Build(a.Int("classes"), a.Int("input_height"), a.Int("input_width")),
+            Classes("Output maps (19: Cityscapes' evaluated categories; davidtvs's Cityscapes weights have 20, CamVid's 12)", ENets.DefaultClasses),
+            PresetParameter.Integer("input_height", "Input height; the unpooling and transposed convs are built to restore it (change the input with it rather than with --input)", ENets.DefaultSize, 8, 8192),
+            PresetParameter.Integer("input_width", "Input width, as input_height", ENets.DefaultSize, 8, 8192));
     }
 }

@@ -32,7 +32,7 @@ public class CatalogTests
             "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
             "inception_v3", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
             "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
-            "vgg16_lecture", "bn_alexnet", "nin", "bn_nin", "inception_v4", "inception_resnet_v2", "senet154",
+            "vgg16_lecture", "bn_alexnet", "nin", "bn_nin", "inception_v4", "inception_resnet_v2", "senet154", "enet",
         ]);
     }
 

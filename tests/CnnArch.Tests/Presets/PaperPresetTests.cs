@@ -2,7 +2,8 @@ namespace CnnArch.Tests.Presets;
 
 /// <summary>
 /// The networks of the lecture's charts that torchvision does not build: the lecture's VGG-16 table
-/// against the slide's figures; the others against PyTorch models of them (Reference/tools/paper_models.py).
+/// against the slide's figures; the others against PyTorch models of them (Reference/tools/paper_models.py),
+/// checked there against Cadene's and davidtvs's own files.
 /// </summary>
 public class PaperPresetTests
 {
@@ -79,6 +80,51 @@ public class PaperPresetTests
         rows.IndexOf("layer2.0.downsample.0").Should().BeGreaterThan(rows.IndexOf("layer2.0.bn3")).And.BeLessThan(rows.IndexOf("layer2.0.se_module.avg_pool"));
         TorchVision("senet154").Layers.Single(l => l.Path == "layer2.0.downsample.0").Window!.Kernel.Should().Be(new SpatialSize(3, 3));
         TorchVision("senet154").Layers.Single(l => l.Path == "layer1.0.downsample.0").Window!.Kernel.Should().Be(new SpatialSize(1, 1));
+    }
+
+    [Theory]
+    [InlineData("enet", 512, 512)]
+    [InlineData("enet_500x375", 500, 375)]
+    public void ENet_Equals_davidtvs_Layer_By_Layer_And_In_Total_At_Even_And_Odd_Sizes(string reference, int height, int width)
+    {
+        // At 500x375 the pools floor (250x188 -> 125x94 -> 62x47), so the unpooling and the transposed
+        // convs must restore 125x94 and 250x188 and the last one 500x375, as davidtvs's output_size does.
+        var model = ReferenceModel.Load(reference);
+        var set = new Dictionary<string, string> { ["input_height"] = $"{height}", ["input_width"] = $"{width}" };
+
+        var report = Analyzer.Analyze(Catalog.Create("enet", set), new AnalysisOptions { Convention = Conventions.TorchVision });
+        var flops = Analyzer.Analyze(Catalog.Create("enet", set), new AnalysisOptions { Convention = Conventions.FlopCounter }).Totals.Flops;
+
+        report.ShouldMatchLayersAndMacs(model);
+        report.Input.Dims.Should().Equal(model.Input);
+        report.Totals.Parameters.Should().Be(model.Params);
+        report.Totals.Buffers.Should().Be(model.Buffers);
+        report.Totals.Macs.Should().Be(model.Macs);
+        flops.Should().Be(model.FlopCounterModeFlops);
+        report.Output.Should().Be(TensorShape.Chw(19, height, width));
+    }
+
+    [Fact]
+    public void ENet_Has_Its_351_660_Parameters_And_2_G_Macs_At_512()
+    {
+        var report = TorchVision("enet");
+
+        report.Totals.Parameters.Should().Be(351_660, "the paper's 0.37 M");
+        report.Totals.Macs.Should().Be(2_018_705_408);
+        report.Layers.Where(l => l.Kind == "MaxUnpool2d").Select(l => l.Output).Should().Equal(TensorShape.Chw(64, 128, 128), TensorShape.Chw(16, 256, 256));
+        TorchVision("enet", ("classes", "12")).Output.Should().Be(TensorShape.Chw(12, 512, 512));
+    }
+
+    [Fact]
+    public void MaxUnpool2d_Restores_The_Pooled_Size_Or_The_One_It_Is_Given_Within_The_Stride()
+    {
+        MaxUnpool2d Unpool(int? size = null) => new() { Kernel = 2, OutputSize = size is { } s ? new SpatialSize(s, s) : null };
+
+        Unpool().InferShape([TensorShape.Chw(8, 62, 62)]).Should().Be(TensorShape.Chw(8, 124, 124));
+        Unpool(125).InferShape([TensorShape.Chw(8, 62, 62)]).Should().Be(TensorShape.Chw(8, 125, 125));
+        new MaxUnpool2d { Kernel = 3, Stride = 2, Padding = 1 }.InferShape([TensorShape.Chw(8, 4, 4)]).Should().Be(TensorShape.Chw(8, 7, 7));
+        var tooFar = () => Unpool(126).InferShape([TensorShape.Chw(8, 62, 62)]);
+        tooFar.Should().Throw<InvalidNetworkException>().WithMessage("*gives 124 along axis 0; an output size of 126 is not within 1 of it*");
     }
 
     [Fact]

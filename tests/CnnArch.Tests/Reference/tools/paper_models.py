@@ -45,6 +45,10 @@ Families and their sources (where the paper is silent the rule used is stated at
   42,679,816 / 55,843,464 / 115,088,984, as Cadene's and timm's. They were checked
   against Cadene's own files (paths, leaf classes, output shapes and parameters of every leaf, in
   execution order); that check is not kept here.
+- enet: Paszke, Chaurasia, Kim, Culurciello 2016 ("ENet", arXiv 1606.02147, Table 1: 3x512x512) as
+  github.com/davidtvs/PyTorch-ENet builds it (models/enet.py, commit e17d404; encoder PReLU, decoder
+  ReLU), 19 classes (Cityscapes' evaluated categories); re-written with the same module tree and
+  checked against davidtvs's file (every leaf, at 512x512, 360x480 and 500x375); that check is not kept here.
 """
 import os
 
@@ -777,6 +781,124 @@ class SENet154(nn.Module):
         return self.last_linear(x.view(x.size(0), -1))
 
 
+class ENetInitial(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.main_branch = nn.Conv2d(3, 13, 3, stride=2, padding=1, bias=False)
+        self.ext_branch = nn.MaxPool2d(3, stride=2, padding=1)
+        self.batch_norm = nn.BatchNorm2d(16)
+        self.out_activation = nn.PReLU()
+
+    def forward(self, x):
+        return self.out_activation(self.batch_norm(torch.cat((self.main_branch(x), self.ext_branch(x)), 1)))
+
+
+def _unit(cin, cout, act, k=1, s=1, p=0, d=1):
+    """conv (no bias), BatchNorm and, unless act is None, the activation: nn.Sequential 0, 1, 2."""
+    mods = [nn.Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, bias=False), nn.BatchNorm2d(cout)]
+    return nn.Sequential(*(mods + ([act()] if act else [])))
+
+
+class ENetRegular(nn.Module):
+    def __init__(self, c, act, dilation=1, asymmetric=False, p=0.1):
+        super().__init__()
+        i = c // 4
+        self.ext_conv1 = _unit(c, i, act)
+        if asymmetric:
+            self.ext_conv2 = nn.Sequential(*_unit(i, i, act, (5, 1), p=(2, 0)), *_unit(i, i, act, (1, 5), p=(0, 2)))
+        else:
+            self.ext_conv2 = _unit(i, i, act, 3, p=dilation, d=dilation)
+        self.ext_conv3 = _unit(i, c, act)
+        self.ext_regul = nn.Dropout2d(p=p)
+        self.out_activation = act()
+
+    def forward(self, x):
+        ext = self.ext_regul(self.ext_conv3(self.ext_conv2(self.ext_conv1(x))))
+        return self.out_activation(x + ext)
+
+
+class ENetDown(nn.Module):
+    def __init__(self, cin, cout, p):
+        super().__init__()
+        i = cin // 4
+        self.main_max1 = nn.MaxPool2d(2, stride=2, return_indices=True)
+        self.ext_conv1 = _unit(cin, i, nn.PReLU, 2, 2)
+        self.ext_conv2 = _unit(i, i, nn.PReLU, 3, p=1)
+        self.ext_conv3 = _unit(i, cout, nn.PReLU)
+        self.ext_regul = nn.Dropout2d(p=p)
+        self.out_activation = nn.PReLU()
+
+    def forward(self, x):
+        main, indices = self.main_max1(x)
+        ext = self.ext_regul(self.ext_conv3(self.ext_conv2(self.ext_conv1(x))))
+        n, c, h, w = ext.size()
+        main = torch.cat((main, torch.zeros(n, c - main.size(1), h, w)), 1)
+        return self.out_activation(main + ext), indices
+
+
+class ENetUp(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        i = cin // 4
+        self.main_conv1 = _unit(cin, cout, None)
+        self.main_unpool1 = nn.MaxUnpool2d(kernel_size=2)
+        self.ext_conv1 = _unit(cin, i, nn.ReLU)
+        self.ext_tconv1 = nn.ConvTranspose2d(i, i, kernel_size=2, stride=2, bias=False)
+        self.ext_tconv1_bnorm = nn.BatchNorm2d(i)
+        self.ext_tconv1_activation = nn.ReLU()
+        self.ext_conv2 = _unit(i, cout, None)
+        self.ext_regul = nn.Dropout2d(p=0.1)
+        self.out_activation = nn.ReLU()
+
+    def forward(self, x, indices, output_size):
+        main = self.main_unpool1(self.main_conv1(x), indices, output_size=output_size)
+        ext = self.ext_tconv1(self.ext_conv1(x), output_size=output_size)
+        ext = self.ext_regul(self.ext_conv2(self.ext_tconv1_activation(self.ext_tconv1_bnorm(ext))))
+        return self.out_activation(main + ext)
+
+
+class ENet(nn.Module):
+    ENCODER = [("regular2_1", 1, False), ("dilated2_2", 2, False), ("asymmetric2_3", 1, True), ("dilated2_4", 4, False),
+               ("regular2_5", 1, False), ("dilated2_6", 8, False), ("asymmetric2_7", 1, True), ("dilated2_8", 16, False),
+               ("regular3_0", 1, False), ("dilated3_1", 2, False), ("asymmetric3_2", 1, True), ("dilated3_3", 4, False),
+               ("regular3_4", 1, False), ("dilated3_5", 8, False), ("asymmetric3_6", 1, True), ("dilated3_7", 16, False)]
+
+    def __init__(self, num_classes=19):
+        super().__init__()
+        self.initial_block = ENetInitial()
+        self.downsample1_0 = ENetDown(16, 64, 0.01)
+        for k in range(1, 5):
+            setattr(self, f"regular1_{k}", ENetRegular(64, nn.PReLU, p=0.01))
+        self.downsample2_0 = ENetDown(64, 128, 0.1)
+        for name, d, asym in self.ENCODER:
+            setattr(self, name, ENetRegular(128, nn.PReLU, d, asym))
+        self.upsample4_0 = ENetUp(128, 64)
+        self.regular4_1 = ENetRegular(64, nn.ReLU)
+        self.regular4_2 = ENetRegular(64, nn.ReLU)
+        self.upsample5_0 = ENetUp(64, 16)
+        self.regular5_1 = ENetRegular(16, nn.ReLU)
+        self.transposed_conv = nn.ConvTranspose2d(16, num_classes, kernel_size=3, stride=2, padding=1, bias=False)
+
+    def forward(self, x):
+        input_size = x.size()
+        x = self.initial_block(x)
+        stage1_input_size = x.size()
+        x, indices1 = self.downsample1_0(x)
+        for k in range(1, 5):
+            x = getattr(self, f"regular1_{k}")(x)
+        stage2_input_size = x.size()
+        x, indices2 = self.downsample2_0(x)
+        for name, _, _ in self.ENCODER:
+            x = getattr(self, name)(x)
+        x = self.regular4_2(self.regular4_1(self.upsample4_0(x, indices2, output_size=stage2_input_size)))
+        x = self.regular5_1(self.upsample5_0(x, indices1, output_size=stage1_input_size))
+        return self.transposed_conv(x, output_size=input_size)
+
+
+def enet():
+    return ENet(19), [3, 512, 512]
+
+
 def inception_v4():
     return InceptionV4(), [3, 299, 299]
 
@@ -797,6 +919,7 @@ MODELS = {
     "ecg_resnet34": ecg_resnet34,
     "bn_alexnet": bn_alexnet, "nin": nin, "bn_nin": bn_nin,
     "inception_v4": inception_v4, "inception_resnet_v2": inception_resnet_v2, "senet154": senet154,
+    "enet": enet,
 }
 
 # figures the papers state, for the check below
@@ -823,7 +946,8 @@ def _leaves(model, shape):
     for path, m in model.named_modules():
         if len(list(m.children())) == 0:
             handles.append(m.register_forward_hook(lambda mod, i, o, path=path: rows.append(
-                (path, type(mod).__name__, list(o.shape), sum(p.numel() for p in mod.parameters())))))
+                (path, type(mod).__name__, list((o[0] if isinstance(o, tuple) else o).shape),
+                 sum(p.numel() for p in mod.parameters())))))
     with torch.no_grad():
         model(torch.randn(shape))
     for h in handles:
