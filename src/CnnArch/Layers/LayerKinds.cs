@@ -109,6 +109,7 @@ namespace CnnArch.Layers
             new(new Pad { Before = [0], After = [0] }),
             new(new Upsample(), new Upsample { ScaleFactor = [2] }, "Resize"),
             new(new PixelShuffle { UpscaleFactor = 1 }),
+            new(new MaxUnpool2d { Kernel = 1 }, new MaxUnpool2d { Kernel = 2 }),
             new(new ReduceMean { Axes = [0] }),
             new(new Opaque { Operator = "Opaque" }),
         ];
@@ -211,6 +212,7 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(Pad))]
     [JsonSerializable(typeof(Upsample))]
     [JsonSerializable(typeof(PixelShuffle))]
+    [JsonSerializable(typeof(MaxUnpool2d))]
     [JsonSerializable(typeof(ReduceMean))]
     [JsonSerializable(typeof(Opaque))]
     internal sealed partial class SpecJsonContext : JsonSerializerContext;

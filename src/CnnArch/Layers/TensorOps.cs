@@ -477,6 +477,68 @@ public sealed record PixelShuffle : DataMovement
     public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
 }
 
+/// <summary>
+/// The partial inverse of a 2-D max pool, as <c>nn.MaxUnpool2d</c> (ENet's and SegNet's decoders): each value
+/// goes back to where the pool found its maximum and every other position is zero; a copy, no arithmetic.
+/// PyTorch's second argument, the pool's indices, is not an input here: only where the values land depends
+/// on it, not the output's size, which comes from the window, (H - 1) S - 2P + K per axis, or from
+/// <see cref="OutputSize"/> (PyTorch's <c>output_size</c>, within S - 1 of that).
+/// </summary>
+public sealed record MaxUnpool2d : DataMovement
+{
+    /// <summary>Sets the default padding (none).</summary>
+    public MaxUnpool2d() => Padding = SpatialPadding.Zero;
+
+    /// <summary>The pool's window size K per axis.</summary>
+    public required SpatialSize Kernel { get; init => field = value.At(2, nameof(Kernel)).RequirePositive(nameof(Kernel)); }
+
+    /// <summary>The pool's stride; null (the default) means the kernel size, as PyTorch.</summary>
+    public SpatialSize? Stride { get; init => field = value?.At(2, nameof(Stride)).RequirePositive(nameof(Stride)); }
+
+    /// <summary>The pool's padding, taken off the output.</summary>
+    public SpatialPadding Padding { get; init => field = value.At(2, nameof(Padding)).RequireNonNegative(nameof(Padding)); }
+
+    /// <summary>The output's height and width when given (PyTorch's <c>output_size</c>, the pooled map's size); null for the window's.</summary>
+    public SpatialSize? OutputSize { get; init => field = value?.At(2, nameof(OutputSize)).RequirePositive(nameof(OutputSize)); }
+
+    /// <summary>The stride in effect.</summary>
+    public SpatialSize EffectiveStride => Stride ?? Kernel;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        var x = FeatureMap(inputs, 2);
+        var s = EffectiveStride;
+        Span<int> size = stackalloc int[2];
+        for (var axis = 0; axis < 2; axis++)
+        {
+            var natural = ((long)(x.Spatial(axis) - 1) * s[axis]) - Padding.Before(axis) - Padding.After(axis) + Kernel[axis];
+            var wanted = OutputSize is { } given ? given[axis] : natural;
+            if (natural < 1 || wanted <= natural - s[axis] || wanted >= natural + s[axis] || wanted > int.MaxValue)
+            {
+                throw Invalid($"MaxUnpool2d of a {x} map gives {natural} along axis {axis}; an output size of {wanted} is not within {s[axis] - 1} of it.");
+            }
+
+            size[axis] = (int)wanted;
+        }
+
+        return TensorShape.Chw(x.Channels, size[0], size[1]);
+    }
+
+    /// <summary>Each output pixel is one input pixel (or a zero), on a grid S times finer.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.Upsampled(EffectiveStride, new SpatialSize(1, 1), new SpatialSize(0, 0));
+    }
+
+    /// <summary>A new tensor; nothing saved (its backward gathers with the indices).</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Copy;
+}
+
 /// <summary>The mean over some axes (batch excluded), as ONNX ReduceMean; global average pooling uses <see cref="AdaptiveAvgPool2d"/>.</summary>
 public sealed record ReduceMean : Layer
 {

@@ -10,6 +10,9 @@ namespace CnnArch.Presets;
 public static class AlexNets
 {
     private const string AlexNetPaper = "Krizhevsky, Sutskever, Hinton. ImageNet Classification with Deep Convolutional Neural Networks. NeurIPS 2012";
+
+    internal const string BnAlexNetPaper = "Canziani, Paszke, Culurciello. An Analysis of Deep Neural Network Models for Practical Applications. 2016 (arXiv 1605.07678), BN-AlexNet; layout of soumith/imagenet-multiGPU.torch models/alexnetowtbn_cudnn.lua after Krizhevsky 2014";
+
     private const string ZfNetPaper = "Zeiler, Fergus. Visualizing and Understanding Convolutional Networks. ECCV 2014 (arXiv 1311.2901), Fig. 3";
 
     /// <summary>
@@ -45,14 +48,34 @@ public static class AlexNets
         Build("zfnet_large", [(96, 7, 2, 1, 1), (256, 5, 2, 0, 1), (512, 3, 1, 1, 1), (1024, 3, 1, 1, 1), (512, 3, 1, 1, 1)],
             lrn: true, ceil: true, adaptivePool: false, TensorShape.Chw(3, 224, 224), lrnAfterPool: true);
 
+    /// <summary>
+    /// BN-AlexNet, the batch-normalised AlexNet of Canziani, Paszke and Culurciello's chart (2016): torchvision's
+    /// <see cref="AlexNet"/> with BatchNorm2d after every conv and BatchNorm1d after both hidden FC layers, each
+    /// before its ReLU (conv and FC biases kept), as soumith/imagenet-multiGPU.torch's
+    /// <c>models/alexnetowtbn_cudnn.lua</c>, the Torch7 BN-AlexNet of that time (Canziani et al. measured
+    /// Torch7 models but do not list their definitions). Its BatchNorm eps of 0.001 changes no count.
+    /// </summary>
+    /// <param name="classes">Outputs of the last FC layer.</param>
+    public static Network BnAlexNet(int classes = 1000)
+    {
+        Guard.Positive(classes, nameof(classes));
+        return Build("bn_alexnet", [(64, 11, 4, 2, 1), (192, 5, 1, 2, 1), (384, 3, 1, 1, 1), (256, 3, 1, 1, 1), (256, 3, 1, 1, 1)],
+            lrn: false, ceil: false, adaptivePool: true, TensorShape.Chw(3, 224, 224), batchNorm: true, classes: classes);
+    }
+
     // (filters, kernel, stride, padding, groups) of conv1-conv5; pools of 3x3 stride 2 follow conv1, conv2 and conv5.
-    private static Network Build(string name, (int C, int K, int S, int P, int G)[] convs, bool lrn, bool ceil, bool adaptivePool, TensorShape input, bool lrnAfterPool = false)
+    private static Network Build(string name, (int C, int K, int S, int P, int G)[] convs, bool lrn, bool ceil, bool adaptivePool, TensorShape input, bool lrnAfterPool = false, bool batchNorm = false, int classes = 1000)
     {
         var features = new List<Module>();
         for (var i = 0; i < convs.Length; i++)
         {
             var (c, k, s, p, g) = convs[i];
             features.Add(new Conv2d { OutChannels = c, Kernel = k, Stride = s, Padding = p, Groups = g });
+            if (batchNorm)
+            {
+                features.Add(BatchNorm2d.Default);
+            }
+
             features.Add(new ReLU { Inplace = true });
             var pooled = i is 0 or 1 or 4;
             var normalised = lrn && i is 0 or 1;
@@ -79,10 +102,10 @@ public static class AlexNets
         }
 
         children.Add(new("flatten", new Functional(Flatten.Instance)));
-        children.Add(new("classifier", new Sequential(
-            new Dropout(), new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true },
-            new Dropout(), new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true },
-            new Linear { OutFeatures = 1000 })));
+        Module[] Hidden() => batchNorm
+            ? [new Dropout(), new Linear { OutFeatures = 4096 }, new BatchNorm1d(), new ReLU { Inplace = true }]
+            : [new Dropout(), new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true }];
+        children.Add(new("classifier", new Sequential([.. Hidden(), .. Hidden(), new Linear { OutFeatures = classes }])));
         return Network.Create(name, new Sequential(children), input);
     }
 

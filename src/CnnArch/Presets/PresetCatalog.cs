@@ -102,9 +102,10 @@ public sealed record PresetInfo(string Name, string Family, string Description, 
 {
     /// <summary>
     /// Published ImageNet top-1 accuracy (%) of torchvision's V1 weights for this architecture, where
-    /// torchvision publishes one (of Cadene's pretrained-models.pytorch weights for NASNet, which torchvision
-    /// lacks; vit_h_14, which has no V1 weights, takes its 224x224 IMAGENET1K_SWAG_LINEAR_V1: 85.708); null
-    /// otherwise. A published fact about trained weights, not something CnnArch computes.
+    /// torchvision publishes one (of Cadene's pretrained-models.pytorch weights, from its README, for NASNet,
+    /// inception_v4, inception_resnet_v2 and senet154, which torchvision lacks; vit_h_14, which has no V1
+    /// weights, takes its 224x224 IMAGENET1K_SWAG_LINEAR_V1: 85.708); null otherwise. A published fact
+    /// about trained weights, not something CnnArch computes.
     /// </summary>
     public double? Top1 { get; init; }
 
@@ -236,6 +237,9 @@ public static partial class Catalog
         // ViT-H/14 has no V1 weights: its IMAGENET1K_SWAG_LINEAR_V1 (SWAG-pretrained trunk, linear head trained
         // on ImageNet-1K) at 224x224, the preset's input, whose costs the catalogue reports.
         ["vit_h_14"] = 85.708,
+
+        // Cadene's pretrained-models.pytorch README (its weights, its evaluation: Acc@1 on ImageNet val).
+        ["inception_v4"] = 80.062, ["inception_resnet_v2"] = 80.170, ["senet154"] = 81.304,
     };
 
     // torchvision's model table: ImageNet top-5 (%) of the same weights as PublishedTop1 (acc@5).
@@ -298,6 +302,7 @@ public static partial class Catalog
         entries.AddRange(SegmentationEntries());
         entries.AddRange(NasNetEntries());
         entries.AddRange(TransformerEntries());
+        entries.AddRange(PaperEntries());
         return entries;
     }
 

@@ -12,6 +12,8 @@ public static class Vggs
 {
     private const string Citation = "Simonyan, Zisserman. Very Deep Convolutional Networks for Large-Scale Image Recognition. ICLR 2015 (arXiv 1409.1556), Table 1";
 
+    internal const string LectureCitation = "Johnson. EECS 498-007 Deep Learning for Computer Vision, Lecture 8: CNN Architectures. University of Michigan 2019, VGG-16 table; after " + Citation;
+
     // Configurations of Table 1: a number is a 3x3 conv with that many filters, "M" a 2x2 max-pool,
     // "1:n" a 1x1 conv (configuration C), "LRN" local response normalisation (A-LRN).
     private static readonly Dictionary<char, string[]> Configs = new()
@@ -22,6 +24,9 @@ public static class Vggs
         ['D'] = ["64", "64", "M", "128", "128", "M", "256", "256", "256", "M", "512", "512", "512", "M", "512", "512", "512", "M"],
         ['E'] = ["64", "64", "M", "128", "128", "M", "256", "256", "256", "256", "M", "512", "512", "512", "512", "M", "512", "512", "512", "512", "M"],
     };
+
+    // The lecture's table: configuration D without the third conv of stage 3.
+    private static readonly string[] LectureConfig = ["64", "64", "M", "128", "128", "M", "256", "256", "M", "512", "512", "512", "M", "512", "512", "512", "M"];
 
     /// <summary>
     /// torchvision's VGG: Table 1's configuration with an adaptive average pool to 7x7 before the
@@ -42,7 +47,22 @@ public static class Vggs
         return Build(name, lrn ? [layers[0], "LRN", .. layers[1..]] : layers, batchNorm: false, adaptivePool: false);
     }
 
-    private static Network Build(string name, string[] config, bool batchNorm, bool adaptivePool)
+    /// <summary>
+    /// The simplified VGG-16 of the EECS 498-007 lecture's table (Lecture 8, "CNN Architectures"): the
+    /// paper's configuration D with only two 3x3 convs of 256 in the third stage (15 weight layers:
+    /// 64 x2, pool, 128 x2, pool, 256 x2, pool, 512 x3, pool, 512 x3, pool, FC 4096, FC 4096, FC), no
+    /// adaptive pool. It reproduces the slide's figures: 13.6 G multiply-adds of conv and FC layers
+    /// (the slide's "13.6 GFLOP"; the full VGG-16 has 15.47 G) and 48.6 MB of conv outputs (KB = bytes /
+    /// 1024, 4 bytes per value).
+    /// </summary>
+    /// <param name="classes">Outputs of the last FC layer.</param>
+    public static Network Lecture(int classes = 1000)
+    {
+        Guard.Positive(classes, nameof(classes));
+        return Build("vgg16_lecture", LectureConfig, batchNorm: false, adaptivePool: false, classes);
+    }
+
+    private static Network Build(string name, string[] config, bool batchNorm, bool adaptivePool, int classes = 1000)
     {
         var features = new List<Module>();
         foreach (var item in config)
@@ -81,7 +101,7 @@ public static class Vggs
         children.Add(new("classifier", new Sequential(
             new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true }, new Dropout(),
             new Linear { OutFeatures = 4096 }, new ReLU { Inplace = true }, new Dropout(),
-            new Linear { OutFeatures = 1000 })));
+            new Linear { OutFeatures = classes })));
         return Network.Create(name, new Sequential(children), TensorShape.Chw(3, 224, 224));
     }
 
