@@ -1,6 +1,7 @@
 using System.Globalization;
 using CnnArch.Analysis;
 using CnnArch.Presets;
+using CnnArch.Studies;
 using CnnArch.Performance;
 using ScottPlot;
 using CnnArch.Layers;
@@ -46,6 +47,51 @@ internal static class Charts
         plot.Title($"{report.Model} at {report.Input}: where memory, parameters and compute go");
         plot.YLabel("% of the model's total");
         plot.XLabel($"Totals: {Units.Bytes(report.Totals.ActivationBytes)} of activations, {Units.Count(report.Totals.Parameters)} params, {Units.Count(report.Totals.Macs)} MACs. {report.Convention.Statement}");
+        plot.Axes.Bottom.Label.FontSize = 11;
+        return plot;
+    }
+
+    /// <summary>
+    /// The lecture's opening slide: the ImageNet classification winners by year, top-5 error as bars, each
+    /// winner's depth above its bar ("shallow" before AlexNet), and the human error as a dashed line
+    /// (<see cref="ImageNetWinners"/>: published figures, with their sources).
+    /// </summary>
+    public static Plot Winners()
+    {
+        var plot = new Plot();
+        var winners = ImageNetWinners.All;
+        var bars = winners.Select((w, i) => new Bar
+        {
+            Position = i,
+            Value = w.Top5Error,
+            FillColor = w.Layers is null ? Colors.Gray : Palette[0],
+            LineWidth = 0,
+            Label = w.Top5Error.ToString("0.0", C),
+        }).ToList();
+        var series = plot.Add.Bars(bars);
+        series.ValueLabelStyle.FontSize = 13;
+        series.ValueLabelStyle.Bold = true;
+        for (var i = 0; i < winners.Length; i++)
+        {
+            var depth = plot.Add.Text(winners[i].Layers is { } layers ? $"{layers} layers" : "shallow", i, winners[i].Top5Error + 2.2);
+            depth.LabelFontSize = 12;
+            depth.LabelAlignment = Alignment.LowerCenter;
+            depth.LabelFontColor = winners[i].Layers is null ? Colors.Gray : Palette[0].Darken(0.3);
+        }
+
+        var human = plot.Add.HorizontalLine(ImageNetWinners.HumanTop5Error);
+        human.LinePattern = LinePattern.Dashed;
+        human.LineColor = Palette[1];
+        human.LineWidth = 2;
+        human.Text = $"human {ImageNetWinners.HumanTop5Error.ToString("0.0", C)}";
+        human.LabelFontSize = 12;
+        human.LabelBackgroundColor = Palette[1];
+        plot.Axes.Bottom.SetTicks([.. winners.Select((_, i) => (double)i)], [.. winners.Select(w => $"{w.Year}\n{w.Name}")]);
+        plot.Axes.Bottom.MinimumSize = 60;
+        plot.Axes.SetLimits(-0.6, winners.Length - 0.4, 0, winners.Max(w => w.Top5Error) + 6);
+        plot.Title("ImageNet classification challenge winners: top-5 error (%) and depth");
+        plot.YLabel("top-5 error (%)");
+        plot.XLabel("Figures as the lecture's slide (after Russakovsky et al. 2015); sources in ImageNetWinners");
         plot.Axes.Bottom.Label.FontSize = 11;
         return plot;
     }
@@ -102,11 +148,12 @@ internal static class Charts
     /// parameters, as the lecture's "comparing complexity". The x axis starts at 0 (or is logarithmic
     /// with <paramref name="logX"/>); labels are placed where they overlap no other label.
     /// </summary>
-    public static (Plot Plot, IReadOnlyList<(string Name, PixelRect Box)> Labels) Accuracy(CostModel convention, string? highlight, int width, int height, LatencyOptions? latency = null, bool logX = false)
+    public static (Plot Plot, IReadOnlyList<(string Name, PixelRect Box)> Labels) Accuracy(CostModel convention, string? highlight, int width, int height, LatencyOptions? latency = null, bool logX = false, AccuracyChart? chart = null)
     {
         var plot = new Plot();
-        var points = Catalog.All.Where(p => p.Top1 is not null)
-            .Select(p => (p.Name, Top1: p.Top1!.Value, Report: Analyzer.Analyze(Catalog.Create(p.Name), new AnalysisOptions { Convention = convention })))
+        var (top5, only) = (chart?.Top5 ?? false, chart?.Models);
+        var points = Catalog.All.Where(p => (top5 ? p.Top5 : p.Top1) is not null && (only is null || only.Contains(p.Name)))
+            .Select(p => (p.Name, Top1: (top5 ? p.Top5 : p.Top1)!.Value, Report: Analyzer.Analyze(Catalog.Create(p.Name), new AnalysisOptions { Convention = convention })))
             .Select(p => (p.Name, p.Top1, p.Report, X: latency is null ? p.Report.Totals.Macs / 1e9 : LatencyModel.Predict(Catalog.Create(p.Name), latency).Milliseconds))
             .ToList();
         double Scale(double x) => logX ? Math.Log10(x) : x;
@@ -120,14 +167,15 @@ internal static class Charts
             sizes.Add(marker.Size);
         }
 
-        plot.Title(latency is null ? "ImageNet top-1 against compute; bubble area by parameters" : "ImageNet top-1 against predicted latency; bubble area by parameters");
+        var metric = top5 ? "top-5" : "top-1";
+        plot.Title(chart?.Title ?? (latency is null ? $"ImageNet {metric} against compute; bubble area by parameters" : $"ImageNet {metric} against predicted latency; bubble area by parameters"));
         // Short enough for the chart's width at 1400 px with "log scale" added; the convention's full
         // statement is in docs/conventions.md.
         plot.XLabel((latency is null
             ? $"G MACs at each model's evaluation input, counted as {convention.Name}"
             : $"predicted ms per forward pass of batch {latency.Batch}, {latency.DataType.Name()} on {latency.Device.Name}")
             + (logX ? " (log scale)" : string.Empty));
-        plot.YLabel("top-1 accuracy (%), torchvision's published weights");
+        plot.YLabel($"{metric} accuracy (%), published weights");
         plot.Axes.Bottom.Label.FontSize = 11;
         SetAxes(plot, [.. points.Select(p => p.X)], [.. points.Select(p => p.Top1)], logX);
         var labels = Label(plot, [.. points.Select(p => (p.Name, Scale(p.X), p.Top1))], sizes, width, height);
@@ -354,4 +402,27 @@ internal static class Charts
 
         return [];
     }
+
+    /// <summary>
+    /// The models of the lecture's "comparing complexity" chart (Canziani, Paszke, Culurciello 2016,
+    /// "An Analysis of Deep Neural Network Models for Practical Applications", Fig. 1) and of its
+    /// later slides: drawn where their top-1 is published; the others are named under the chart.
+    /// </summary>
+    public static IReadOnlyList<string> ComplexityModels { get; } =
+    [
+        "alexnet", "bn_alexnet", "nin", "bn_nin", "enet", "googlenet", "inception_v3", "inception_v4", "inception_resnet_v2",
+        "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "senet154", "nasnet_a_large", "nasnet_a_mobile",
+    ];
+
+    /// <summary>The comparing-complexity chart: <see cref="ComplexityModels"/> on the accuracy chart, with a title naming the ones without a published top-1.</summary>
+    public static AccuracyChart Complexity(bool top5)
+    {
+        var missing = ComplexityModels.Where(m => (top5 ? Catalog.Find(m).Top5 : Catalog.Find(m).Top1) is null).ToList();
+        var title = "Comparing complexity (Canziani et al. 2016): accuracy against operations, bubble area by parameters"
+            + (missing.Count == 0 ? string.Empty : $"\nno published {(top5 ? "top-5" : "top-1")}: {string.Join(", ", missing)}");
+        return new AccuracyChart(ComplexityModels, top5, title);
+    }
 }
+
+/// <summary>Which models an accuracy chart draws (all with a published figure when null), which accuracy, and its title (the default when null).</summary>
+internal sealed record AccuracyChart(IReadOnlyCollection<string>? Models, bool Top5, string? Title);

@@ -14,6 +14,14 @@ internal static class PlotCommand
         Trends,
         Accuracy,
         Roofline,
+        Winners,
+        Complexity,
+    }
+
+    private enum AccuracyMetric
+    {
+        Top1,
+        Top5,
     }
 
     private enum ChartAxis
@@ -29,7 +37,7 @@ internal static class PlotCommand
             "Charts: where a network's costs go by layer, or accuracy against compute.\n" +
             "Example: cnnarch plot alexnet --input 3x227x227 --output alexnet.png    or    cnnarch plot --kind accuracy --output models.svg")
         {
-            o.Model, o.Kind, o.Output, o.Input, o.Convention, o.Depth, o.Size, o.Set, o.X, o.Device, o.DataType, o.Batch, o.LogX,
+            o.Model, o.Kind, o.Output, o.Input, o.Convention, o.Depth, o.Size, o.Set, o.X, o.Device, o.DataType, o.Batch, o.LogX, o.Metric,
         };
         command.SetAction(result => CliApp.Guarded(cli.Stderr, () =>
         {
@@ -51,12 +59,20 @@ internal static class PlotCommand
         var (width, height) = (pixels.Dims[0], pixels.Dims[1]);
         var chart = result.GetValue(o.Kind);
         LatencyOptions Latency(TensorShape? shape) => LatencyCommand.Options(result, o.Device, o.DataType, result.GetValue(o.Batch), shape);
-        if (chart == ChartKind.Accuracy)
+        if (chart == ChartKind.Winners)
+        {
+            Charts.Save(Charts.Winners(), file, width, height);
+            return;
+        }
+
+        if (chart is ChartKind.Accuracy or ChartKind.Complexity)
         {
             // The accuracy chart compares with published figures, which count as torchvision does.
             var published = result.GetResult(o.Convention) is null or { Implicit: true } ? Conventions.TorchVision : result.GetValue(o.Convention)!;
             var latency = result.GetValue(o.X) == ChartAxis.Latency ? Latency(null) : null;
-            Charts.Save(Charts.Accuracy(published, result.GetValue(o.Model), width, height, latency, result.GetValue(o.LogX)).Plot, file, width, height);
+            var top5 = result.GetValue(o.Metric) == AccuracyMetric.Top5;
+            var drawn = chart == ChartKind.Complexity ? Charts.Complexity(top5) : new AccuracyChart(null, top5, null);
+            Charts.Save(Charts.Accuracy(published, result.GetValue(o.Model), width, height, latency, result.GetValue(o.LogX), drawn).Plot, file, width, height);
             return;
         }
 
@@ -84,10 +100,12 @@ internal static class PlotCommand
 
         public Option<ChartKind> Kind { get; } = CliOptions.Choice(
             "--kind",
-            "layers: each layer's share of memory, params and MACs; trends: the lecture's three panels of memory, params and MACs per layer; accuracy: presets' top-1 against GMACs (or latency with --x latency); roofline: each layer on the device's roofline.",
+            "layers: each layer's share of memory, params and MACs; trends: the lecture's three panels of memory, params and MACs per layer; accuracy: presets' top-1 against GMACs (or latency with --x latency); roofline: each layer on the device's roofline; winners: the ImageNet winners by year, top-5 error and depth; complexity: the lecture's comparing-complexity chart (Canziani et al. 2016).",
             Enum.GetValues<ChartKind>().Select(k => (k.ToString().ToLowerInvariant(), k)), ChartKind.Layers, "-k");
 
         public Option<bool> LogX { get; } = CliOptions.Flag("--log-x", "The accuracy chart with a logarithmic x axis.");
+
+        public Option<AccuracyMetric> Metric { get; } = CliOptions.Choice("--metric", "The accuracy and complexity charts' y axis: top1 or top5 (published ImageNet accuracy).", [("top1", AccuracyMetric.Top1), ("top5", AccuracyMetric.Top5)], AccuracyMetric.Top1);
 
         public Option<ChartAxis> X { get; } = CliOptions.Choice("--x", "The accuracy chart's x axis: macs, or latency (predicted on --device).", [("macs", ChartAxis.Macs), ("latency", ChartAxis.Latency)], ChartAxis.Macs);
 

@@ -132,4 +132,40 @@ public class ChartTests
             }
         }
     }
+
+    [Fact]
+    public void The_Winners_Chart_Draws_Each_Winners_Top5_Error_Depth_And_The_Human_Line()
+    {
+        var plot = Charts.Winners();
+
+        var bars = plot.GetPlottables<ScottPlot.Plottables.BarPlot>().Single().Bars.Select(b => b.Value).ToList();
+        bars.Should().Equal(28.2, 25.8, 16.4, 11.7, 7.3, 6.7, 3.6, 3.0, 2.3);
+        plot.GetPlottables<ScottPlot.Plottables.HorizontalLine>().Single().Y.Should().Be(5.1);
+        var depths = plot.GetPlottables<ScottPlot.Plottables.Text>().Select(t => t.LabelText).ToList();
+        depths.Should().Equal("shallow", "shallow", "8 layers", "8 layers", "19 layers", "22 layers", "152 layers", "152 layers", "152 layers");
+        ImageNetWinners.All.Where(w => w.Preset is not null).Should().OnlyContain(w => Catalog.Contains(w.Preset!), "each winner with an architecture is a preset");
+    }
+
+    [Fact]
+    public void The_Complexity_Chart_Draws_Every_Model_Of_The_Lectures_Chart_With_A_Published_Top1_And_Names_The_Rest()
+    {
+        var chart = Charts.Complexity(top5: false);
+        var (_, labels) = Charts.Accuracy(Conventions.TorchVision, null, 1400, 800, chart: chart);
+
+        var published = Charts.ComplexityModels.Where(m => Catalog.Find(m).Top1 is not null).ToList();
+        labels.Select(l => l.Name).Should().BeEquivalentTo(published);
+        published.Should().Contain(["inception_v4", "inception_resnet_v2", "senet154", "nasnet_a_large", "nasnet_a_mobile"]);
+        chart.Title.Should().EndWith("no published top-1: " + string.Join(", ", Charts.ComplexityModels.Except(published)));
+    }
+
+    [Fact]
+    public void Top5_Draws_The_Published_Top5_Of_The_Same_Weights()
+    {
+        var (plot, labels) = Charts.Accuracy(Conventions.TorchVision, null, 1400, 800, chart: new AccuracyChart(null, Top5: true, null));
+
+        labels.Select(l => l.Name).Should().BeEquivalentTo(Catalog.All.Where(p => p.Top5 is not null).Select(p => p.Name));
+        var ys = plot.GetPlottables<ScottPlot.Plottables.Marker>().Select(m => m.Location.Y).ToList();
+        ys.Should().Contain(92.862, "resnet50's published top-5");
+        plot.Axes.Left.Label.Text.Should().StartWith("top-5 accuracy");
+    }
 }
