@@ -80,7 +80,6 @@ public sealed record RelativePositionBias : Layer
     /// <exception cref="InvalidNetworkException">The input is no ... x H x P^2 x P^2 logits.</exception>
     public int Heads(TensorShape logits)
     {
-        ArgumentNullException.ThrowIfNull(logits);
         var tokens = Size * Size;
         return logits.Rank >= 3 && logits.Dims[^1] == tokens && logits.Dims[^2] == tokens
             ? logits.Dims[^3]
