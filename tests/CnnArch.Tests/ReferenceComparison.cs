@@ -20,12 +20,13 @@ internal static class ReferenceComparison
     }
 
     // Subclasses of a PyTorch module (torchvision's, and PyTorch's ZeroPad2d), reported under their own class names, torchvision's
-    // Permute module (torch.permute as a module), which CnnArch calls Transpose, as ONNX does, and
-    // PyTorch's Dropout2d, which CnnArch calls Dropout.
+    // Permute module (torch.permute as a module) and MaxViT's SwapAxes (torch.swapaxes as a module), which CnnArch calls
+    // Transpose, as ONNX does, and PyTorch's Dropout2d, which CnnArch calls Dropout.
     private static readonly Dictionary<string, string> Subclasses = new(StringComparer.Ordinal)
     {
         ["Conv3DSimple"] = "Conv3d", ["Conv3DNoTemporal"] = "Conv3d", ["LayerNorm2d"] = "LayerNorm",
         ["ConstantPad1d"] = "Pad", ["ConstantPad2d"] = "Pad", ["ConstantPad3d"] = "Pad", ["ZeroPad2d"] = "Pad", ["Permute"] = "Transpose",
+        ["SwapAxes"] = "Transpose",
 
         // Channel-wise dropout (ENet's): the identity at inference, as Dropout, with the same (no) counts.
         ["Dropout2d"] = "Dropout",

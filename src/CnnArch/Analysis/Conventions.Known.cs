@@ -15,7 +15,7 @@ public static class Conventions
     [
         typeof(Activation), typeof(Softmax), typeof(Normalization), typeof(Dropout), typeof(Identity), typeof(Flatten),
         typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean), typeof(StochasticDepth), typeof(LayerScale),
-        typeof(ClassToken), typeof(PositionalEmbedding),
+        typeof(ClassToken), typeof(PositionalEmbedding), typeof(RelativePositionBias),
     ];
 
     /// <summary>
@@ -80,6 +80,7 @@ public static class Conventions
         .With<ScaledDotProductAttention>(Rules.AttentionAll)
         .With<MultiheadAttention>(Rules.MultiheadAttentionAll)
         .With<PositionalEmbedding>(Rules.PerElement(1))
+        .With<RelativePositionBias>(Rules.PerElement(1))
         .With<Elementwise>(Rules.ElementwiseOutputs)
         .With<ReduceMean>(Rules.ReadsEveryInputFlops)
         .With<LayerNorm>(Rules.PerElement(8))

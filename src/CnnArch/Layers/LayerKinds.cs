@@ -103,6 +103,9 @@ namespace CnnArch.Layers
             new(new MultiheadAttention { Heads = 1 }, new MultiheadAttention { Heads = 2 }),
             new(new ClassToken()),
             new(new PositionalEmbedding()),
+            new(new RelativePositionBias { Size = 1 }, new RelativePositionBias { Size = 2 }),
+            new(new WindowPartition { Size = 1 }, new WindowPartition { Size = 2 }),
+            new(new WindowDepartition { Size = 1, Rows = 1 }, new WindowDepartition { Size = 2, Rows = 1 }),
             new(new Reshape { Dims = [1] }),
             new(new Transpose { Perm = [0] }),
             new(new Slice { Ranges = [] }),
@@ -206,6 +209,9 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(MultiheadAttention))]
     [JsonSerializable(typeof(ClassToken))]
     [JsonSerializable(typeof(PositionalEmbedding))]
+    [JsonSerializable(typeof(RelativePositionBias))]
+    [JsonSerializable(typeof(WindowPartition))]
+    [JsonSerializable(typeof(WindowDepartition))]
     [JsonSerializable(typeof(Reshape))]
     [JsonSerializable(typeof(Transpose))]
     [JsonSerializable(typeof(Slice))]

@@ -240,6 +240,7 @@ public static partial class Catalog
 
         // Cadene's pretrained-models.pytorch README (its weights, its evaluation: Acc@1 on ImageNet val).
         ["inception_v4"] = 80.062, ["inception_resnet_v2"] = 80.170, ["senet154"] = 81.304,
+        ["maxvit_t"] = 83.700,
     };
 
     // torchvision's model table: ImageNet top-5 (%) of the same weights as PublishedTop1 (acc@5).
@@ -261,7 +262,7 @@ public static partial class Catalog
         ["shufflenet_v2_x1_5"] = 91.086, ["shufflenet_v2_x2_0"] = 93.006, ["inception_v3"] = 93.450, ["convnext_tiny"] = 96.146,
         ["convnext_small"] = 96.650, ["convnext_base"] = 96.870, ["convnext_large"] = 96.976, ["efficientnet_v2_s"] = 96.878,
         ["efficientnet_v2_m"] = 97.156, ["efficientnet_v2_l"] = 97.788, ["vit_b_16"] = 95.318, ["vit_b_32"] = 92.466,
-        ["vit_l_16"] = 94.638, ["vit_l_32"] = 93.070, ["vit_h_14"] = 97.730,
+        ["vit_l_16"] = 94.638, ["vit_l_32"] = 93.070, ["vit_h_14"] = 97.730, ["maxvit_t"] = 96.722,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -303,6 +304,7 @@ public static partial class Catalog
         entries.AddRange(NasNetEntries());
         entries.AddRange(TransformerEntries());
         entries.AddRange(PaperEntries());
+        entries.AddRange(HybridEntries());
         return entries;
     }
 

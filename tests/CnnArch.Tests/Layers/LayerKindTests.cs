@@ -12,10 +12,10 @@ public class LayerKindTests
 {
     public static TheoryData<string> Kinds() => [.. LayerKinds.All.Select(k => k.Name)];
 
-    // Candidate inputs for an example: maps of 1 to 3 spatial axes, a vector, and for joins the same shape twice or a map and its gate.
+    // Candidate inputs for an example: maps of 1 to 3 spatial axes, a vector, 2 x 4 x 4 (windows of 2 x 2 tokens, or two heads' 4 x 4 attention logits), and for joins the same shape twice or a map and its gate.
     private static IEnumerable<TensorShape[]> Candidates(Layer layer)
     {
-        TensorShape[] singles = [TensorShape.Vector(8), TensorShape.Cl(4, 8), TensorShape.Chw(4, 8, 8), TensorShape.Cdhw(4, 8, 8, 8), TensorShape.Vector(1)];
+        TensorShape[] singles = [TensorShape.Vector(8), TensorShape.Cl(4, 8), TensorShape.Chw(4, 8, 8), TensorShape.Cdhw(4, 8, 8, 8), TensorShape.Vector(1), TensorShape.Of(2, 4, 4)];
         foreach (var x in singles)
         {
             var inputs = Enumerable.Repeat(x, Math.Max(1, layer.MinInputs)).ToArray();
