@@ -233,6 +233,7 @@ public static partial class Catalog
         // ViT-H/14 has no V1 weights: its IMAGENET1K_SWAG_LINEAR_V1 (SWAG-pretrained trunk, linear head trained
         // on ImageNet-1K) at 224x224, the preset's input, whose costs the catalogue reports.
         ["vit_h_14"] = 85.708,
+        ["swin_t"] = 81.474, ["swin_s"] = 83.196, ["swin_b"] = 83.582, ["swin_v2_t"] = 82.072, ["swin_v2_s"] = 83.712, ["swin_v2_b"] = 84.112,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -273,6 +274,7 @@ public static partial class Catalog
         entries.AddRange(SegmentationEntries());
         entries.AddRange(NasNetEntries());
         entries.AddRange(TransformerEntries());
+        entries.AddRange(SwinEntries());
         return entries;
     }
 
