@@ -109,7 +109,7 @@ namespace CnnArch.Layers
             new(new Pad { Before = [0], After = [0] }),
             new(new Roll { Shifts = [0], Axes = [0] }, new Roll { Shifts = [-1], Axes = [0] }),
             new(new StoredTensor { Dims = [1] }, new StoredTensor { Dims = [9, 2] }),
-            new(new RelativePositionBias(), new RelativePositionBias { WindowSize = [1, 1] }),
+            new(new RelativePositionGather(), new RelativePositionGather { WindowSize = [1, 1] }),
             new(new Upsample(), new Upsample { ScaleFactor = [2] }, "Resize"),
             new(new PixelShuffle { UpscaleFactor = 1 }),
             new(new ReduceMean { Axes = [0] }),
@@ -214,7 +214,7 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(Pad))]
     [JsonSerializable(typeof(Roll))]
     [JsonSerializable(typeof(StoredTensor))]
-    [JsonSerializable(typeof(RelativePositionBias))]
+    [JsonSerializable(typeof(RelativePositionGather))]
     [JsonSerializable(typeof(Upsample))]
     [JsonSerializable(typeof(PixelShuffle))]
     [JsonSerializable(typeof(ReduceMean))]

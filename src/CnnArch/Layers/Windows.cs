@@ -63,7 +63,7 @@ public sealed record StoredTensor : Layer
 /// and a permute. Its input is the table (a <see cref="StoredTensor"/> parameter in Swin, the output of the
 /// continuous position bias MLP in Swin V2); a table of offsets alone is one head's. No arithmetic.
 /// </summary>
-public sealed record RelativePositionBias : Layer
+public sealed record RelativePositionGather : Layer
 {
     /// <summary>The window's height and width in tokens, (Wh, Ww); default 7 x 7.</summary>
     public ImmutableArray<int> WindowSize { get; init; } = [7, 7];

@@ -178,7 +178,7 @@ public static class SwinTransformers
         var (tokens, windows, perSide) = (w * w, (side / w) * (side / w), side / w);
         var shift = w >= side ? 0 : block.Shift;
         var bias = block.V2 ? ContinuousBias(b, p, w, heads, input)
-            : b.AddFunctional($"{p}.relative_position_bias", new RelativePositionBias { WindowSize = [w, w] },
+            : b.AddFunctional($"{p}.relative_position_bias", new RelativePositionGather { WindowSize = [w, w] },
                 b.AddFunctional($"{p}.relative_position_bias_table", new StoredTensor { Dims = [((2 * w) - 1) * ((2 * w) - 1), heads] }, input));
         var x = shift > 0 ? b.AddFunctional($"{p}.roll", new Roll { Shifts = [-shift, -shift], Axes = [0, 1] }, input) : input;
         x = b.AddFunctional($"{p}.view", new Reshape { Dims = [perSide, w, perSide, w, block.Dim] }, x);
@@ -213,7 +213,7 @@ public static class SwinTransformers
         var coords = b.AddFunctional($"{p}.relative_coords_table", new StoredTensor { Dims = [(2 * w) - 1, (2 * w) - 1, 2], Role = StoredTensorRole.Buffer }, input);
         var table = b.Add($"{p}.cpb_mlp", new Sequential(new Linear { OutFeatures = 512 }, new ReLU(), new Linear { OutFeatures = heads, HasBias = false }), coords);
         table = b.AddFunctional($"{p}.view", new Reshape { Dims = [-1, heads] }, table);
-        var bias = b.AddFunctional($"{p}.relative_position_bias", new RelativePositionBias { WindowSize = [w, w] }, table);
+        var bias = b.AddFunctional($"{p}.relative_position_bias", new RelativePositionGather { WindowSize = [w, w] }, table);
         bias = b.AddFunctional($"{p}.sigmoid", new Sigmoid(), bias);
         return b.AddFunctional($"{p}.mul", new Elementwise { Op = ElementwiseOp.Mul, Constant = TensorShape.Vector(1) }, bias);
     }
