@@ -15,7 +15,7 @@ public static class Conventions
     [
         typeof(Activation), typeof(Softmax), typeof(Normalization), typeof(Dropout), typeof(Identity), typeof(Flatten),
         typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean), typeof(StochasticDepth), typeof(LayerScale),
-        typeof(ClassToken), typeof(PositionalEmbedding), typeof(RelativePositionBias),
+        typeof(ClassToken), typeof(PositionalEmbedding), typeof(RelativePositionBias), typeof(StoredTensor), typeof(RelativePositionGather),
     ];
 
     /// <summary>
@@ -72,7 +72,7 @@ public static class Conventions
     public static CostModel Full { get; } = CostModel.Create(
             "full",
             "FLOPs: every arithmetic operation (a transcendental = 1): conv/linear 2 per multiply-add + bias, BN 2 per element, activations, pooling, additions, scaling, softmax, attention (projections with bias, query scaling, both products, softmax); MACs: the multiply-adds among them.")
-        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(StochasticDepth), typeof(Identity), typeof(Flatten), typeof(ClassToken)])
+        .CountingNothing([typeof(DataMovement), typeof(Concat), typeof(Dropout), typeof(StochasticDepth), typeof(Identity), typeof(Flatten), typeof(ClassToken), typeof(StoredTensor), typeof(RelativePositionGather)])
         .With<Convolution>(Rules.ConvolutionWithBias)
         .With<TransposedConvolution>(Rules.TransposedConvolutionWithBias)
         .With<Linear>(Rules.LinearWithBias)

@@ -143,13 +143,18 @@ public static class Rules
 
     /// <summary>
     /// Scaled dot-product attention, everything: its two products, the query scaled by 1 / sqrt(d) (one
-    /// multiplication per query element) and the softmax of every row of M scores (3M - 1 each).
+    /// multiplication per query element) and the softmax of every row of M scores (3M - 1 each); with a
+    /// mask, one addition per score; cosine attention (Swin V2) normalises queries and keys instead (3 per
+    /// element: square, sum, divide) and multiplies every score by its head's scale.
     /// </summary>
     public static OpCount AttentionAll(ScaledDotProductAttention layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var (heads, n, m, d, _) = layer.Sizes(shapes.Inputs);
-        return Attention(layer, shapes) + OpCount.FromFlops(checked((heads * n * d) + (heads * n * ((3L * m) - 1))));
+        var scores = checked(heads * n * m);
+        var scaling = layer.Cosine ? checked((3L * heads * (n + m) * d) + scores) : checked(heads * n * d);
+        var mask = shapes.Inputs.Count > 3 ? scores : 0;
+        return Attention(layer, shapes) + OpCount.FromFlops(checked(scaling + mask + (heads * n * ((3L * m) - 1))));
     }
 
     /// <summary>

@@ -8,18 +8,35 @@ namespace CnnArch.Layers;
 /// key H x M x d and value H x M x d_v (H heads, or any leading dimensions, equal in all three; batch
 /// excluded), giving H x N x d_v. No parameters. Multiply-adds: H x N x M x d for Q K^T plus
 /// H x N x M x d_v for the attention times V; the softmax is element-wise. Every output token reads
-/// every key token, so its receptive field is the whole input.
+/// every key token, so its receptive field is the whole input. A fourth input is an additive attention
+/// mask (the float <c>attn_mask</c> of <c>F.scaled_dot_product_attention</c>), broadcast to the scores
+/// H x N x M: Swin's relative position bias and shifted-window mask. Window attention (Swin) sets
+/// <see cref="WindowSize"/>: the tokens are the windows of a map, so the field grows by a window rather
+/// than becoming the whole input; <see cref="Cosine"/> is Swin V2's scaled cosine attention.
 /// </summary>
 public sealed record ScaledDotProductAttention : Layer
 {
     /// <summary>Dropout probability on the attention weights in training; default 0 (none).</summary>
     public double Dropout { get; init => field = Guard.Probability(value, nameof(Dropout)); }
 
+    /// <summary>
+    /// The window, in tokens per spatial axis of the map the tokens were partitioned from (Swin's 7 x 7), when
+    /// each set of tokens is one window of a map; empty (the default) when the tokens are the whole input.
+    /// </summary>
+    public ImmutableArray<int> WindowSize { get; init; } = [];
+
+    /// <summary>
+    /// Swin V2's scaled cosine attention: the queries and keys L2-normalised along d and the scores
+    /// multiplied by a learned scale per head (<c>logit_scale</c>, one per entry of the dimension before the
+    /// tokens, counted as this layer's parameters) instead of the queries scaled by 1 / sqrt(d); default false.
+    /// </summary>
+    public bool Cosine { get; init; }
+
     /// <inheritdoc/>
     public override int MinInputs => 3;
 
     /// <inheritdoc/>
-    public override int MaxInputs => 3;
+    public override int MaxInputs => 4;
 
     /// <summary>The sizes of <paramref name="inputs"/> (query, key, value): heads (the product of the leading dimensions), N, M, d and d_v.</summary>
     /// <exception cref="InvalidNetworkException">The shapes do not fit together.</exception>
@@ -38,6 +55,20 @@ public sealed record ScaledDotProductAttention : Layer
             throw Invalid($"attention of query {q}, key {k} and value {v}: the heads must agree, query and key must have one depth, key and value one length.");
         }
 
+        if (inputs.Count > 3)
+        {
+            var scores = TensorShape.Of([.. lead, q.Dims[^2], k.Dims[^2]]);
+            if (TensorOps.Broadcast(scores, inputs[3]) != scores)
+            {
+                throw Invalid($"an attention mask of {inputs[3]} does not broadcast to the scores {scores}.");
+            }
+        }
+
+        if (Cosine && q.Rank < 3)
+        {
+            throw Invalid($"cosine attention needs heads before the tokens (... x heads x N x d), got {q}.");
+        }
+
         var heads = lead.Aggregate(1L, (a, d) => checked(a * d));
         return (heads, q.Dims[^2], k.Dims[^2], q.Dims[^1], v.Dims[^1]);
     }
@@ -50,7 +81,12 @@ public sealed record ScaledDotProductAttention : Layer
     }
 
     /// <inheritdoc/>
-    public override long Parameters(IReadOnlyList<TensorShape> inputs) => 0;
+    /// <summary>None; with <see cref="Cosine"/>, the scale per head (the query's dimension before the tokens).</summary>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Cosine ? inputs[0].Dims[^3] : 0;
+    }
 
     /// <inheritdoc/>
     public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
@@ -58,11 +94,23 @@ public sealed record ScaledDotProductAttention : Layer
     /// <inheritdoc/>
     public override LayerWindow? Window => null;
 
-    /// <summary>Every output token reads every key token: the whole input (see <see cref="ReceptiveField.Global"/>).</summary>
+    /// <summary>
+    /// Every output token reads every key token: the whole input (see <see cref="ReceptiveField.Global"/>).
+    /// Window attention reads its window: the field grows as through a sliding window of
+    /// <see cref="WindowSize"/> at stride 1 (r += (W - 1) x jump per axis), a token's own window of W tokens. The
+    /// aligned windows of a shifted block that follows reach one token further than that sliding bound (2W
+    /// tokens after a W-MSA and SW-MSA pair, where the bound says 2W - 1).
+    /// </summary>
     public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input)
     {
         ArgumentNullException.ThrowIfNull(field);
-        return field.Global();
+        if (WindowSize.IsDefaultOrEmpty)
+        {
+            return field.Global();
+        }
+
+        var one = SpatialSize.Uniform(1).At(WindowSize.Length, "stride");
+        return field.Through(new LayerWindow(SpatialSize.Of([.. WindowSize]), one, SpatialPadding.Zero, one, 1));
     }
 
     /// <summary>

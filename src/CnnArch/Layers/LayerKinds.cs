@@ -110,6 +110,9 @@ namespace CnnArch.Layers
             new(new Transpose { Perm = [0] }),
             new(new Slice { Ranges = [] }),
             new(new Pad { Before = [0], After = [0] }),
+            new(new Roll { Shifts = [0], Axes = [0] }, new Roll { Shifts = [-1], Axes = [0] }),
+            new(new StoredTensor { Dims = [1] }, new StoredTensor { Dims = [9, 2] }),
+            new(new RelativePositionGather(), new RelativePositionGather { WindowSize = [1, 1] }),
             new(new Upsample(), new Upsample { ScaleFactor = [2] }, "Resize"),
             new(new PixelShuffle { UpscaleFactor = 1 }),
             new(new MaxUnpool2d { Kernel = 1 }, new MaxUnpool2d { Kernel = 2 }),
@@ -216,6 +219,9 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(Transpose))]
     [JsonSerializable(typeof(Slice))]
     [JsonSerializable(typeof(Pad))]
+    [JsonSerializable(typeof(Roll))]
+    [JsonSerializable(typeof(StoredTensor))]
+    [JsonSerializable(typeof(RelativePositionGather))]
     [JsonSerializable(typeof(Upsample))]
     [JsonSerializable(typeof(PixelShuffle))]
     [JsonSerializable(typeof(MaxUnpool2d))]

@@ -241,6 +241,7 @@ public static partial class Catalog
         // Cadene's pretrained-models.pytorch README (its weights, its evaluation: Acc@1 on ImageNet val).
         ["inception_v4"] = 80.062, ["inception_resnet_v2"] = 80.170, ["senet154"] = 81.304,
         ["maxvit_t"] = 83.700,
+        ["swin_t"] = 81.474, ["swin_s"] = 83.196, ["swin_b"] = 83.582, ["swin_v2_t"] = 82.072, ["swin_v2_s"] = 83.712, ["swin_v2_b"] = 84.112,
     };
 
     // torchvision's model table: ImageNet top-5 (%) of the same weights as PublishedTop1 (acc@5).
@@ -263,6 +264,7 @@ public static partial class Catalog
         ["convnext_small"] = 96.650, ["convnext_base"] = 96.870, ["convnext_large"] = 96.976, ["efficientnet_v2_s"] = 96.878,
         ["efficientnet_v2_m"] = 97.156, ["efficientnet_v2_l"] = 97.788, ["vit_b_16"] = 95.318, ["vit_b_32"] = 92.466,
         ["vit_l_16"] = 94.638, ["vit_l_32"] = 93.070, ["vit_h_14"] = 97.730, ["maxvit_t"] = 96.722,
+        ["swin_t"] = 95.776, ["swin_s"] = 96.360, ["swin_b"] = 96.640, ["swin_v2_t"] = 96.132, ["swin_v2_s"] = 96.816, ["swin_v2_b"] = 96.864,
     };
 
     private static Entry Preset(string name, string family, string description, string paper, Func<PresetArguments, Network> build, params PresetParameter[] parameters) =>
@@ -305,6 +307,7 @@ public static partial class Catalog
         entries.AddRange(TransformerEntries());
         entries.AddRange(PaperEntries());
         entries.AddRange(HybridEntries());
+        entries.AddRange(SwinEntries());
         return entries;
     }
 
