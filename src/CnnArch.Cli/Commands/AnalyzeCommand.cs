@@ -22,7 +22,7 @@ internal static class AnalyzeCommand
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
             o.Model, o.Input, o.Batch, o.DataType, o.Convention, o.Format, o.Output, o.Depth, o.Set, o.Ignore, o.Names, o.BatchDim,
-            o.From, o.Until, o.Columns, o.Tree, o.Freeze, o.Dataset, o.Device,
+            o.From, o.Until, o.Columns, o.Tree, o.Freeze, o.Dataset, o.Device, o.Kinds,
         };
         command.SetAction(result => CliApp.Guarded(cli.Stderr, () => Run(cli, result, o)));
         return command;
@@ -44,6 +44,16 @@ internal static class AnalyzeCommand
         var network = whole ? source.Network : NetworkPart.Between(source.Network, result.GetValue(o.From), result.GetValue(o.Until), inputShape);
         var report = Analyzer.Analyze(network, whole ? options : options with { Input = network.DefaultInput });
         report = result.GetValue(o.Names) == LayerNames.Lecture ? report.WithLectureNames() : report;
+        if (result.GetValue(o.Kinds) is { Length: > 0 } kinds)
+        {
+            if (result.GetValue(o.Tree) || result.GetValue(o.Depth) is not null)
+            {
+                throw new ArgumentException("--kinds keeps single rows: it does not combine with --tree or --depth.");
+            }
+
+            report = report.Only([.. kinds.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]);
+        }
+
         var latency = result.GetValue(o.Device) is { } name
             ? LatencyModel.Predict(network, new LatencyOptions(options) { Device = DeviceProfile.Get(name), Input = report.Input })
             : null;
@@ -97,6 +107,8 @@ internal static class AnalyzeCommand
         public Option<int?> Depth { get; } = CliOptions.Depth("Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).");
 
         public Option<string[]> Set { get; } = CliOptions.Set();
+
+        public Option<string[]> Kinds { get; } = new("--kinds") { Description = "Only rows of these kinds, and totals over them: families conv, linear, pool, norm, activation, join, attention, or kind names (--kinds conv,linear: the lecture's memory of conv and FC outputs).", HelpName = "list" };
 
         public Option<string[]> Ignore { get; } = new("--ignore") { Description = "Count nothing for this layer kind (repeatable), e.g. --ignore BatchNorm2d for BN folded into the conv.", HelpName = "kind" };
 

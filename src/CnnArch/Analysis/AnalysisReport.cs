@@ -193,6 +193,56 @@ public sealed record AnalysisReport
     public ImmutableArray<Graph.Scope> Scopes { get; init; } = [];
 
     /// <summary>
+    /// The layer kinds the rows were narrowed to with <see cref="Only"/> ("conv, linear: 21 of 37 rows"),
+    /// said under every table; null when every row is kept.
+    /// </summary>
+    public string? Selection { get; init; }
+
+    /// <summary>The kind families <see cref="Only"/> takes besides exact kind names.</summary>
+    public static ImmutableArray<string> KindFamilies { get; } = ["conv", "linear", "pool", "norm", "activation", "join", "attention"];
+
+    /// <summary>
+    /// The report with only the rows of the given kinds, and totals over those rows: the lecture adds up
+    /// the memory of the conv and FC outputs only (<c>Only(["conv", "linear"])</c>). A kind is a family
+    /// (<see cref="KindFamilies"/>: conv takes every convolution and transposed convolution of every rank,
+    /// pool every pooling, ...) or a kind's exact name (MaxPool2d), ignoring case. Blocks are dropped: the
+    /// rows are flat.
+    /// </summary>
+    /// <exception cref="ArgumentException">A kind that is neither a family nor a kind of any row or of <see cref="L.LayerKinds"/>.</exception>
+    public AnalysisReport Only(IReadOnlyCollection<string> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        var known = L.LayerKinds.All.Select(k => k.Name).Concat(Layers.Select(l => l.Kind)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknown = kinds.FirstOrDefault(k => !KindFamilies.Contains(k.ToLowerInvariant()) && !known.Contains(k));
+        if (unknown is not null)
+        {
+            throw new ArgumentException($"No layer kind or family '{unknown}': families are {string.Join(", ", KindFamilies)}, or a kind's name such as Conv2d or MaxPool2d.", nameof(kinds));
+        }
+
+        var kept = Layers.Where(l => kinds.Any(k => Matches(l, k))).ToImmutableArray();
+        return this with
+        {
+            Layers = kept,
+            Scopes = [],
+            Totals = Totals.Of(kept.Where(l => !l.IsAuxiliary)),
+            AuxiliaryTotals = Totals.Of(kept.Where(l => l.IsAuxiliary)),
+            Selection = $"{string.Join(", ", kinds)}: {kept.Length} of {Layers.Length} rows",
+        };
+    }
+
+    private static bool Matches(LayerReport row, string kind) => kind.ToLowerInvariant() switch
+    {
+        "conv" => row.Layer is L.ConvolutionBase,
+        "linear" => row.Layer is L.Linear,
+        "pool" => row.Layer is L.Pool or L.AdaptivePool,
+        "norm" => row.Layer is L.Normalization,
+        "activation" => row.Layer is L.Activation,
+        "join" => row.Layer is L.Join,
+        "attention" => row.Layer is L.MultiheadAttention or L.ScaledDotProductAttention,
+        _ => string.Equals(row.Kind, kind, StringComparison.OrdinalIgnoreCase),
+    };
+
+    /// <summary>
     /// One line: the model, its input and batch, and its totals in the report's convention
     /// ("resnet50 (3x224x224, batch 1): 25,557,032 params, 4,089,184,256 MACs (torchvision)").
     /// <c>CnnArch.Reporting.TextReport.Write</c> gives the table the command line prints.

@@ -66,6 +66,11 @@ public static partial class TextReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var t = report.Totals;
+        if (report.Selection is { } selection)
+        {
+            yield return $"Only {selection}: the totals below are theirs.";
+        }
+
         yield return $"Params {Units.Exact(t.Parameters)} (+{Units.Exact(t.Buffers)} buffers), MACs {Units.Exact(t.Macs)}, FLOPs {Units.Exact(t.Flops)}, activations {Units.Exact(t.ActivationBytes)} bytes (sum of every row's output).";
         if (report.AuxiliaryTotals.Parameters + report.AuxiliaryTotals.Macs > 0)
         {
