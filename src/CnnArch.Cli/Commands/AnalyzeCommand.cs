@@ -22,7 +22,7 @@ internal static class AnalyzeCommand
             "Example: cnnarch analyze alexnet --input 3x227x227 --convention lecture")
         {
             o.Model, o.Input, o.Batch, o.DataType, o.Convention, o.Format, o.Output, o.Depth, o.Set, o.Ignore, o.Names, o.BatchDim,
-            o.From, o.Until, o.Columns, o.Tree, o.Freeze, o.Dataset, o.Device, o.Kinds,
+            o.From, o.Until, o.Columns, o.Tree, o.Freeze, o.Dataset, o.Device, o.Kinds, o.Explain,
         };
         command.SetAction(result => CliApp.Guarded(cli.Stderr, () => Run(cli, result, o)));
         return command;
@@ -61,6 +61,13 @@ internal static class AnalyzeCommand
         {
             // Counted before anything is written: an epoch too large to count is an error, not a broken report.
             report.Training().EpochMacs(samples);
+        }
+
+        if (result.GetResult(o.Explain) is not null)
+        {
+            var explained = TextReport.Explain(report, result.GetValue(o.Explain));
+            cli.Emit(result.GetValue(o.Output), _ => explained);
+            return;
         }
 
         var chosen = result.GetValue(o.Columns) is { } list ? ReportColumn.Parse(list) : (ImmutableArray<ReportColumn>?)null;
@@ -107,6 +114,8 @@ internal static class AnalyzeCommand
         public Option<int?> Depth { get; } = CliOptions.Depth("Collapse blocks nested deeper than N into one row of their sums (as torchinfo's depth; 1 = top-level layers and blocks).");
 
         public Option<string[]> Set { get; } = CliOptions.Set();
+
+        public Option<string?> Explain { get; } = new("--explain") { Description = "Each layer's numbers as the lecture derives them (output size, memory, params, MACs with the layer's own numbers), or only the layer at PATH.", HelpName = "path", Arity = ArgumentArity.ZeroOrOne };
 
         public Option<string[]> Kinds { get; } = new("--kinds") { Description = "Only rows of these kinds, and totals over them: families conv, linear, pool, norm, activation, join, attention, or kind names (--kinds conv,linear: the lecture's memory of conv and FC outputs).", HelpName = "list" };
 
