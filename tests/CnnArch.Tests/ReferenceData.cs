@@ -16,6 +16,9 @@ internal sealed record ReferenceModel(string Model, int[] Input, long Params, lo
     /// <summary>The sum of the per-module multiply-adds forward hooks saw (leaf conv and linear modules), where the reference records it.</summary>
     public long? HookedMacs { get; init; }
 
+    /// <summary>The model's output shape without the batch dimension, where the reference records it.</summary>
+    public int[]? Output { get; init; }
+
     public static ReferenceModel Load(string name) => Parse(JsonDocument.Parse(File.ReadAllText(ReferenceData.PathOf("models", name + ".json"))).RootElement);
 
     public static ReferenceModel LoadAt227(string name) =>
@@ -39,6 +42,7 @@ internal sealed record ReferenceModel(string Model, int[] Input, long Params, lo
         })])
     {
         HookedMacs = root.TryGetProperty("hooked_macs", out var hooked) ? hooked.GetInt64() : null,
+        Output = root.TryGetProperty("output", out var output) ? Dims(output)[1..] : null,
     };
 
     private static int[] Dims(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
