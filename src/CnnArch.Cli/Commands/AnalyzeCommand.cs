@@ -43,16 +43,7 @@ internal static class AnalyzeCommand
         var whole = result.GetValue(o.From) is null && result.GetValue(o.Until) is null;
         var network = whole ? source.Network : NetworkPart.Between(source.Network, result.GetValue(o.From), result.GetValue(o.Until), inputShape);
         var report = Analyzer.Analyze(network, whole ? options : options with { Input = network.DefaultInput });
-        report = result.GetValue(o.Names) == LayerNames.Lecture ? report.WithLectureNames() : report;
-        if (result.GetValue(o.Kinds) is { Length: > 0 } kinds)
-        {
-            if (result.GetValue(o.Tree) || result.GetValue(o.Depth) is not null)
-            {
-                throw new ArgumentException("--kinds keeps single rows: it does not combine with --tree or --depth.");
-            }
-
-            report = report.Only([.. kinds.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]);
-        }
+        report = Select(result.GetValue(o.Names) == LayerNames.Lecture ? report.WithLectureNames() : report, result, o);
 
         var latency = result.GetValue(o.Device) is { } name
             ? LatencyModel.Predict(network, new LatencyOptions(options) { Device = DeviceProfile.Get(name), Input = report.Input })
@@ -91,6 +82,22 @@ internal static class AnalyzeCommand
                 TextReport.Document(report, layout with { Columns = chosen ?? (fancy && CliContext.TerminalWidth() >= 160 ? ReportColumn.Wide : ReportColumn.Default) }),
                 fancy),
         });
+    }
+
+    // --kinds: only rows of those kinds, and totals over them.
+    private static AnalysisReport Select(AnalysisReport report, ParseResult result, AnalyzeOptions o)
+    {
+        if (result.GetValue(o.Kinds) is not { Length: > 0 } kinds)
+        {
+            return report;
+        }
+
+        if (result.GetValue(o.Tree) || result.GetValue(o.Depth) is not null)
+        {
+            throw new ArgumentException("--kinds keeps single rows: it does not combine with --tree or --depth.");
+        }
+
+        return report.Only([.. kinds.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]);
     }
 
     private sealed class AnalyzeOptions
