@@ -49,6 +49,8 @@ public class PageLegibilityTests(BrowserFixture fixture)
         // DenseNet's paths are longer than a box: each keeps its end, where the layer's own name is.
         var densenet = Analyzer.Analyze(Catalog.Create("densenet121"));
         await using var dense = await ReportPage.OpenAsync(fixture, HtmlReport.Write(densenet), "densenet121-labels");
+        (await dense.Eval<string>("document.getElementById('graph-status').textContent")).Should().Contain("collapsed block", "its 900 edges open collapsed");
+        await dense.Page.SelectAsync("#depth", "0");
         var paths = await dense.Eval<string[]>("Array.from(document.querySelectorAll('g.node[data-index]')).sort((a, b) => a.getAttribute('data-index') - b.getAttribute('data-index')).map(n => n.querySelector('text.path').textContent)");
         paths.Should().HaveCount(densenet.Layers.Length);
         paths.Where((p, i) => p != densenet.Layers[i].Path).Should().NotBeEmpty()

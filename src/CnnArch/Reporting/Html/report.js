@@ -207,7 +207,7 @@
       var p = g.node(it.key);
       var cls = 'node' + (it.block ? ' block' : '') + (it.layer && isJoin(it.layer.kind) ? ' join' : '') + ((it.layer ? it.layer.auxiliary : it.block.sums.auxiliary) ? ' aux' : '');
       var attrs = { 'class': cls, transform: 'translate(' + (p.x - NODE_W / 2) + ',' + (p.y - NODE_H / 2) + ')' };
-      if (it.layer) { attrs['data-index'] = it.layer.index; } else { attrs['data-scope'] = it.block.id; attrs['data-path'] = it.block.path; }
+      if (it.layer) { attrs['data-index'] = it.layer.index; } else { attrs['data-scope'] = it.block.id; attrs['data-path'] = it.block.path; attrs['data-layers'] = it.block.last - it.block.first + 1; }
       var gn = el('g', attrs, nodeLayer);
       var fill = colour(valueOf(it, state.metric), max);
       if (dark(fill)) { gn.setAttribute('class', cls + ' dark'); }
@@ -229,7 +229,9 @@
       });
     });
     if (state.selected !== null) { mark(state.selected); }
-    document.getElementById('graph-status').textContent = v.items.length + ' of ' + r.layers.length + ' layers drawn';
+    var drawn = v.items.filter(function (it) { return it.layer; }).length, blocks = v.items.length - drawn;
+    document.getElementById('graph-status').textContent = drawn + ' of ' + r.layers.length + ' layers drawn' +
+      (blocks > 0 ? ', ' + (r.layers.length - drawn) + ' in ' + blocks + ' collapsed block' + (blocks > 1 ? 's' : '') + ' (click one to open it)' : '');
   }
 
   function hiddenBlock(s) { for (var p = s.parent; p; p = p.parent) { if (state.collapsed[p.id]) { return true; } } return false; }
@@ -455,7 +457,24 @@
     for (var d = 1; d <= r.maxDepth; d++) { depth.innerHTML += '<option value="' + d + '">' + d + '</option>'; }
     Array.prototype.forEach.call(document.querySelectorAll('#models button'), function (b, i) { b.classList.toggle('active', i === index); });
     document.getElementById('details').innerHTML = '<p class="hint">Hover over a layer for its numbers; click to keep them here.</p>';
-    drawTotals(); drawShares(); drawTable(); drawGraph();
+    var start = initialDepth(r);
+    depth.value = String(start);
+    drawTotals(); drawShares(); drawTable(); collapseTo(start);
+  }
+  // The layout's cost grows with the edges: DenseNet's concatenations read every earlier layer of
+  // their block (2,500 edges in DenseNet-201, minutes of layout). A graph over the limits opens with
+  // the deepest blocks collapsed that bring it under them; the depth menu expands it on request.
+  var MAX_EDGES = 700, MAX_ITEMS = 1200;
+  function initialDepth(r) {
+    function fits() { var v = visible(r); return v.edges.length <= MAX_EDGES && v.items.length <= MAX_ITEMS; }
+    state.collapsed = {};
+    if (fits()) { return 0; }
+    for (var d = r.maxDepth; d >= 1; d--) {
+      state.collapsed = {};
+      r.scopes.forEach(function (s) { if (s.depth === d) { state.collapsed[s.id] = true; } });
+      if (fits()) { return d; }
+    }
+    return 1;
   }
   function drawModels() {
     if (reports.length < 2) { return; }
