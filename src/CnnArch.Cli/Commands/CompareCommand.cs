@@ -21,11 +21,12 @@ internal static class CompareCommand
         var device = CliOptions.Device("Also predict each model's latency and throughput on this device (h200, a100, ... or a profile file) in the --dtype precision; see 'cnnarch latency'.");
         var dtype = CliOptions.DataType("Precision latency is predicted in with --device: fp32 (convs in TF32, as PyTorch), tf32, bf16, fp16.");
         var batch = CliOptions.Batch();
+        var training = CliOptions.Flag("--training", "Also each model's training peak at --batch (SGD with momentum, as 'cnnarch memory --training').");
         var command = new Command("compare",
             "Models side by side: parameters, MACs, activation memory and published top-1, with ratios against the first; latency with --device.\n" +
             "Example: cnnarch compare alexnet vgg16 googlenet resnet50 mobilenet_v2 --device h200 --batch 64")
         {
-            models, input, convention, format, output, device, dtype, batch, set,
+            models, input, convention, format, output, device, dtype, batch, set, training,
         };
         command.SetAction(result => CliApp.Guarded(cli.Stderr, () =>
         {
@@ -35,7 +36,8 @@ internal static class CompareCommand
             var comparison = Comparisons.Compare(
                 loaded,
                 new AnalysisOptions { Input = inputShape, Convention = result.GetValue(convention)! },
-                LatencyCommand.OptionsIfAny(result, device, dtype, result.GetValue(batch), inputShape));
+                LatencyCommand.OptionsIfAny(result, device, dtype, result.GetValue(batch), inputShape),
+                result.GetValue(training) ? result.GetValue(batch) : null);
             cli.Emit(result.GetValue(output), fancy => result.GetValue(format) switch
             {
                 OutputFormat.Html => HtmlReport.Write(comparison),

@@ -8,19 +8,22 @@ public static partial class CsvReport
 {
     /// <summary>
     /// The comparison as CSV: model, input, params, macs, activation_bytes, inference_peak_bytes, top1,
-    /// params_ratio, macs_ratio, memory_ratio (empty where a ratio has no value), and latency_ms,
+    /// params_ratio, macs_ratio, memory_ratio (empty where a ratio has no value), training_peak_bytes when asked for, and latency_ms,
     /// images_per_second when predicted.
     /// </summary>
     public static string Write(Comparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         var latency = comparison.Latency;
-        var text = new StringBuilder("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio" + (latency.IsEmpty ? "\n" : ",latency_ms,images_per_second\n"));
+        var training = comparison.Rows.Any(r => r.TrainingPeakBytes is not null);
+        var text = new StringBuilder("model,input,params,macs,activation_bytes,inference_peak_bytes,top1,params_ratio,macs_ratio,memory_ratio"
+            + (training ? ",training_peak_bytes" : string.Empty) + (latency.IsEmpty ? "\n" : ",latency_ms,images_per_second\n"));
         for (var i = 0; i < comparison.Rows.Length; i++)
         {
             var r = comparison.Rows[i];
             string[] cells = [r.Model, r.Input.ToString(), Csv.Number(r.Parameters), Csv.Number(r.Macs), Csv.Number(r.ActivationBytes), Csv.Number(r.InferencePeakBytes),
-                Csv.Number(r.Top1), Csv.Number(r.ParametersRatio, "0.####"), Csv.Number(r.MacsRatio, "0.####"), Csv.Number(r.MemoryRatio, "0.####")];
+                Csv.Number(r.Top1), Csv.Number(r.ParametersRatio, "0.####"), Csv.Number(r.MacsRatio, "0.####"), Csv.Number(r.MemoryRatio, "0.####"),
+                .. training ? [Csv.Number(r.TrainingPeakBytes)] : Array.Empty<string>()];
             text.Append(Csv.Row(latency.IsEmpty ? cells : [.. cells, Csv.Number(latency[i].Milliseconds, "0.######"), Csv.Number(latency[i].ImagesPerSecond, "0.#")]));
         }
 

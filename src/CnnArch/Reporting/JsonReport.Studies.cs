@@ -35,6 +35,11 @@ public static partial class JsonReport
                 w.WriteNumber("macs", r.Macs);
                 w.WriteNumber("activationBytes", r.ActivationBytes);
                 w.WriteNumber("inferencePeakBytes", r.InferencePeakBytes);
+                if (r.TrainingPeakBytes is { } trainingPeak)
+                {
+                    w.WriteNumber("trainingPeakBytes", trainingPeak);
+                }
+
                 if (r.Top1 is { } top1)
                 {
                     w.WriteNumber("top1", top1);

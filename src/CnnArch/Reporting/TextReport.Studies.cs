@@ -13,19 +13,23 @@ public static partial class TextReport
     {
         ArgumentNullException.ThrowIfNull(comparison);
         var latency = comparison.Latency;
-        TextColumn[] columns = [new("Model"), new("Params", true), new("x", true), new("MACs", true), new("x", true), new("Activations", true), new("x", true), new("Peak (inference)", true), new("Top-1 %", true)];
+        var training = comparison.Rows.Any(r => r.TrainingPeakBytes is not null);
+        TextColumn[] columns = [new("Model"), new("Params", true), new("x", true), new("MACs", true), new("x", true), new("Activations", true), new("x", true), new("Peak (inference)", true),
+            .. training ? [new TextColumn("Peak (training)", true)] : Array.Empty<TextColumn>(), new("Top-1 %", true)];
         var table = new TextTable.Builder(latency.IsEmpty ? columns : [.. columns, new("ms", true), new("Images/s", true)]);
         for (var i = 0; i < comparison.Rows.Length; i++)
         {
             var r = comparison.Rows[i];
             string[] cells = [r.Model, Units.Count(r.Parameters), Units.Ratio(r.ParametersRatio), Units.Count(r.Macs), Units.Ratio(r.MacsRatio),
-                Units.Bytes(r.ActivationBytes), Units.Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes), r.Top1?.ToString("0.00", C) ?? "-"];
+                Units.Bytes(r.ActivationBytes), Units.Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes),
+                .. training ? [r.TrainingPeakBytes is { } peak ? Units.Bytes(peak) : "-"] : Array.Empty<string>(), r.Top1?.ToString("0.00", C) ?? "-"];
             table.Row(latency.IsEmpty ? cells : [.. cells, Units.Milliseconds(latency[i].Milliseconds), latency[i].ImagesPerSecond.ToString("N0", C)]);
         }
 
         var doc = new TextDocument.Builder()
             .Table(table.Build())
             .Line($"Ratios (x) against {comparison.Rows[0].Model}. Activations: the sum of every layer's output, batch 1. Top-1: torchvision's published ImageNet accuracy.")
+            .Lines(training ? ["Peak (training): the most memory one training step at the batch asked for holds at once (weights, gradients, SGD-momentum state, saved activations), as 'cnnarch memory --training'."] : [])
             .Line($"Convention {comparison.Convention.Name}: {comparison.Convention.Describe()}");
         if (!latency.IsEmpty)
         {

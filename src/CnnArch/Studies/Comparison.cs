@@ -19,7 +19,11 @@ namespace CnnArch.Studies;
 /// <param name="MemoryRatio">Activation sum over the first model's; null when the first has none.</param>
 public sealed record ComparisonRow(
     string Model, TensorShape Input, long Parameters, long Macs, long ActivationBytes, long InferencePeakBytes, double? Top1,
-    double? ParametersRatio, double? MacsRatio, double? MemoryRatio);
+    double? ParametersRatio, double? MacsRatio, double? MemoryRatio)
+{
+    /// <summary>The peak of one training step (SGD with momentum, as 'cnnarch memory --training') at the batch asked for; null when not asked for.</summary>
+    public long? TrainingPeakBytes { get; init; }
+}
 
 /// <summary>Models side by side: their rows, the convention counted in, and each model's latency when predicted.</summary>
 /// <param name="Rows">One row per model, ratios against the first.</param>
@@ -40,7 +44,8 @@ public static class Comparisons
     /// <param name="models">The networks, each with its published top-1 when known.</param>
     /// <param name="options">The analysis options; the input, when given, applies to every model.</param>
     /// <param name="latency">The device, precision and batch to predict latency for; null predicts none.</param>
-    public static Comparison Compare(IReadOnlyList<(Network Network, double? Top1)> models, AnalysisOptions? options = null, LatencyOptions? latency = null)
+    /// <param name="trainingBatch">Also each model's training peak at this batch (<see cref="ComparisonRow.TrainingPeakBytes"/>: DenseNet's concatenations show there); null leaves it out.</param>
+    public static Comparison Compare(IReadOnlyList<(Network Network, double? Top1)> models, AnalysisOptions? options = null, LatencyOptions? latency = null, int? trainingBatch = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count == 0)
@@ -49,13 +54,16 @@ public static class Comparisons
         }
 
         options ??= AnalysisOptions.Default;
-        var reports = models.Select(m => (Report: Analyzer.Analyze(m.Network, options), m.Top1,
-            Peak: MemoryAnalyzer.Analyze(m.Network, new MemoryOptions { Input = options.Input, Batch = options.Batch, DataType = options.DataType }).Inference.PeakBytes)).ToList();
+        var reports = models.Select(m => (Report: Analyzer.Analyze(m.Network, options), m.Top1, m.Network,
+            Memory: MemoryAnalyzer.Analyze(m.Network, new MemoryOptions { Input = options.Input, Batch = options.Batch, DataType = options.DataType }))).ToList();
         var first = reports[0].Report.Totals;
         static double? Ratio(long a, long b) => b == 0 ? null : (double)a / b;
         ImmutableArray<ComparisonRow> rows = [.. reports.Select(r => new ComparisonRow(
-            r.Report.Model, r.Report.Input, r.Report.Totals.Parameters, r.Report.Totals.Macs, r.Report.Totals.ActivationBytes, r.Peak, r.Top1,
-            Ratio(r.Report.Totals.Parameters, first.Parameters), Ratio(r.Report.Totals.Macs, first.Macs), Ratio(r.Report.Totals.ActivationBytes, first.ActivationBytes)))];
+            r.Report.Model, r.Report.Input, r.Report.Totals.Parameters, r.Report.Totals.Macs, r.Report.Totals.ActivationBytes, r.Memory.Inference.PeakBytes, r.Top1,
+            Ratio(r.Report.Totals.Parameters, first.Parameters), Ratio(r.Report.Totals.Macs, first.Macs), Ratio(r.Report.Totals.ActivationBytes, first.ActivationBytes))
+        {
+            TrainingPeakBytes = trainingBatch is { } b ? MemoryAnalyzer.Analyze(r.Network, new MemoryOptions { Input = options.Input, Batch = b, DataType = options.DataType }).Training.PeakBytes : null,
+        })];
         return new Comparison(rows, options.Convention)
         {
             Reports = [.. reports.Select(r => r.Report)],
