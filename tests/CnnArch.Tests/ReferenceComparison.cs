@@ -69,6 +69,20 @@ internal static class ReferenceComparison
         actual.Should().Equal(expected);
     }
 
+    /// <summary>
+    /// The input, params, buffers and MACs of <paramref name="report"/> (counted as torchvision) equal the
+    /// reference, and the FLOPs of <paramref name="flopCounter"/> (the same network counted as
+    /// FlopCounterMode; the report itself when null) equal its FlopCounterMode FLOPs.
+    /// </summary>
+    public static void ShouldEqualReferenceTotals(this AnalysisReport report, ReferenceModel reference, AnalysisReport? flopCounter = null)
+    {
+        report.Input.Dims.Should().Equal(reference.Input);
+        report.Totals.Parameters.Should().Be(reference.Params, "params");
+        report.Totals.Buffers.Should().Be(reference.Buffers, "buffers");
+        report.Totals.Macs.Should().Be(reference.Macs, "MACs");
+        (flopCounter ?? report).Totals.Flops.Should().Be(reference.FlopCounterModeFlops, "FlopCounterMode FLOPs");
+    }
+
     /// <summary>Params, buffers and torchvision-convention MACs equal the reference exactly.</summary>
     public static void ShouldMatchTotals(this AnalysisReport report, ReferenceModel reference)
     {

@@ -22,11 +22,7 @@ public class SegmentationPresetTests
 
         var report = Analyze(model);
 
-        report.Input.Dims.Should().Equal(reference.Input);
-        report.Totals.Parameters.Should().Be(reference.Params);
-        report.Totals.Buffers.Should().Be(reference.Buffers);
-        report.Totals.Macs.Should().Be(reference.Macs);
-        report.Totals.Flops.Should().Be(reference.FlopCounterModeFlops);
+        report.ShouldEqualReferenceTotals(reference);
         report.Output.Dims.Should().Equal([21, 520, 520]);
         report.Layers.Should().OnlyContain(l => !l.IsAuxiliary, "aux_loss is off by default, as torchvision");
     }

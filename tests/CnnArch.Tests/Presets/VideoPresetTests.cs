@@ -21,11 +21,7 @@ public class VideoPresetTests
 
         var report = Analyze(model);
 
-        report.Input.Dims.Should().Equal(reference.Input);
-        report.Totals.Parameters.Should().Be(reference.Params);
-        report.Totals.Buffers.Should().Be(reference.Buffers);
-        report.Totals.Macs.Should().Be(reference.Macs);
-        report.Totals.Flops.Should().Be(reference.FlopCounterModeFlops);
+        report.ShouldEqualReferenceTotals(reference);
         report.Output.Dims.Should().Equal([400]);
     }
 
