@@ -119,7 +119,7 @@ internal static class CliApp
             stderr.WriteLine($"error: invalid network: {ex.Message}");
             return ExitCodes.InvalidNetwork;
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or UnauthorizedAccessException or Onnx.OnnxExportException)
         {
             stderr.WriteLine($"error: {FirstLine(ex.Message)}");
             return ExitCodes.UsageOrInput;

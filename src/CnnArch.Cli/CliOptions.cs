@@ -27,6 +27,9 @@ internal enum OutputFormat
 
     /// <summary>A spec file that reads back.</summary>
     Spec,
+
+    /// <summary>An ONNX model (opset 17) that ONNX Runtime runs.</summary>
+    Onnx,
 }
 
 /// <summary>

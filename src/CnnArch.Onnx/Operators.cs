@@ -48,11 +48,13 @@ public static partial class OnnxImporter
             {
                 c.Consumes(1);
                 c.Consumes(2);
+                // A scale that is not an initializer (a Constant node of ones) is not learned.
+                var affine = c.Constant(1) is { Initializer: not null };
                 Layer norm = SpatialRank(c) switch
                 {
-                    1 => new InstanceNorm1d { Affine = true },
-                    2 => new InstanceNorm2d { Affine = true },
-                    _ => new InstanceNorm3d { Affine = true },
+                    1 => new InstanceNorm1d { Affine = affine },
+                    2 => new InstanceNorm2d { Affine = affine },
+                    _ => new InstanceNorm3d { Affine = affine },
                 };
                 return [c.Emit(norm, c.X)];
             },
@@ -322,11 +324,14 @@ public static partial class OnnxImporter
             c.Consumes(2);
             c.Consumes(3, buffer: true);
             c.Consumes(4, buffer: true);
+            // Scale and shift, or running statistics, that are not initializers (Constant nodes) are not
+            // learned or tracked: Caffe's batch norm has no scale, CnnArch exports it with constants.
+            var (affine, tracks) = (c.Constant(1) is { Initializer: not null }, c.Constant(3) is { Initializer: not null });
             Layer norm = rank switch
             {
-                1 => new BatchNorm1d { TracksStepCount = false },
-                2 => new BatchNorm2d { TracksStepCount = false },
-                _ => new BatchNorm3d { TracksStepCount = false },
+                1 => new BatchNorm1d { TracksStepCount = false, Affine = affine, TrackRunningStats = tracks },
+                2 => new BatchNorm2d { TracksStepCount = false, Affine = affine, TrackRunningStats = tracks },
+                _ => new BatchNorm3d { TracksStepCount = false, Affine = affine, TrackRunningStats = tracks },
             };
             return [c.Emit(norm, c.X)];
         }
