@@ -20,8 +20,14 @@ internal static class NodePaths
     /// <summary>Whether a node of this operator is a function call rather than a module (a join, a view).</summary>
     public static bool IsFunctional(string opType) => Functions.ContainsKey(opType);
 
-    public static string Of(string nodeName, string opType, string firstOutput)
+    /// <param name="nodeName">The node's name.</param>
+    /// <param name="opType">Its operator.</param>
+    /// <param name="firstOutput">Its first output, naming a node without a name.</param>
+    /// <param name="exactScopes">Whether scopes are paths as written (CnnArch's exports): no <c>_N</c> call suffix is taken off.</param>
+    public static string Of(string nodeName, string opType, string firstOutput, bool exactScopes = false)
     {
+        string Scope(string segment) => exactScopes ? segment : StripCallSuffix(segment);
+
         if (string.IsNullOrEmpty(nodeName))
         {
             return string.IsNullOrEmpty(firstOutput) ? opType : firstOutput;
@@ -45,12 +51,17 @@ internal static class NodePaths
             // A scope is a child's own name ("conv1"), or qualified by its parent's name when the parent is a
             // container ("layer1.0" under "layer1", "downsample.0" under "downsample").
             path = previous.Length > 0 && segment.StartsWith(previous + ".", StringComparison.Ordinal) ? path + segment[previous.Length..]
-                : path.Length == 0 ? StripCallSuffix(segment)
-                : $"{path}.{StripCallSuffix(segment)}";
+                : path.Length == 0 ? Scope(segment)
+                : $"{path}.{Scope(segment)}";
             previous = segment;
         }
 
         var op = segments[^1];
+        if (exactScopes && path.Length > 0)
+        {
+            return path;
+        }
+
         if (Functions.TryGetValue(StripCallSuffix(op), out var function))
         {
             var last = path.Split('.')[^1];

@@ -67,11 +67,15 @@ public static partial class OnnxImporter
         }
 
         var opset = model.OpsetImport.Where(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
-        return new Importer(model.Graph, string.IsNullOrWhiteSpace(name) ? "model" : name, opset, options).Run();
+        // CnnArch's own exports name scopes by the layers' paths exactly; PyTorch's add _N to a module's second call.
+        var exactScopes = model.ProducerName == ExportWriter.Producer;
+        return new Importer(model.Graph, string.IsNullOrWhiteSpace(name) ? "model" : name, opset, options, exactScopes).Run();
     }
 
-    private sealed partial class Importer(GraphProto graph, string name, long opset, OnnxImportOptions options)
+    private sealed partial class Importer(GraphProto graph, string name, long opset, OnnxImportOptions options, bool exactScopes)
     {
+        private bool ExactScopes => exactScopes;
+
         private long Opset => opset;
 
         private OnnxImportOptions Options => options;
@@ -358,7 +362,7 @@ public static partial class OnnxImporter
 
             public int MaxConstantElements => importer.Options.MaxConstantElements;
 
-            public string Path => field ??= NodePaths.Of(Node.Name, Node.OpType, Node.Output.Count > 0 ? Node.Output[0] : "");
+            public string Path => field ??= NodePaths.Of(Node.Name, Node.OpType, Node.Output.Count > 0 ? Node.Output[0] : "", importer.ExactScopes);
 
             public Activation X => Inputs.Length > 0 && Inputs[0] is Activation a ? a : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) expects a computed tensor as its first input.");
 

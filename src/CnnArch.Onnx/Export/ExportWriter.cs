@@ -51,6 +51,9 @@ internal sealed record ExportStep(ExportWriter Writer, Node Node, string[] Input
 internal sealed class ExportWriter(string name, OnnxExportOptions options)
 {
     public const string InputName = "input";
+
+    // The producer name the importer recognises as CnnArch's own naming.
+    public const string Producer = "CnnArch";
     private const string OutputName = "output";
 
     // A protobuf message holds at most 2 GB; leave room for the graph itself.
@@ -166,7 +169,7 @@ internal sealed class ExportWriter(string name, OnnxExportOptions options)
         var model = new ModelProto
         {
             IrVersion = 8,
-            ProducerName = "CnnArch",
+            ProducerName = Producer,
             ProducerVersion = typeof(ExportWriter).Assembly.GetName().Version?.ToString(3) ?? "0",
             Graph = _graph,
         };
