@@ -65,12 +65,13 @@ public class RoundTripTests
     [MemberData(nameof(Presets))]
     public void Should_Import_Every_Convolution_And_Normalization_Under_Its_Own_Path(string preset)
     {
-        static IEnumerable<string> Rows(Network n) => Analyzer.Analyze(n).Layers
-            // A layer norm over leading axes (ConvNeXt's LayerNorm2d over channels) is written between two
-            // transposes, as PyTorch runs it, and reads back as a norm over the last axis of the transposed map.
-            .Where(l => l.Layer is ConvolutionBase or (Normalization and not LayerNorm { AxisCount: not null }))
-            .Select(l => $"{l.Path} {l.Kind} {l.Output} {l.Parameters} {l.Macs}");
         var network = Catalog.Create(preset);
+        // A layer norm over leading axes (ConvNeXt's LayerNorm2d over channels) is written between two
+        // transposes, as PyTorch runs it, and reads back as a norm over the last axis of the transposed map.
+        var transposed = network.Nodes.Where(n => n.Layer is LayerNorm { AxisCount: not null }).Select(n => n.Path).ToHashSet();
+        IEnumerable<string> Rows(Network n) => Analyzer.Analyze(n).Layers
+            .Where(l => l.Layer is ConvolutionBase or Normalization && !transposed.Contains(l.Path))
+            .Select(l => $"{l.Path} {l.Kind} {l.Output} {l.Parameters} {l.Macs}");
 
         Rows(RoundTrip(network)).Should().Equal(Rows(network));
     }
