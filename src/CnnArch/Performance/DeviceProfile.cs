@@ -32,14 +32,17 @@ public sealed record LatencyParameters
     /// <summary>Fixed device time of one kernel, in microseconds.</summary>
     public required double KernelMicroseconds { get; init; }
 
-    /// <summary>Host time an eager framework spends issuing one convolution, in microseconds (4-byte, 2-byte).</summary>
-    public required ImmutableArray<double> HostConvolutionMicroseconds { get; init; }
+    /// <summary>Host time an eager framework spends issuing one convolution, in microseconds (4-byte, 2-byte); a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<double> HostConvolutionMicroseconds { get; init; }
 
-    /// <summary>Host time an eager framework spends issuing one normalisation (batch norm at inference), in microseconds (4-byte, 2-byte).</summary>
-    public required ImmutableArray<double> HostNormalizationMicroseconds { get; init; }
+    /// <summary>Host time an eager framework spends issuing one normalisation (batch norm at inference), in microseconds (4-byte, 2-byte); a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<double> HostNormalizationMicroseconds { get; init; }
 
-    /// <summary>Host time an eager framework spends issuing any other kernel, in microseconds (4-byte, 2-byte).</summary>
-    public required ImmutableArray<double> HostOtherMicroseconds { get; init; }
+    /// <summary>Host time an eager framework spends issuing any other kernel, in microseconds (4-byte, 2-byte); a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<double> HostOtherMicroseconds { get; init; }
 }
 
 /// <summary>
@@ -61,28 +64,40 @@ public sealed record DeviceProfile
     /// <summary>Where the numbers come from.</summary>
     public required string Source { get; init; }
 
-    /// <summary>Streaming multiprocessors (for wave quantisation).</summary>
-    public required int StreamingMultiprocessors { get; init; }
+    /// <summary>Streaming multiprocessors (for wave quantisation); a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int StreamingMultiprocessors { get; init; }
 
     /// <summary>Memory bandwidth in GB/s (10^9 bytes).</summary>
     public required double MemoryBandwidthGBps { get; init; }
 
-    /// <summary>Dense peak on CUDA cores in FP32, TFLOP/s.</summary>
+    /// <summary>Dense peak in FP32, TFLOP/s: a GPU's CUDA cores, or a CPU's measured ceiling (its largest matrix product).</summary>
     public required double Fp32Tflops { get; init; }
 
-    /// <summary>Dense tensor-core peak in TF32, TFLOP/s.</summary>
-    public required double Tf32Tflops { get; init; }
+    /// <summary>Dense tensor-core peak in TF32, TFLOP/s; a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Tf32Tflops { get; init; }
 
-    /// <summary>Dense tensor-core peak in BF16, TFLOP/s.</summary>
-    public required double Bf16Tflops { get; init; }
+    /// <summary>Dense tensor-core peak in BF16, TFLOP/s; a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Bf16Tflops { get; init; }
 
-    /// <summary>Dense tensor-core peak in FP16, TFLOP/s.</summary>
-    public required double Fp16Tflops { get; init; }
+    /// <summary>Dense tensor-core peak in FP16, TFLOP/s; a GPU's only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Fp16Tflops { get; init; }
+
+    /// <summary>The CPU's facts when the profile is a CPU's (then predicted with the CPU rules, in fp32); null for a GPU.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public CpuFacts? Cpu { get; init; }
+
+    /// <summary>Whether the profile is a CPU's.</summary>
+    [JsonIgnore]
+    public bool IsCpu => Cpu is not null;
 
     /// <summary>The fitted efficiencies and overheads; a profile without them borrows the calibrated H200's.</summary>
     public LatencyParameters? Parameters { get; init; }
 
-    internal LatencyParameters Fitted => Parameters ?? Calibrated200.Value;
+    internal LatencyParameters Fitted => Parameters ?? (Cpu is null ? Calibrated200.Value : throw new FormatException($"CPU profile '{Name}' has no fitted parameters; make one with 'cnnarch-bench calibrate'."));
 
     private static readonly Lazy<LatencyParameters> Calibrated200 = new(() => Get(CalibratedName).Parameters!);
 
@@ -220,12 +235,22 @@ public sealed record DeviceProfile
             }
         }
 
-        Within(StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors");
         Within(MemoryBandwidthGBps, 0.001, 1e6, "memoryBandwidthGBps");
         Positive(Fp32Tflops, "fp32Tflops");
-        Positive(Tf32Tflops, "tf32Tflops");
-        Positive(Bf16Tflops, "bf16Tflops");
-        Positive(Fp16Tflops, "fp16Tflops");
+        if (Cpu is { } cpu)
+        {
+            Within(cpu.Threads, 1, 100_000, "cpu.threads");
+            Within(cpu.LogicalProcessors, 1, 100_000, "cpu.logicalProcessors");
+            Within(cpu.LastLevelCacheBytes, 0, 1e12, "cpu.lastLevelCacheBytes");
+            Within(cpu.CacheBandwidthGBps, 0.001, 1e6, "cpu.cacheBandwidthGBps");
+        }
+        else
+        {
+            Within(StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors");
+            Positive(Tf32Tflops, "tf32Tflops");
+            Positive(Bf16Tflops, "bf16Tflops");
+            Positive(Fp16Tflops, "fp16Tflops");
+        }
         if (Parameters is not { } p)
         {
             return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
@@ -235,9 +260,12 @@ public sealed record DeviceProfile
         Pair(p.GroupedConvolution, "groupedConvolution", fraction: true);
         Pair(p.DepthwiseConvolution, "depthwiseConvolution", fraction: true);
         Pair(p.MatrixMultiply, "matrixMultiply", fraction: true);
-        Pair(p.HostConvolutionMicroseconds, "hostConvolutionMicroseconds", fraction: false);
-        Pair(p.HostNormalizationMicroseconds, "hostNormalizationMicroseconds", fraction: false);
-        Pair(p.HostOtherMicroseconds, "hostOtherMicroseconds", fraction: false);
+        if (Cpu is null)
+        {
+            Pair(p.HostConvolutionMicroseconds, "hostConvolutionMicroseconds", fraction: false);
+            Pair(p.HostNormalizationMicroseconds, "hostNormalizationMicroseconds", fraction: false);
+            Pair(p.HostOtherMicroseconds, "hostOtherMicroseconds", fraction: false);
+        }
         Positive(p.Memory, "parameters.memory");
         Positive(p.KernelMicroseconds, "parameters.kernelMicroseconds");
         return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
@@ -245,6 +273,6 @@ public sealed record DeviceProfile
 }
 
 /// <summary>Compile-time JSON metadata for device profiles (no reflection, for NativeAOT).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UseStringEnumConverter = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(DeviceProfile))]
 internal sealed partial class DeviceProfileJsonContext : JsonSerializerContext;

@@ -64,6 +64,69 @@ public static class LatencyCalibration
         return FromVector(result.MinimizingPoint);
     }
 
+    /// <summary>
+    /// Fits a CPU profile's parameters (its peaks, bandwidths and cache stay as measured) to timed
+    /// micro-benchmarks: the efficiency of dense, grouped and depthwise convolutions and of matrix products,
+    /// the memory efficiency, and the fixed cost of one operator, by the same simplex on the squared log
+    /// ratio. Each benchmark weighs the same; no whole model is needed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The profile is not a CPU's, or there are no benchmarks.</exception>
+    public static LatencyParameters FitCpu(DeviceProfile device, IEnumerable<ModelMeasurement> benchmarks)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(benchmarks);
+        if (!device.IsCpu)
+        {
+            throw new ArgumentException($"Profile '{device.Name}' is not a CPU's; fit a GPU with Fit.", nameof(device));
+        }
+
+        var samples = benchmarks.Select(m => (Features: LatencyModel.Features(m.Network, null, m.Batch, out _, device), m.Milliseconds)).ToArray();
+        if (samples.Length == 0)
+        {
+            throw new ArgumentException("No benchmarks to fit.", nameof(benchmarks));
+        }
+
+        double Objective(Vector<double> x)
+        {
+            var parameters = CpuFromVector(x);
+            var sum = 0.0;
+            foreach (var (features, measured) in samples)
+            {
+                var predicted = 0.0;
+                foreach (var f in features)
+                {
+                    predicted += f.Class is null ? 0 : LatencyModel.Time(f, device, parameters, DataType.Fp32, overhead: true).Milliseconds;
+                }
+
+                var error = Math.Log(predicted / measured);
+                sum += error * error;
+            }
+
+            return sum;
+        }
+
+        var start = Vector<double>.Build.DenseOfArray([Math.Log(0.5), Math.Log(0.3), Math.Log(0.1), Math.Log(0.6), Math.Log(0.7), Math.Log(5)]);
+        var step = Vector<double>.Build.Dense(start.Count, 0.5);
+        var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(Objective), start, step, convergenceTolerance: 1e-8, maximumIterations: 20_000);
+        return CpuFromVector(result.MinimizingPoint);
+    }
+
+    // conv, grouped, depthwise, matmul efficiencies; memory efficiency; microseconds per operator. A CPU has
+    // one value for both precision slots (it is predicted in fp32).
+    private static LatencyParameters CpuFromVector(Vector<double> x)
+    {
+        double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
+        return new LatencyParameters
+        {
+            Convolution = [Fraction(0), Fraction(0)],
+            GroupedConvolution = [Fraction(1), Fraction(1)],
+            DepthwiseConvolution = [Fraction(2), Fraction(2)],
+            MatrixMultiply = [Fraction(3), Fraction(3)],
+            Memory = Fraction(4),
+            KernelMicroseconds = Math.Exp(x[5]),
+        };
+    }
+
     /// <summary>The predicted time of a model measurement's pass with <paramref name="device"/>.</summary>
     public static double Predict(DeviceProfile device, ModelMeasurement measurement)
     {

@@ -46,6 +46,9 @@ public enum LatencyBound
     /// <summary>Nothing: a view costs no kernel.</summary>
     None,
 
+    /// <summary>Fused into the convolution before it by a CPU runtime (batch norm, activation, residual add): no kernel of its own.</summary>
+    Fused,
+
     /// <summary>An operation the model has no rule for: not in the total.</summary>
     NoRule,
 }
@@ -131,8 +134,13 @@ public static class LatencyModel
             throw new ArgumentException("Latency is predicted in fp32, tf32, bf16 or fp16; int8 has no latency model (its kernels and peaks differ by device and library).", nameof(options));
         }
 
-        var features = Features(network, options.Input, options.Batch, out var input);
         var device = options.Device;
+        if (device.IsCpu && options.DataType != DataType.Fp32)
+        {
+            throw new ArgumentException($"CPU profile '{device.Name}' predicts fp32, as it was calibrated; got {options.DataType.Name()}.", nameof(options));
+        }
+
+        var features = Features(network, options.Input, options.Batch, out var input, device);
         var bytes = options.DataType.BytesPerElement();
         var rows = ImmutableArray.CreateBuilder<LayerLatency>(features.Length);
         double total = 0, roofline = 0;
@@ -150,7 +158,7 @@ public static class LatencyModel
             var (ms, bound) = Time(f, device, device.Fitted, options.DataType, options.Overhead);
             roofline += Ideal(f, device, options.DataType);
             total += ms;
-            kernels += kind == KernelClass.View ? 0 : 1;
+            kernels += kind == KernelClass.View || f.Fused ? 0 : 1;
             rows.Add(new LayerLatency(f.Path, f.Kind, kind, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, bound, ms));
         }
 
@@ -175,11 +183,13 @@ public static class LatencyModel
     }
 
     // A layer reduced to what the model needs, computed once per network and batch.
-    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN);
+    // Fused: a CPU runtime runs the layer inside the convolution before it (CpuFusion).
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false);
 
-    internal static Feature[] Features(Network network, TensorShape? given, int batch, out TensorShape input)
+    internal static Feature[] Features(Network network, TensorShape? given, int batch, out TensorShape input, DeviceProfile? device = null)
     {
         var report = Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.Full, Batch = batch, Input = given });
+        var fused = device?.Cpu is { } cpu ? CpuFusion.Absorbed(network, cpu.Optimization) : null;
         input = report.Input;
         var features = new Feature[report.Layers.Length];
         for (var i = 0; i < features.Length; i++)
@@ -195,7 +205,7 @@ public static class LatencyModel
             var n = row.Output.Rank == 0 ? 1
                 : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? row.Output.Channels
                 : row.Output.Dims[^1];
-            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n);
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false);
         }
 
         return features;
@@ -206,6 +216,11 @@ public static class LatencyModel
         if (f.Class == KernelClass.View)
         {
             return (0, LatencyBound.None);
+        }
+
+        if (device.Cpu is { } cpu)
+        {
+            return CpuTime(f, device, cpu, p);
         }
 
         var half = precision.IsHalf() ? 1 : 0;
@@ -236,12 +251,43 @@ public static class LatencyModel
         return (Math.Max(gpu, host) * 1e3, bound);
     }
 
+    // A CPU runs one operator after another on its threads: no host issue cost running ahead, no waves.
+    // Bytes move at the last-level cache's bandwidth when the layer's working set fits it, else at DRAM's;
+    // a layer the runtime fuses into the convolution before it costs nothing of its own.
+    private static (double Milliseconds, LatencyBound Bound) CpuTime(in Feature f, DeviceProfile device, CpuFacts cpu, LatencyParameters p)
+    {
+        if (f.Fused)
+        {
+            return (0, LatencyBound.Fused);
+        }
+
+        var efficiency = f.Class switch
+        {
+            KernelClass.Convolution => p.Convolution[0],
+            KernelClass.GroupedConvolution => p.GroupedConvolution[0],
+            KernelClass.DepthwiseConvolution => p.DepthwiseConvolution[0],
+            KernelClass.MatrixMultiply => p.MatrixMultiply[0],
+            _ => 1.0,
+        };
+        var compute = f.Flops / (device.Fp32Tflops * 1e12 * efficiency);
+        var bytes = (double)(f.WeightElements + f.InputElements + f.OutputElements) * sizeof(float);
+        var bandwidth = bytes <= cpu.LastLevelCacheBytes ? cpu.CacheBandwidthGBps : device.MemoryBandwidthGBps;
+        var memory = bytes / (bandwidth * 1e9 * p.Memory);
+        return ((Math.Max(compute, memory) * 1e3) + (p.KernelMicroseconds * 1e-3), compute >= memory ? LatencyBound.Compute : LatencyBound.Memory);
+    }
+
     // The bound at the device's peaks: no efficiency, no fill, no launch cost.
     private static double Ideal(in Feature f, DeviceProfile device, DataType precision)
     {
-        if (f.Class == KernelClass.View)
+        if (f.Class == KernelClass.View || f.Fused)
         {
             return 0;
+        }
+
+        if (device.IsCpu)
+        {
+            var bytes = (double)(f.WeightElements + f.InputElements + f.OutputElements) * sizeof(float);
+            return Math.Max(f.Flops / (device.Fp32Tflops * 1e12), bytes / (device.MemoryBandwidthGBps * 1e9)) * 1e3;
         }
 
         var peak = f.Class is KernelClass.Convolution or KernelClass.MatrixMultiply ? TensorPeak(device, precision == DataType.Fp32 && f.Class == KernelClass.MatrixMultiply ? DataType.Tf32 : precision) : device.Fp32Tflops;
