@@ -13,13 +13,15 @@ internal static class Arity
         ["Conv"] = (2, 3), ["ConvTranspose"] = (2, 3), ["Gemm"] = (2, 3), ["MatMul"] = (2, 2),
         ["Add"] = (2, 2), ["Sub"] = (2, 2), ["Mul"] = (2, 2), ["Div"] = (2, 2), ["Pow"] = (2, 2),
         ["Relu"] = (1, 1), ["LeakyRelu"] = (1, 1), ["PRelu"] = (2, 2), ["Sigmoid"] = (1, 1), ["HardSigmoid"] = (1, 1), ["HardSwish"] = (1, 1),
-        ["Tanh"] = (1, 1), ["Erf"] = (1, 1), ["Gelu"] = (1, 1), ["Clip"] = (1, 3), ["Softmax"] = (1, 1), ["Neg"] = (1, 1),
+        ["Tanh"] = (1, 1), ["Erf"] = (1, 1), ["Sqrt"] = (1, 1), ["Gelu"] = (1, 1), ["Clip"] = (1, 3), ["Softmax"] = (1, 1), ["Neg"] = (1, 1),
         ["BatchNormalization"] = (5, 5), ["LayerNormalization"] = (2, 3), ["InstanceNormalization"] = (3, 3), ["LRN"] = (1, 1),
         ["MaxPool"] = (1, 1), ["AveragePool"] = (1, 1), ["GlobalAveragePool"] = (1, 1), ["GlobalMaxPool"] = (1, 1),
         ["ReduceMean"] = (1, 2), ["Flatten"] = (1, 1), ["Reshape"] = (2, 2), ["Squeeze"] = (1, 2), ["Unsqueeze"] = (1, 2),
         ["Transpose"] = (1, 1), ["Concat"] = (1, int.MaxValue), ["Split"] = (1, 2), ["Slice"] = (1, 5), ["Pad"] = (1, 4),
         ["Resize"] = (1, 4), ["Upsample"] = (1, 2), ["Identity"] = (1, 1), ["Cast"] = (1, 1), ["Dropout"] = (1, 3),
         ["Shape"] = (1, 1), ["Constant"] = (0, 0), ["Gather"] = (2, 2), ["ConstantOfShape"] = (1, 1), ["Range"] = (3, 3),
+        ["Mod"] = (2, 2), ["Equal"] = (2, 2), ["Less"] = (2, 2), ["Greater"] = (2, 2), ["And"] = (2, 2), ["Or"] = (2, 2), ["Not"] = (1, 1),
+        ["Where"] = (3, 3), ["Expand"] = (2, 2), ["ScatterND"] = (3, 3),
     };
 
     /// <summary>Throws when <paramref name="node"/> has too few or too many inputs, or a required one is empty.</summary>

@@ -7,7 +7,8 @@ public static partial class OnnxImporter
         /// <summary>
         /// Folds an operator whose inputs are all constants: the shape arithmetic exporters emit (Shape,
         /// Gather, Unsqueeze, Squeeze, Concat, Slice, Cast, ConstantOfShape, Range, arithmetic) before a
-        /// Reshape. Results larger than the options allow are kept as dims without values.
+        /// Reshape, and the tensors they compute from constants (Equal, Where, Expand, Mod, ScatterND: see
+        /// ConstantTensors.cs). Results larger than the options allow are kept as dims without values.
         /// </summary>
         private static bool TryFold(OpContext c, out Value[] result)
         {
@@ -17,13 +18,18 @@ public static partial class OnnxImporter
             result = [];
             ConstantValue? folded = c.Node.OpType switch
             {
-                "Identity" or "Cast" => First(),
-                "Add" or "Sub" or "Mul" or "Div" or "Pow" => Arithmetic(c.Node.OpType, First(), k[1]!, name),
+                "Identity" => First(),
+                "Shape" => ShapeOf(c.Node, First().Dims),
+                "Cast" => Converted(First(), Proto.Int(c.Node, "to", 1)),
+                "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Mod" or "Equal" or "Less" or "Greater" or "And" or "Or" or "Not" or "Where" =>
+                    k.All(x => x is not null) ? Elementwise(c, [.. k.Select(x => x!)]) : null,
                 "Neg" => Map(First(), v => -v),
                 "Unsqueeze" or "Squeeze" or "Reshape" or "Flatten" => Reshaped(c, First()),
-                "Concat" => Concatenate(k, name, c.MaxConstantElements),
-                "Gather" => Gather(First(), k[1]!, (int)Proto.Int(c.Node, "axis", 0), name),
+                "Concat" => Concatenate(c, k),
+                "Gather" => Gather(c, First(), k[1]!),
                 "Slice" => Sliced(c, First()),
+                "Expand" => Expanded(c, First(), k[1]!),
+                "ScatterND" => Scattered(c, First(), k[1]!, k[2]!),
                 "ConstantOfShape" => Filled(c, First()),
                 "Range" => Range(c, k[0]!.Values(name)[0], k[1]!.Values(name)[0], k[2]!.Values(name)[0]),
                 _ => null,
@@ -39,32 +45,14 @@ public static partial class OnnxImporter
 
         private static ConstantValue Map(ConstantValue a, Func<double, double> f) => a with { Data = a.Data?.Select(f).ToArray(), Initializer = null };
 
-        private static ConstantValue Arithmetic(string op, ConstantValue a, ConstantValue b, string node)
+        // Cast to a TensorProto data type: to an integer type the values are truncated, to bool they become 0 or 1.
+        private static ConstantValue Converted(ConstantValue a, long to) => to switch
         {
-            var (x, y) = (a.Values(node), b.Values(node));
-            if (x.Length != y.Length && x.Length != 1 && y.Length != 1)
-            {
-                return new(a.Dims.Length >= b.Dims.Length ? a.Dims : b.Dims, null, a.IsFloat || b.IsFloat, null);
-            }
-
-            var n = Math.Max(x.Length, y.Length);
-            var isFloat = a.IsFloat || b.IsFloat;
-            var data = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var (p, q) = (x[x.Length == 1 ? 0 : i], y[y.Length == 1 ? 0 : i]);
-                data[i] = op switch
-                {
-                    "Add" => p + q,
-                    "Sub" => p - q,
-                    "Mul" => p * q,
-                    "Div" => isFloat ? p / q : q == 0 ? throw new OnnxFormatException($"Node '{node}' divides by zero.") : Math.Truncate(p / q),
-                    _ => Math.Pow(p, q),
-                };
-            }
-
-            return new(x.Length >= y.Length ? a.Dims : b.Dims, data, isFloat, null);
-        }
+            1 or 10 or 11 or 16 => a with { IsFloat = true },
+            9 => Map(a, v => v != 0 ? 1 : 0) with { IsFloat = false },
+            _ when a.IsFloat => Map(a, Math.Truncate) with { IsFloat = false },
+            _ => a,
+        };
 
         private static ConstantValue Reshaped(OpContext c, ConstantValue a)
         {
@@ -102,66 +90,6 @@ public static partial class OnnxImporter
             var result = target.Select((d, i) => d == 0 && i < dims.Length ? dims[i] : d).ToArray();
             var known = result.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
             return [.. result.Select(d => d == -1 && known != 0 ? elements / known : d)];
-        }
-
-        private static ConstantValue? Concatenate(ConstantValue?[] parts, string node, int maxElements)
-        {
-            if (parts.Any(p => p is null || p.Dims.Length > 1))
-            {
-                return null;
-            }
-
-            var isFloat = parts.Any(p => p!.IsFloat);
-            var length = parts.Sum(p => p!.Elements);
-            if (length > maxElements)
-            {
-                return new([length], null, isFloat, null);
-            }
-
-            var values = parts.SelectMany(p => p!.Values(node)).ToArray();
-            return ConstantValue.Vector(values, isFloat);
-        }
-
-        private static ConstantValue? Gather(ConstantValue data, ConstantValue indices, int axis, string node)
-        {
-            if (data.Dims.Length != 1 || axis != 0)
-            {
-                return null;
-            }
-
-            var values = data.Values(node);
-            var picked = indices.Values(node).Select(i => (long)i).Select(i => i < 0 ? i + values.Length : i)
-                .Select(i => i >= 0 && i < values.Length ? values[i] : throw new OnnxFormatException($"Node '{node}' (Gather) reads index {i} of {values.Length} values.")).ToArray();
-            return new(indices.Dims, picked, data.IsFloat, null);
-        }
-
-        private static ConstantValue? Sliced(OpContext c, ConstantValue a)
-        {
-            if (a.Dims.Length != 1)
-            {
-                return null;
-            }
-
-            var node = c.Node.Name;
-            var values = a.Values(node);
-            long Read(int index, string attribute, long fallback) =>
-                (c.Opset >= 10 ? c.Constant(index)?.Longs(node) : Proto.Ints(c.Node, attribute)) is [var v, ..] ? v : fallback;
-            var n = values.Length;
-            var step = Read(4, "steps", 1);
-            if (step == 0)
-            {
-                throw new OnnxFormatException($"Node '{node}' (Slice) has a step of 0.");
-            }
-
-            long Clamp(long v) => Math.Clamp(v < 0 ? v + n : v, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
-            var (start, end) = (Clamp(Read(1, "starts", 0)), Clamp(Read(2, "ends", n)));
-            var picked = new List<double>();
-            for (var i = start; step > 0 ? i < end : i > end; i += step)
-            {
-                picked.Add(values[i]);
-            }
-
-            return ConstantValue.Vector(picked, a.IsFloat);
         }
 
         private static ConstantValue Filled(OpContext c, ConstantValue shape)

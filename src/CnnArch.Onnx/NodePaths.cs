@@ -15,6 +15,7 @@ internal static class NodePaths
         ["Add"] = "add", ["Sub"] = "sub", ["Mul"] = "mul", ["Div"] = "div", ["Concat"] = "cat", ["Flatten"] = "flatten",
         ["Reshape"] = "view", ["Transpose"] = "permute", ["Split"] = "split", ["Slice"] = "slice", ["Pad"] = "pad",
         ["ReduceMean"] = "mean", ["MatMul"] = "matmul", ["Squeeze"] = "squeeze", ["Unsqueeze"] = "unsqueeze",
+        ["Gather"] = "select",
     };
 
     /// <summary>Whether a node of this operator is a function call rather than a module (a join, a view).</summary>

@@ -380,22 +380,29 @@ public static partial class OnnxImporter
                 }
             }
 
-            public Activation Emit(Layer layer, params Activation[] inputs)
+            /// <summary>Adds the node's layer; its output is batchless when an input is.</summary>
+            public Activation Emit(Layer layer, params Activation[] inputs) => Emit(layer, inputs.Any(a => a.Batchless), inputs);
+
+            public Activation Emit(Layer layer, bool batchless, params Activation[] inputs)
             {
                 var shape = layer.InferShape([.. inputs.Select(a => a.Shape)]);
                 Tensor[] tensors = [.. inputs.Select(a => a.Tensor)];
                 var tensor = NodePaths.IsFunctional(Node.OpType)
                     ? importer._builder.AddFunctional(Path, layer, tensors)
                     : importer._builder.Add(Path, layer, tensors);
-                return new Activation(tensor, shape);
+                return new Activation(tensor, shape, batchless);
             }
 
-            /// <summary>A negative ONNX axis counts from the end; returns the axis without the batch (ONNX axis - 1).</summary>
-            public int Axis(long onnxAxis, int onnxRank)
+            /// <summary>
+            /// A negative ONNX axis counts from the end; returns the axis of <paramref name="x"/>'s shape: ONNX
+            /// axis - 1, the batch axis being no axis of it (a batchless tensor's axes are its shape's).
+            /// </summary>
+            public int Axis(long onnxAxis, Activation x)
             {
-                var a = onnxAxis < 0 ? onnxAxis + onnxRank : onnxAxis;
-                return a >= 1 && a < onnxRank ? (int)a - 1
-                    : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) works along axis {onnxAxis}: the batch axis, or outside a rank-{onnxRank} tensor.");
+                var (rank, first) = (x.OnnxRank, x.Batchless ? 0 : 1);
+                var a = onnxAxis < 0 ? onnxAxis + rank : onnxAxis;
+                return a >= first && a < rank ? (int)a - first
+                    : throw new OnnxFormatException($"Node '{Node.Name}' ({Node.OpType}) works along axis {onnxAxis}: the batch axis, or outside a rank-{rank} tensor.");
             }
         }
     }

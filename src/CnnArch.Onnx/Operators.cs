@@ -33,16 +33,17 @@ public static partial class OnnxImporter
             ["HardSwish"] = c => [c.Emit(new HardSwish(), c.X)],
             ["Tanh"] = c => [c.Emit(new Tanh(), c.X)],
             ["Erf"] = c => [c.Emit(new Erf(), c.X)],
+            ["Sqrt"] = c => [c.Emit(new Elementwise { Op = ElementwiseOp.Pow, Constant = TensorShape.Vector(1) }, c.X)], // x^0.5
             ["Gelu"] = c => [c.Emit(new GELU(), c.X)],
             ["Clip"] = ClipOp,
-            ["Softmax"] = c => [c.Emit(new Softmax { Axis = c.Axis(Proto.Int(c.Node, "axis", c.Opset >= 13 ? -1 : 1), c.X.OnnxRank) }, c.X)],
+            ["Softmax"] = c => [c.Emit(new Softmax { Axis = c.Axis(Proto.Int(c.Node, "axis", c.Opset >= 13 ? -1 : 1), c.X) }, c.X)],
             ["BatchNormalization"] = BatchNorm,
             ["LayerNormalization"] = c =>
             {
                 c.Consumes(1);
                 c.Consumes(2);
                 var axis = Proto.Int(c.Node, "axis", -1);
-                return [c.Emit(new LayerNorm { Axis = axis < 0 ? (int)axis : c.Axis(axis, c.X.OnnxRank), HasBias = c.Constant(2) is not null }, c.X)];
+                return [c.Emit(new LayerNorm { Axis = axis < 0 ? (int)axis : c.Axis(axis, c.X), HasBias = c.Constant(2) is not null }, c.X)];
             },
             ["InstanceNormalization"] = c =>
             {
@@ -76,6 +77,7 @@ public static partial class OnnxImporter
             ["Unsqueeze"] = c => SqueezeOp(c, unsqueeze: true),
             ["Transpose"] = TransposeOp,
             ["Concat"] = ConcatOp,
+            ["Gather"] = GatherOp,
             ["Split"] = SplitOp,
             ["Slice"] = SliceOp,
             ["Pad"] = PadOp,
@@ -289,6 +291,13 @@ public static partial class OnnxImporter
             }
 
             var isParameter = k is { Initializer: not null, IsFloat: true };
+            if (op == ElementwiseOp.Add && isParameter && x is { Batchless: false, Shape.Rank: 2 } && k.Dims.SequenceEqual(x.Shape.Dims.Prepend(1).Select(d => (long)d)))
+            {
+                // x + pos_embedding: a learned 1 x N x D initializer added to N x D tokens.
+                c.Consumes(index);
+                return [c.Emit(new PositionalEmbedding(), x)];
+            }
+
             if (isParameter)
             {
                 c.Consumes(index);
@@ -378,7 +387,7 @@ public static partial class OnnxImporter
         {
             var axes = (c.Opset >= 18 ? c.Constant(1)?.Longs(c.Node.Name) : Proto.Ints(c.Node, "axes"))
                 ?? [.. Enumerable.Range(1, c.X.Shape.Rank).Select(i => (long)i)];
-            var batchless = axes.Select(a => c.Axis(a, c.X.OnnxRank)).Distinct().Order().ToImmutableArray();
+            var batchless = axes.Select(a => c.Axis(a, c.X)).Distinct().Order().ToImmutableArray();
             var keep = Proto.Int(c.Node, "keepdims", 1) != 0;
             // A mean over every spatial axis of a map, dimensions kept, is global average pooling.
             var spatial = c.X.Shape.SpatialRank;
@@ -398,7 +407,7 @@ public static partial class OnnxImporter
                 return [c.Emit(Flatten.Instance, c.X)];
             }
 
-            var a = c.Axis(axis, c.X.OnnxRank);
+            var a = c.Axis(axis, c.X);
             var dims = c.X.Shape.Dims;
             var outer = dims.Take(a).Aggregate(1L, (p, d) => checked(p * d));
             var inner = dims.Skip(a).Aggregate(1L, (p, d) => checked(p * d));
@@ -408,32 +417,33 @@ public static partial class OnnxImporter
         private static Value[] ReshapeOp(OpContext c)
         {
             var target = c.RequiredConstant(1, "shape").Longs(c.Node.Name);
-            var input = c.X.Shape.Dims.Prepend(1).Select(d => (long)d).ToArray();
+            var input = c.X.OnnxDims;
             var allowZero = Proto.Int(c.Node, "allowzero", 0) != 0;
             var dims = target.Select((d, i) => d == 0 && !allowZero ? (i < input.Length ? input[i] : throw new OnnxFormatException($"Node '{c.Node.Name}' (Reshape) copies dimension {i} of a rank-{input.Length} tensor.")) : d).ToArray();
             return Reshaped(c, dims);
         }
 
-        // ONNX dims with the batch first (1, or -1 standing for it) to a view without the batch.
+        // ONNX dims (-1 for the one the others leave) to a view: with the batch of 1 first, a tensor without
+        // it; anything else first (a sequence-first L x 1 x D), a batchless tensor of all the dims.
         private static Value[] Reshaped(OpContext c, long[] onnxDims)
         {
             var total = c.X.Shape.Elements;
             var known = onnxDims.Where(d => d != -1).Aggregate(1L, (p, d) => checked(p * d));
             var resolved = onnxDims.Select(d => d == -1 && known > 0 ? total / known : d).ToArray();
-            if (resolved.Length == 0 || resolved[0] != 1 || resolved.Skip(1).Any(d => d < 1 || d > int.MaxValue))
+            if (resolved.Length == 0 || resolved.Any(d => d < 1 || d > int.MaxValue) || resolved.Aggregate(1L, (p, d) => checked(p * d)) != total)
             {
-                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) reshapes [1,{string.Join(",", c.X.Shape.Dims)}] to [{string.Join(",", onnxDims)}], which does not keep the batch of 1.");
+                throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) reshapes [{string.Join(",", c.X.OnnxDims)}] to [{string.Join(",", onnxDims)}], which does not keep its {total} elements.");
             }
 
-            return resolved.Length == 1
-                ? [c.Emit(new Reshape { Dims = [1] }, c.X)]
-                : [c.Emit(new Reshape { Dims = [.. resolved.Skip(1).Select(d => (int)d)] }, c.X)];
+            var batchless = resolved[0] != 1;
+            int[] dims = [.. resolved.Skip(batchless ? 0 : 1).Select(d => (int)d)];
+            return [c.Emit(new Reshape { Dims = dims.Length == 0 ? [1] : [.. dims] }, batchless, c.X)];
         }
 
         private static Value[] SqueezeOp(OpContext c, bool unsqueeze)
         {
             var axes = (c.Opset >= 13 ? c.Constant(1)?.Longs(c.Node.Name) : Proto.Ints(c.Node, "axes")) ?? [];
-            var dims = c.X.Shape.Dims.Prepend(1).Select(d => (long)d).ToList();
+            var dims = c.X.OnnxDims.ToList();
             var rank = unsqueeze ? dims.Count + axes.Length : dims.Count;
             var normalised = axes.Select(a => a < 0 ? a + rank : a).ToArray();
             if (normalised.Any(a => a < 0 || a >= rank) || normalised.Distinct().Count() != normalised.Length)
@@ -468,13 +478,30 @@ public static partial class OnnxImporter
                 return [Transposed(c, constant)];
             }
 
-            var perm = Proto.Ints(c.Node, "perm") ?? [.. Enumerable.Range(0, c.X.OnnxRank).Reverse().Select(i => (long)i)];
-            if (perm.Length == 0 || perm[0] != 0)
+            var x = c.X;
+            var perm = Proto.Ints(c.Node, "perm") ?? [.. Enumerable.Range(0, x.OnnxRank).Reverse().Select(i => (long)i)];
+            if (perm.Length != x.OnnxRank || perm.Order().Where((p, i) => p != i).Any())
             {
-                throw new OnnxFormatException($"Node '{c.Node.Name}' (Transpose) moves the batch axis (perm [{string.Join(",", perm)}]).");
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (Transpose) has perm [{string.Join(",", perm)}] for a rank-{x.OnnxRank} tensor.");
             }
 
-            return [c.Emit(new Transpose { Perm = [.. perm.Skip(1).Select(p => (int)p - 1)] }, c.X)];
+            if (!x.Batchless && perm[0] == 0)
+            {
+                return [c.Emit(new Transpose { Perm = [.. perm.Skip(1).Select(p => (int)p - 1)] }, x)];
+            }
+
+            // The batch of 1 moves (nn.MultiheadAttention's batch-first to sequence-first), or the axes of a
+            // batchless tensor do. Moving only axes of 1 is a view; otherwise a transpose of all the ONNX dims.
+            var full = x.OnnxDims;
+            var dims = perm.Select(p => full[p]).ToArray();
+            var moved = perm.Where(p => full[p] != 1).ToArray();
+            if (moved.Zip(moved.Skip(1)).All(m => m.First < m.Second))
+            {
+                return Reshaped(c, dims);
+            }
+
+            var all = x.Batchless ? x : c.Emit(new Reshape { Dims = [.. full.Select(d => (int)d)] }, true, x);
+            return [c.Emit(new Transpose { Perm = [.. perm.Select(p => (int)p)] }, true, all)];
         }
 
         // A constant with its axes permuted (its values too, when the file holds them), keeping its initializer.
@@ -524,16 +551,64 @@ public static partial class OnnxImporter
         {
             if (c.Inputs.Any(v => v is not Activation))
             {
-                return c.Importer.Unknown(c);
+                return LearnedTokens(c) ?? c.Importer.Unknown(c);
             }
 
             var parts = c.Inputs.Cast<Activation>().ToArray();
-            return [c.Emit(new Concat { Axis = c.Axis(Proto.Int(c.Node, "axis", 1), parts[0].OnnxRank) }, parts)];
+            return [c.Emit(new Concat { Axis = c.Axis(Proto.Int(c.Node, "axis", 1), parts[0]) }, parts)];
+        }
+
+        // torch.cat([class_token.expand(n, -1, -1), x], dim=1): learned tokens (float initializers of 1 x k x D,
+        // their Expand over a batch of 1 folded away) in front of N x D tokens are a ClassToken of all of them
+        // (DeiT's class and distillation tokens: 2).
+        private static Value[]? LearnedTokens(OpContext c)
+        {
+            var count = c.Inputs.Length - 1;
+            if (count < 1 || c.Inputs[^1] is not Activation { Shape.Rank: 2, Batchless: false } x || Proto.Int(c.Node, "axis", 1) is not (1 or -2))
+            {
+                return null;
+            }
+
+            var tokens = c.Inputs[..^1].Select(v => v as ConstantValue).ToArray();
+            if (tokens.Any(t => t is not { Initializer: not null, IsFloat: true, Dims: [1, _, var d] } || d != x.Shape.Dims[1]))
+            {
+                return null;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                c.Consumes(i);
+            }
+
+            return [c.Emit(new ClassToken { Count = checked((int)tokens.Sum(t => t!.Dims[1])) }, x)];
+        }
+
+        // x[:, i] on a computed tensor: a Gather of one index along an axis is a slice of it, then a view without that axis.
+        private static Value[] GatherOp(OpContext c)
+        {
+            if (c.Inputs[0] is not Activation x || c.Constant(1) is not { Dims.Length: 0, Data: [var index] })
+            {
+                return c.Importer.Unknown(c);
+            }
+
+            var axis = c.Axis(Proto.Int(c.Node, "axis", 0), x);
+            var size = x.Shape.Dims[axis];
+            var i = index < 0 ? (long)index + size : (long)index;
+            if (i < 0 || i >= size)
+            {
+                throw new OnnxFormatException($"Node '{c.Node.Name}' (Gather) reads index {(long)index} of {size} along axis {axis + 1}.");
+            }
+
+            var picked = c.Emit(new Slice { Ranges = [(axis, i, i + 1, 1)] }, x);
+            var dims = x.Shape.Dims.Where((_, a) => a != axis).ToArray();
+            var squeeze = new Reshape { Dims = dims.Length == 0 ? [1] : [.. dims] };
+            var tensor = c.Importer._builder.AddFunctional($"{c.Path}_squeeze", squeeze, picked.Tensor);
+            return [new Activation(tensor, squeeze.InferShape([picked.Shape]), x.Batchless)];
         }
 
         private static Value[] SplitOp(OpContext c)
         {
-            var axis = c.Axis(Proto.Int(c.Node, "axis", 0), c.X.OnnxRank);
+            var axis = c.Axis(Proto.Int(c.Node, "axis", 0), c.X);
             var size = c.X.Shape.Dims[axis];
             var outputs = c.Node.Output.Count;
             var split = (c.Opset >= 13 ? c.Constant(1)?.Longs(c.Node.Name) : Proto.Ints(c.Node, "split"))
@@ -571,12 +646,12 @@ public static partial class OnnxImporter
             for (var i = 0; i < starts.Length; i++)
             {
                 var onnxAxis = axes.Length > i ? axes[i] : i;
-                if (onnxAxis == 0 || onnxAxis == -c.X.OnnxRank)
+                if (!c.X.Batchless && (onnxAxis == 0 || onnxAxis == -c.X.OnnxRank))
                 {
                     continue; // the batch of one: any slice that keeps it keeps all of it
                 }
 
-                ranges.Add((c.Axis(onnxAxis, c.X.OnnxRank), starts[i], Math.Min(ends[i], int.MaxValue), steps.Length > i ? steps[i] : 1));
+                ranges.Add((c.Axis(onnxAxis, c.X), starts[i], Math.Min(ends[i], int.MaxValue), steps.Length > i ? steps[i] : 1));
             }
 
             return [c.Emit(new Slice { Ranges = ranges.ToImmutable() }, c.X)];
@@ -653,12 +728,18 @@ public static partial class OnnxImporter
 
         private static Value[] ShapeOp(OpContext c)
         {
-            var dims = c.X.Shape.Dims.Prepend(1).Select(d => (double)d).ToArray();
+            return [ShapeOf(c.Node, c.X.OnnxDims)];
+        }
+
+        // Shape's output: the dims from its start to its end attribute.
+        private static ConstantValue ShapeOf(global::Onnx.NodeProto node, long[] onnxDims)
+        {
+            var dims = onnxDims.Select(d => (double)d).ToArray();
             var rank = dims.Length;
             long Clamp(long v) => Math.Clamp(v < 0 ? v + rank : v, 0, rank);
-            var start = (int)Clamp(Proto.Int(c.Node, "start", 0));
-            var end = (int)Clamp(Proto.Int(c.Node, "end", rank));
-            return [ConstantValue.Vector(dims[start..Math.Max(start, end)])];
+            var start = (int)Clamp(Proto.Int(node, "start", 0));
+            var end = (int)Clamp(Proto.Int(node, "end", rank));
+            return ConstantValue.Vector(dims[start..Math.Max(start, end)]);
         }
 
         private static Value[] ConstantOp(OpContext c)

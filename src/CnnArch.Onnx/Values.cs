@@ -6,10 +6,18 @@ namespace CnnArch.Onnx;
 /// <summary>What an ONNX value name stands for during the import.</summary>
 internal abstract record Value;
 
-/// <summary>A tensor computed by the network; <see cref="Shape"/> leaves out the batch (ONNX rank = Shape.Rank + 1).</summary>
-internal sealed record Activation(Tensor Tensor, TensorShape Shape) : Value
+/// <summary>
+/// A tensor computed by the network; <see cref="Shape"/> leaves out the batch of 1 in front (ONNX rank =
+/// Shape.Rank + 1). A <see cref="Batchless"/> tensor is one whose first ONNX axis is not that batch:
+/// nn.MultiheadAttention's sequence-first layout (L x 1 x D, heads x L x d) after a Transpose or Reshape
+/// moved the batch of 1 inwards; its Shape is all its ONNX dims.
+/// </summary>
+internal sealed record Activation(Tensor Tensor, TensorShape Shape, bool Batchless = false) : Value
 {
-    public int OnnxRank => Shape.Rank + 1;
+    public int OnnxRank => Shape.Rank + (Batchless ? 0 : 1);
+
+    /// <summary>The ONNX dims: the batch of 1 and the shape, or the shape alone when batchless.</summary>
+    public long[] OnnxDims => [.. (Batchless ? Shape.Dims : Shape.Dims.Prepend(1)).Select(d => (long)d)];
 }
 
 /// <summary>
@@ -31,8 +39,10 @@ internal sealed record ConstantValue(long[] Dims, double[]? Data, bool IsFloat, 
     public double[] Values(string node) =>
         Data ?? throw new OnnxFormatException($"Node '{node}' needs the values of a constant whose values are not stored in the file (or are too large to fold).");
 
+    // INT64_MAX, which exporters write as "to the end" (Slice's ends), reads back as 2^63 through a double.
     public long[] Longs(string node) => [.. Values(node).Select(v => v is >= -9.2233720368547758E+18 and < 9.2233720368547758E+18
         ? (long)v
+        : v == 9.2233720368547758E+18 ? long.MaxValue
         : throw new OnnxFormatException($"Node '{node}' needs whole numbers, but a constant it reads holds {v}."))];
 }
 

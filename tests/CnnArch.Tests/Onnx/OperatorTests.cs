@@ -350,6 +350,160 @@ public class OperatorTests
         }
     }
 
+    /// <summary>Tensors computed from constants in the graph, folded; each test reads the folded values as a Reshape's target.</summary>
+    public class ConstantFolding
+    {
+        // Reshape x to Concat([1], values, [-1]).
+        private static TestGraph ReshapedBy(TestGraph g, string values) =>
+            g.Ints("one", 1).Ints("rest", -1).Node("Concat", ["one", values, "rest"], ["target"], null, Attr("axis", 0L))
+                .Node("Reshape", ["x", "target"], ["y"]).Output("y");
+
+        [Theory]
+        [InlineData("Equal", "3x2x6")]
+        [InlineData("Less", "2x3x6")]
+        [InlineData("Greater", "3x3x4")]
+        [InlineData("And", "3x3x4")]
+        [InlineData("Or", "2x2x9")]
+        [InlineData("Not", "2x3x6")]
+        public void Comparisons_And_Where_Fold_With_Broadcasting(string op, string expected)
+        {
+            // a = [1, 5] against b = [3, 5]: Less [1, 0], Equal [0, 1], Greater [0, 0], Less and Equal [0, 0],
+            // Less or Equal [1, 1], not Equal [1, 0]; Where picks 2 where true, else 3 (a scalar, broadcast).
+            var g = new TestGraph([1, 36]).Ints("a", 1, 5).Ints("b", 3, 5).Ints("two", 2, 2).IntTensor("three", [], 3)
+                .Node("Less", ["a", "b"], ["less"]).Node("Equal", ["a", "b"], ["equal"]);
+            g = op switch
+            {
+                "And" or "Or" => g.Node(op, ["less", "equal"], ["cond"]),
+                "Not" => g.Node("Not", ["equal"], ["cond"]),
+                _ => g.Node(op, ["a", "b"], ["cond"]),
+            };
+            g.Node("Where", ["cond", "two", "three"], ["w"]);
+
+            Last(ReshapedBy(g, "w")).Output.ToString().Should().Be(expected);
+        }
+
+        [Theory]
+        [InlineData(-1, 4, 0, "3x4")] // Python's %: the divisor's sign, -1 mod 4 = 3
+        [InlineData(-9, 4, 1, "1x12")] // fmod: the dividend's sign, -1 (negated, to be read as a dimension)
+        public void Mod_Takes_The_Divisors_Sign_Unless_Fmod(long a, long b, long fmod, string expected)
+        {
+            var g = new TestGraph([1, 12]).Ints("a", a).Ints("b", b).Node("Mod", ["a", "b"], ["m"], null, Attr("fmod", fmod));
+            g = fmod == 1 ? g.Node("Neg", ["m"], ["d"]) : g.Node("Identity", ["m"], ["d"]);
+
+            Last(ReshapedBy(g, "d")).Output.ToString().Should().Be(expected);
+        }
+
+        [Fact]
+        public void Expand_Repeats_A_Constant_And_Shape_Reads_A_Constants_Dims()
+        {
+            // Expand([2, 3], [2, 1]) = [[2, 3], [2, 3]]: flattened, the target [1, 2, 3, 2, 3].
+            var values = new TestGraph([1, 36]).Ints("v", 2, 3).Ints("shape", 2, 1).Ints("flat", -1)
+                .Node("Expand", ["v", "shape"], ["e"]).Node("Reshape", ["e", "flat"], ["f"]);
+            Last(ReshapedBy(values, "f")).Output.ToString().Should().Be("2x3x2x3x1");
+
+            // Shape of an expanded constant: [4, 3].
+            var dims = new TestGraph([1, 24]).Ints("v", 7).Ints("shape", 4, 3).Node("Expand", ["v", "shape"], ["e"]).Node("Shape", ["e"], ["s"]);
+            Last(ReshapedBy(dims, "s")).Output.ToString().Should().Be("4x3x2");
+        }
+
+        [Fact]
+        public void Gather_Slice_And_Concat_Fold_Constants_Of_Two_Dimensions()
+        {
+            // m = [[1, 2, 3], [4, 5, 6]]: column 0 is [[1], [4]], twice side by side [[1, 1], [4, 4]]; row 1 is [[4, 5, 6]].
+            var g = new TestGraph([1, 120]).IntTensor("m", [2, 3], 1, 2, 3, 4, 5, 6).IntTensor("col", [1], 0).Ints("flat", -1)
+                .Ints("start", 1).Ints("end", 2).Ints("axes", 0)
+                .Node("Gather", ["m", "col"], ["g"], null, Attr("axis", 1L))
+                .Node("Concat", ["g", "g"], ["c"], null, Attr("axis", 1L))
+                .Node("Slice", ["m", "start", "end", "axes"], ["row"])
+                .Node("Concat", ["c", "c"], ["cc"], null, Attr("axis", 0L))
+                .Node("Reshape", ["cc", "flat"], ["f"])
+                .Node("Slice", ["f", "start", "end"], ["second"])
+                .Node("Reshape", ["row", "flat"], ["r"])
+                .Node("Concat", ["second", "r"], ["values"], null, Attr("axis", 0L));
+
+            // cc = [[1, 1], [4, 4], [1, 1], [4, 4]] flattened, its second value 1; then 4, 5, 6.
+            Last(ReshapedBy(g, "values")).Output.ToString().Should().Be("1x4x5x6x1");
+        }
+
+        [Fact]
+        public void ScatterND_Writes_Its_Updates_Into_A_Constant()
+        {
+            var g = new TestGraph([1, 12]).Ints("data", 1, 1, 1).IntTensor("indices", [1, 1], 1).Ints("updates", 4)
+                .Node("ScatterND", ["data", "indices", "updates"], ["s"]);
+
+            Last(ReshapedBy(g, "s")).Output.ToString().Should().Be("1x4x1x3");
+        }
+
+        [Fact]
+        public void Cast_To_An_Integer_Type_Truncates()
+        {
+            var g = new TestGraph([1, 6]).Floats("f", [1], 2.7f).Node("Cast", ["f"], ["i"], null, Attr("to", 7L));
+
+            Last(ReshapedBy(g, "i")).Output.ToString().Should().Be("2x3");
+        }
+    }
+
+    /// <summary>What a vision transformer's export computes on its tokens.</summary>
+    public class Tokens
+    {
+        [Fact]
+        public void An_Expanded_Initializer_Concatenated_In_Front_Is_A_Class_Token_And_An_Added_One_A_Positional_Embedding()
+        {
+            // 4 x 2 x 2 patches to 4 tokens of 4; the class token expanded by Where(Equal([1, -1, -1], -1), 1, [1, -1, -1]).
+            var g = new TestGraph([1, 4, 2, 2]).Ints("seq", 1, 4, -1).Weight("cls", 1, 1, 4).Weight("pos", 1, 5, 4)
+                .Ints("request", 1, -1, -1).IntTensor("minus", [], -1).Ints("ones", 1, 1, 1)
+                .Node("Reshape", ["x", "seq"], ["r"]).Node("Transpose", ["r"], ["t"], null, Attr("perm", 0, 2, 1))
+                .Node("Equal", ["request", "minus"], ["any"]).Node("Where", ["any", "ones", "request"], ["shape"])
+                .Node("Expand", ["cls", "shape"], ["e"])
+                .Node("Concat", ["e", "t"], ["c"], "/Concat", Attr("axis", 1L))
+                .Node("Add", ["c", "pos"], ["y"], "/encoder/Add").Output("y");
+
+            var rows = g.Analyze().Layers;
+
+            rows.Select(r => r.Kind).Should().Equal("Reshape", "Transpose", "ClassToken", "PositionalEmbedding");
+            rows[^1].Output.ToString().Should().Be("5x4");
+            rows.Select(r => r.Parameters).Should().Equal(0, 0, 4, 20);
+        }
+
+        [Fact]
+        public void Gather_Of_One_Index_Of_A_Computed_Tensor_Is_A_Slice_And_A_View()
+        {
+            var g = new TestGraph([1, 5, 4]).IntTensor("first", [], 0).Node("Gather", ["x", "first"], ["y"], "/Gather", Attr("axis", 1L)).Output("y");
+
+            var rows = g.Analyze().Layers;
+
+            rows.Select(r => (r.Kind, r.Output.ToString())).Should().Equal(("Slice", "1x4"), ("Reshape", "4"));
+        }
+
+        [Fact]
+        public void A_Transpose_That_Moves_The_Batch_Of_One_Gives_A_Sequence_First_Tensor()
+        {
+            // nn.MultiheadAttention's layout: 6 x 1 x 8, heads x L x d (2 x 6 x 4), scores, back to 1 x 6 x 8.
+            var g = new TestGraph([1, 6, 8]).Weight("w", 8, 8).Ints("heads", 6, 2, 4).Ints("back", 6, 1, 8)
+                .Node("Transpose", ["x"], ["s"], null, Attr("perm", 1, 0, 2))
+                .Node("MatMul", ["s", "w"], ["p"])
+                .Node("Reshape", ["p", "heads"], ["h"]).Node("Transpose", ["h"], ["q"], null, Attr("perm", 1, 0, 2))
+                .Node("Transpose", ["q"], ["k"], null, Attr("perm", 0, 2, 1))
+                .Node("MatMul", ["q", "k"], ["scores"]).Node("Softmax", ["scores"], ["a"], null, Attr("axis", -1L))
+                .Node("MatMul", ["a", "q"], ["o"]).Node("Transpose", ["o"], ["ot"], null, Attr("perm", 1, 0, 2))
+                .Node("Reshape", ["ot", "back"], ["b"]).Node("Transpose", ["b"], ["y"], null, Attr("perm", 1, 0, 2)).Output("y");
+
+            var report = g.Analyze();
+
+            report.Output.ToString().Should().Be("6x8");
+            report.Layers.Where(r => r.Kind is "Linear" or "MatMul").Select(r => r.Macs).Should().Equal(6 * 8 * 8, 2 * 6 * 6 * 4, 2 * 6 * 6 * 4);
+        }
+
+        [Fact]
+        public void Sqrt_Is_A_Power_Of_One_Half()
+        {
+            var row = Last(Unary("Sqrt", [1, 3, 4]), Conventions.Full);
+
+            row.Kind.Should().Be("Pow");
+            row.Output.ToString().Should().Be("3x4");
+        }
+    }
+
     public class UnknownOperators
     {
         [Fact]

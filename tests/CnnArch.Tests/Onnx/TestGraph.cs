@@ -47,6 +47,16 @@ internal sealed class TestGraph
         return this;
     }
 
+    /// <summary>An int64 initializer of any dims stored inline (a scalar index: dims []).</summary>
+    public TestGraph IntTensor(string name, long[] dims, params long[] values)
+    {
+        var t = new TensorProto { Name = name, DataType = 7 };
+        t.Dims.AddRange(dims);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return this;
+    }
+
     /// <summary>A float initializer stored inline.</summary>
     public TestGraph Floats(string name, long[] dims, params float[] values)
     {
