@@ -237,20 +237,13 @@ public sealed record DeviceProfile
 
         Within(MemoryBandwidthGBps, 0.001, 1e6, "memoryBandwidthGBps");
         Positive(Fp32Tflops, "fp32Tflops");
-        if (Cpu is { } cpu)
+        foreach (var (value, low, high, what) in Cpu is { } cpu
+            ? [(cpu.Threads, 1, 100_000, "cpu.threads"), (cpu.LogicalProcessors, 1, 100_000, "cpu.logicalProcessors"), (cpu.LastLevelCacheBytes, 0, 1e12, "cpu.lastLevelCacheBytes"), (cpu.CacheBandwidthGBps, 0.001, 1e6, "cpu.cacheBandwidthGBps")]
+            : new (double, double, double, string)[] { (StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors"), (Tf32Tflops, 1e-6, 1e6, "tf32Tflops"), (Bf16Tflops, 1e-6, 1e6, "bf16Tflops"), (Fp16Tflops, 1e-6, 1e6, "fp16Tflops") })
         {
-            Within(cpu.Threads, 1, 100_000, "cpu.threads");
-            Within(cpu.LogicalProcessors, 1, 100_000, "cpu.logicalProcessors");
-            Within(cpu.LastLevelCacheBytes, 0, 1e12, "cpu.lastLevelCacheBytes");
-            Within(cpu.CacheBandwidthGBps, 0.001, 1e6, "cpu.cacheBandwidthGBps");
+            Within(value, low, high, what);
         }
-        else
-        {
-            Within(StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors");
-            Positive(Tf32Tflops, "tf32Tflops");
-            Positive(Bf16Tflops, "bf16Tflops");
-            Positive(Fp16Tflops, "fp16Tflops");
-        }
+
         if (Parameters is not { } p)
         {
             return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
@@ -260,12 +253,11 @@ public sealed record DeviceProfile
         Pair(p.GroupedConvolution, "groupedConvolution", fraction: true);
         Pair(p.DepthwiseConvolution, "depthwiseConvolution", fraction: true);
         Pair(p.MatrixMultiply, "matrixMultiply", fraction: true);
-        if (Cpu is null)
+        foreach (var (values, what) in Cpu is null ? [(p.HostConvolutionMicroseconds, "hostConvolutionMicroseconds"), (p.HostNormalizationMicroseconds, "hostNormalizationMicroseconds"), (p.HostOtherMicroseconds, "hostOtherMicroseconds")] : Array.Empty<(ImmutableArray<double>, string)>())
         {
-            Pair(p.HostConvolutionMicroseconds, "hostConvolutionMicroseconds", fraction: false);
-            Pair(p.HostNormalizationMicroseconds, "hostNormalizationMicroseconds", fraction: false);
-            Pair(p.HostOtherMicroseconds, "hostOtherMicroseconds", fraction: false);
+            Pair(values, what, fraction: false);
         }
+
         Positive(p.Memory, "parameters.memory");
         Positive(p.KernelMicroseconds, "parameters.kernelMicroseconds");
         return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
