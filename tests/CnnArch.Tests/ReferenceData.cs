@@ -8,6 +8,9 @@ internal sealed record ReferenceLayer(string Name, string Type, int[] Output, lo
 {
     /// <summary>The layer's own multiply-adds (conv and linear, bias not counted), where the reference records them; null in the older files.</summary>
     public long? Macs { get; init; }
+
+    /// <summary>The output as recorded, batch (1) or what the model folded into the batch included: MViT's pooling convs see batch x heads first.</summary>
+    public int[] RecordedOutput { get; init; } = [];
 }
 
 /// <summary>A model measured from PyTorch (Reference/models/NAME.json).</summary>
@@ -39,6 +42,7 @@ internal sealed record ReferenceModel(string Model, int[] Input, long Params, lo
             l.GetProperty("attrs"))
         {
             Macs = l.TryGetProperty("macs", out var macs) ? macs.GetInt64() : null,
+            RecordedOutput = Dims(l.GetProperty("output")),
         })])
     {
         HookedMacs = root.TryGetProperty("hooked_macs", out var hooked) ? hooked.GetInt64() : null,

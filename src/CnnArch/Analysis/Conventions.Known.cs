@@ -15,7 +15,7 @@ public static class Conventions
     [
         typeof(Activation), typeof(Softmax), typeof(Normalization), typeof(Dropout), typeof(Identity), typeof(Flatten),
         typeof(Join), typeof(DataMovement), typeof(Pool), typeof(AdaptivePool), typeof(ReduceMean), typeof(StochasticDepth), typeof(LayerScale),
-        typeof(ClassToken), typeof(PositionalEmbedding), typeof(RelativePositionBias), typeof(StoredTensor), typeof(RelativePositionGather),
+        typeof(ClassToken), typeof(PositionalEmbedding), typeof(PositionalEncoding), typeof(RelativePositionBias), typeof(StoredTensor), typeof(RelativePositionGather),
     ];
 
     /// <summary>
@@ -33,6 +33,7 @@ public static class Conventions
         .With<MatMul>(Rules.MatrixProduct)
         .With<ScaledDotProductAttention>(Rules.Attention)
         .With<MultiheadAttention>(Rules.MultiheadAttention)
+        .With<DecomposedRelativePosition>(Rules.RelativePosition)
         .With<Pool>(Rules.PoolingWindow)
         .With<AdaptivePool>(Rules.AdaptivePoolingWindow)
         .With<ReduceMean>(Rules.ReadsEveryInput);
@@ -51,7 +52,8 @@ public static class Conventions
         .With<Linear>(Rules.Linear)
         .With<MatMul>(Rules.MatrixProduct)
         .With<ScaledDotProductAttention>(Rules.Attention)
-        .With<MultiheadAttention>(Rules.MultiheadAttention);
+        .With<MultiheadAttention>(Rules.MultiheadAttention)
+        .With<DecomposedRelativePosition>(Rules.RelativePosition);
 
     /// <summary>
     /// PyTorch's FlopCounterMode (also Paleo's and DeepSpeed's "FLOPs"): 2 FLOPs per multiply-add of
@@ -79,7 +81,9 @@ public static class Conventions
         .With<MatMul>(Rules.MatrixProduct)
         .With<ScaledDotProductAttention>(Rules.AttentionAll)
         .With<MultiheadAttention>(Rules.MultiheadAttentionAll)
+        .With<DecomposedRelativePosition>(Rules.RelativePositionAll)
         .With<PositionalEmbedding>(Rules.PerElement(1))
+        .With<PositionalEncoding>(Rules.PositionalEncodingAdds)
         .With<RelativePositionBias>(Rules.PerElement(1))
         .With<Elementwise>(Rules.ElementwiseOutputs)
         .With<ReduceMean>(Rules.ReadsEveryInputFlops)

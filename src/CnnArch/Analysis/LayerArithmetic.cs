@@ -49,19 +49,22 @@ public static class LayerArithmetic
 
         var (input, ceil) = (row.Inputs[0], row.Layer is L.Pool { CeilMode: true });
         var axes = new List<string>();
-        for (var a = 0; a < row.Output.Rank - 1; a++)
+
+        // The spatial axes are the last ones: after the channels, and after a stack of maps (a stacked convolution).
+        var first = row.Output.Rank - w.Rank;
+        for (var a = 0; a < w.Rank; a++)
         {
-            var (x, k, s, d, pb, pa) = ((long)input.Dims[a + 1], (long)w.Kernel[a], (long)w.Stride[a], (long)w.Dilation[a], (long)w.Padding.Before(a), (long)w.Padding.After(a));
+            var (x, k, s, d, pb, pa) = ((long)input.Dims[first + a], (long)w.Kernel[a], (long)w.Stride[a], (long)w.Dilation[a], (long)w.Padding.Before(a), (long)w.Padding.After(a));
             var span = x + pb + pa - (d * (k - 1)) - 1;
             var value = (ceil ? (span + s - 1) / s : span / s) + 1;
-            if (value != row.Output.Dims[a + 1])
+            if (value != row.Output.Dims[first + a])
             {
                 return new("output", string.Empty, shape);
             }
 
             var pad = pb == pa ? $"2*{pb}" : $"{pb}+{pa}";
             var kernel = d == 1 ? $"{k}" : $"{d}*({k}-1)+1";
-            string[] names = row.Output.Rank switch { 2 => ["L'"], 3 => ["H'", "W'"], _ => ["D'", "H'", "W'"] };
+            string[] names = w.Rank switch { 1 => ["L'"], 2 => ["H'", "W'"], _ => ["D'", "H'", "W'"] };
             axes.Add($"{names[Math.Min(a, names.Length - 1)]} = ({x} - {kernel} + {pad}) / {s}{(ceil ? " rounded up" : string.Empty)} + 1 = {value}");
         }
 
@@ -91,8 +94,8 @@ public static class LayerArithmetic
         (string Formula, long Value)? f = row.Layer switch
         {
             L.Convolution c when row.Window is { } w =>
-                ($"({string.Join("*", Enumerable.Range(0, w.Rank).Select(a => w.Kernel[a]))}*{input.Dims[0] / w.Groups}{(c.HasBias ? " + 1" : string.Empty)}) * {c.OutChannels}",
-                 checked((Enumerable.Range(0, w.Rank).Aggregate(1L, (p, a) => p * w.Kernel[a]) * (input.Dims[0] / w.Groups) + (c.HasBias ? 1 : 0)) * c.OutChannels)),
+                ($"({string.Join("*", Enumerable.Range(0, w.Rank).Select(a => w.Kernel[a]))}*{c.MapOf(input).Channels / w.Groups}{(c.HasBias ? " + 1" : string.Empty)}) * {c.OutChannels}",
+                 checked((Enumerable.Range(0, w.Rank).Aggregate(1L, (p, a) => p * w.Kernel[a]) * (c.MapOf(input).Channels / w.Groups) + (c.HasBias ? 1 : 0)) * c.OutChannels)),
             L.Linear l =>
                 ($"({input.Dims[^1]}{(l.HasBias ? " + 1" : string.Empty)}) * {l.OutFeatures}", checked((input.Dims[^1] + (l.HasBias ? 1L : 0)) * l.OutFeatures)),
             L.BatchNorm when row.Parameters > 0 => ($"2 * {input.Dims[0]} (scale and shift)", 2L * input.Dims[0]),
@@ -115,9 +118,9 @@ public static class LayerArithmetic
         var outSpatial = string.Join("*", row.Output.Dims.Skip(1));
         (string Formula, long Value)? f = row.Layer switch
         {
-            L.Convolution when row.Window is { } w && row.Output.Rank > 1 =>
-                ($"{batch}{row.Output.Dims[0]}*{outSpatial} * {input.Dims[0] / w.Groups}*{string.Join("*", Enumerable.Range(0, w.Rank).Select(a => w.Kernel[a]))}",
-                 checked(report.Batch * row.Output.Elements * (input.Dims[0] / w.Groups) * Enumerable.Range(0, w.Rank).Aggregate(1L, (p, a) => p * w.Kernel[a]))),
+            L.Convolution c when row.Window is { } w && row.Output.Rank > 1 =>
+                ($"{batch}{row.Output.Dims[0]}*{outSpatial} * {c.MapOf(input).Channels / w.Groups}*{string.Join("*", Enumerable.Range(0, w.Rank).Select(a => w.Kernel[a]))}",
+                 checked(report.Batch * row.Output.Elements * (c.MapOf(input).Channels / w.Groups) * Enumerable.Range(0, w.Rank).Aggregate(1L, (p, a) => p * w.Kernel[a]))),
             L.Linear l =>
                 ($"{batch}{(input.Rank > 1 ? string.Join("*", input.Dims.SkipLast(1)) + " * " : string.Empty)}{input.Dims[^1]} * {l.OutFeatures}",
                  checked(report.Batch * (input.Elements / input.Dims[^1]) * input.Dims[^1] * l.OutFeatures)),

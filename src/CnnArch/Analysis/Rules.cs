@@ -11,11 +11,11 @@ public static class Rules
     /// <summary>Counts nothing.</summary>
     public static OpCount Zero(Layer layer, CostContext shapes) => OpCount.Zero;
 
-    /// <summary>Convolution of any rank: every output element is C_in / G x kernel volume multiply-adds; bias not counted.</summary>
+    /// <summary>Convolution of any rank: every output element (of every map of a stack) is C_in / G x kernel volume multiply-adds; bias not counted.</summary>
     public static OpCount Convolution(Convolution layer, CostContext shapes)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return OpCount.FromMacs(ConvolutionMacs(shapes.Output.Elements, shapes.Input.Channels / layer.Groups, layer.Kernel.Volume));
+        return OpCount.FromMacs(ConvolutionMacs(shapes.Output.Elements, layer.MapOf(shapes.Input).Channels / layer.Groups, layer.Kernel.Volume));
     }
 
     /// <summary>Fully connected: every output element is a dot product over the input features; bias not counted.</summary>
@@ -182,6 +182,31 @@ public static class Rules
         var core = new CostContext(layer.CoreInputs(shapes.Inputs), shapes.Output);
         var projections = OpCount.FromMacs(checked((n + (2L * m) + n) * d * d));
         return projections + OpCount.FromFlops(biases) + AttentionAll(new ScaledDotProductAttention(), core);
+    }
+
+    /// <summary>
+    /// MViT V2's decomposed relative positions: the queries' products with the gathered row, column and frame
+    /// tables (<see cref="DecomposedRelativePosition.MultiplyAdds"/>; torchvision's two einsums and one matmul,
+    /// which FlopCounterMode counts); the sum of the three is element-wise, not counted.
+    /// </summary>
+    public static OpCount RelativePosition(DecomposedRelativePosition layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromMacs(layer.MultiplyAdds(shapes.Input));
+    }
+
+    /// <summary>MViT V2's decomposed relative positions, everything: the three products and the two additions per bias that sum them.</summary>
+    public static OpCount RelativePositionAll(DecomposedRelativePosition layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return RelativePosition(layer, shapes) + OpCount.FromFlops(layer.Additions(shapes.Input));
+    }
+
+    /// <summary>MViT's positional encoding: one addition per output element when it adds learned positions (V1), none for the class token alone.</summary>
+    public static OpCount PositionalEncodingAdds(PositionalEncoding layer, CostContext shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return OpCount.FromFlops(layer.Absolute ? shapes.Output.Elements : 0);
     }
 
     /// <summary>One operation per output element of a broadcasting element-wise layer.</summary>

@@ -257,3 +257,97 @@ public sealed record MultiheadAttention : Layer
     /// <inheritdoc/>
     public override KernelClass? LatencyClass(TensorShape input) => KernelClass.MatrixMultiply;
 }
+
+/// <summary>
+/// MViT V2's decomposed relative position embedding (Li et al. 2022; torchvision's <c>_add_rel_pos</c>): from the
+/// queries ... x N_q x d (N_q = 1 + T_q x H_q x W_q, a class token first; the leading dimensions are the heads,
+/// batch excluded), the bias ... x N_q x N_k that is added to the attention scores (N_k = 1 + T_k x H_k x W_k). Each
+/// query of the grid is multiplied with a learned embedding of its offset to every key row, column and frame
+/// (three einsums of the query with the gathered tables), and the three are summed into one bias per query and
+/// key; the class token's row and column get none. Parameters: the tables <c>rel_pos_h</c>, <c>rel_pos_w</c> and
+/// <c>rel_pos_t</c> of (2 max(H_q, H_k) - 1), (2 max(W_q, W_k) - 1) and (2 max(T_q, T_k) - 1) offsets by d (the
+/// sizes torchvision builds for the grids its strides give, where it interpolates nothing). Multiply-adds:
+/// ... x T_q H_q W_q x d x (H_k + W_k + T_k), the three products (FlopCounterMode's einsums and matmul).
+/// </summary>
+public sealed record DecomposedRelativePosition : Layer
+{
+    /// <summary>The queries' token grid: T_q, H_q, W_q.</summary>
+    public required ImmutableArray<int> QueryGrid { get; init => field = Grid(value, nameof(QueryGrid)); }
+
+    /// <summary>The keys' token grid: T_k, H_k, W_k.</summary>
+    public required ImmutableArray<int> KeyGrid { get; init => field = Grid(value, nameof(KeyGrid)); }
+
+    private static ImmutableArray<int> Grid(ImmutableArray<int> value, string name) =>
+        !value.IsDefault && value.Length == 3 && value.All(v => v > 0)
+            ? value
+            : throw new ArgumentException($"{name} needs three positive sizes (T, H, W), got [{(value.IsDefault ? string.Empty : string.Join(", ", value))}].", name);
+
+    private static long Tokens(ImmutableArray<int> grid) => checked((long)grid[0] * grid[1] * grid[2]);
+
+    /// <summary>The sizes of <paramref name="queries"/>: the product of the leading dimensions (the heads) and the depth d.</summary>
+    /// <exception cref="InvalidNetworkException">The queries are no ... x (1 + T_q H_q W_q) x d tensor.</exception>
+    public (long Heads, int Depth) Sizes(TensorShape queries)
+    {
+        var n = 1 + Tokens(QueryGrid);
+        if (queries.Rank < 2 || queries.Dims[^2] != n)
+        {
+            throw Invalid($"{Kind} of a {string.Join("x", QueryGrid)} query grid needs ... x {n} x d queries (a class token first), got {queries}.");
+        }
+
+        return (queries.Dims[..^2].Aggregate(1L, (a, d) => checked(a * d)), queries.Dims[^1]);
+    }
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        Sizes(inputs[0]);
+        return TensorShape.Of([.. inputs[0].Dims[..^1], checked((int)(1 + Tokens(KeyGrid)))]);
+    }
+
+    /// <summary>The three tables: (2 max(H_q, H_k) - 1 + 2 max(W_q, W_k) - 1 + 2 max(T_q, T_k) - 1) x d.</summary>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (_, d) = Sizes(inputs[0]);
+        long offsets = 0;
+        for (var axis = 0; axis < 3; axis++)
+        {
+            offsets += (2L * Math.Max(QueryGrid[axis], KeyGrid[axis])) - 1;
+        }
+
+        return checked(offsets * d);
+    }
+
+    /// <summary>The three products: ... x T_q H_q W_q x d x (H_k + W_k + T_k) multiply-adds.</summary>
+    public long MultiplyAdds(TensorShape queries)
+    {
+        var (heads, d) = Sizes(queries);
+        return checked(heads * Tokens(QueryGrid) * d * ((long)KeyGrid[0] + KeyGrid[1] + KeyGrid[2]));
+    }
+
+    /// <summary>The additions that sum the three products into one bias per query and key of the grids: 2 x ... x T_q H_q W_q x T_k H_k W_k.</summary>
+    public long Additions(TensorShape queries)
+    {
+        var (heads, _) = Sizes(queries);
+        return checked(2 * heads * Tokens(QueryGrid) * Tokens(KeyGrid));
+    }
+
+    /// <inheritdoc/>
+    public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override LayerWindow? Window => null;
+
+    /// <summary>Each bias reads its own query: the field is the queries'.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input) => field;
+
+    /// <summary>The gradients of the queries and of the tables: products of the forward's size.</summary>
+    public override BackwardRule Backward => BackwardRule.Weighted;
+
+    /// <summary>A new output; training keeps the queries (for the tables' gradient).</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.SavingInput;
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => KernelClass.MatrixMultiply;
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CnnArch.Layers;
 
 /// <summary>
@@ -106,31 +108,58 @@ public abstract record ConvolutionBase : Layer
 /// <summary>
 /// Convolution of any rank, as PyTorch's <c>nn.Conv1d</c>, <c>nn.Conv2d</c>, <c>nn.Conv3d</c>. Output
 /// extent per axis: floor((N + pad_before + pad_after - dilation * (K - 1) - 1) / stride) + 1.
-/// Parameters C_out x C_in / G x kernel volume, plus C_out biases.
+/// Parameters C_out x C_in / G x kernel volume, plus C_out biases. <see cref="Stacked"/> takes a stack of
+/// maps (S x C x spatial), each convolved with the same weights.
 /// </summary>
 public abstract record Convolution : ConvolutionBase
 {
+    /// <summary>
+    /// Whether the input is a stack of S maps (S x C x L, S x C x H x W or S x C x D x H x W), each convolved with the
+    /// same weights into S x C_out x spatial: what PyTorch does when another axis is folded into the batch, as MViT's
+    /// pooling attention folds its heads (<c>x.reshape(B * heads, head_dim, T, H, W)</c> before a depthwise Conv3d).
+    /// The parameters are one filter bank's; the multiply-adds are S times one map's. Default false: one map (spec
+    /// files leave it out).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonPropertyOrder(1)]
+    public bool Stacked { get; init; }
+
+    /// <summary>The map one filter bank sees: <paramref name="input"/>, or with <see cref="Stacked"/> one map of its stack (the first axis dropped).</summary>
+    public TensorShape MapOf(TensorShape input) => Stacked && input.Rank == SpatialRank + 2 ? TensorShape.Of([.. input.Dims[1..]]) : input;
+
     /// <inheritdoc/>
     public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
     {
-        var x = CheckedInput(inputs);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (Stacked && (inputs.Count == 0 || inputs[0].Rank != SpatialRank + 2))
+        {
+            throw Invalid($"a stacked {Kind} needs an S x {MapForm(SpatialRank)} input, got {(inputs.Count == 0 ? "none" : inputs[0].ToString())}.");
+        }
+
+        var x = CheckedInput(Stacked ? [MapOf(inputs[0])] : inputs);
         var w = Window;
         var rank = w.Rank;
-        var dims = new int[rank + 1];
-        dims[0] = OutChannels;
+        var lead = Stacked ? 1 : 0;
+        var dims = new int[rank + 1 + lead];
+        if (Stacked)
+        {
+            dims[0] = inputs[0].Dims[0];
+        }
+
+        dims[lead] = OutChannels;
         for (var axis = 0; axis < rank; axis++)
         {
-            dims[axis + 1] = SlidingWindow.Output(x.Dims[axis + 1], w.Kernel[axis], w.Stride[axis], w.Padding.Before(axis), w.Padding.After(axis), w.Dilation[axis], ceil: false, this, rank, axis);
+            dims[lead + axis + 1] = SlidingWindow.Output(x.Dims[axis + 1], w.Kernel[axis], w.Stride[axis], w.Padding.Before(axis), w.Padding.After(axis), w.Dilation[axis], ceil: false, this, rank, axis);
         }
 
         return TensorShape.Owning(dims);
     }
 
-    /// <summary>C_out x C_in / G x kernel volume weights, plus C_out biases.</summary>
+    /// <summary>C_out x C_in / G x kernel volume weights, plus C_out biases (one filter bank however many maps are stacked).</summary>
     public override long Parameters(IReadOnlyList<TensorShape> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return Weights(OutChannels, inputs[0].Channels / Groups);
+        return Weights(OutChannels, MapOf(inputs[0]).Channels / Groups);
     }
 
     /// <inheritdoc/>
@@ -150,14 +179,14 @@ public abstract record Convolution : ConvolutionBase
     public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var workspace = Kernel.Volume > 1 && inputs[0].Channels / Groups >= 4 ? checked(2 * output.Elements) : 0;
+        var workspace = Kernel.Volume > 1 && MapOf(inputs[0]).Channels / Groups >= 4 ? checked(2 * output.Elements) : 0;
         return MemoryBehavior.SavingInput with { WorkspaceElements = workspace };
     }
 
     /// <summary>Dense (groups 1), depthwise (groups = input channels) or grouped.</summary>
     public override KernelClass? LatencyClass(TensorShape input) =>
         Groups == 1 ? KernelClass.Convolution
-        : input.Rank > 0 && Groups == input.Channels ? KernelClass.DepthwiseConvolution
+        : input.Rank > 0 && Groups == MapOf(input).Channels ? KernelClass.DepthwiseConvolution
         : KernelClass.GroupedConvolution;
 
     /// <summary>PyTorch's "same" padding for odd kernels at stride 1: (K - 1) / 2 before and after each axis, times the dilation.</summary>

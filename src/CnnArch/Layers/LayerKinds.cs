@@ -103,6 +103,8 @@ namespace CnnArch.Layers
             new(new MultiheadAttention { Heads = 1 }, new MultiheadAttention { Heads = 2 }),
             new(new ClassToken()),
             new(new PositionalEmbedding()),
+            new(new PositionalEncoding { Temporal = 1, Height = 1, Width = 1 }, new PositionalEncoding { Temporal = 1, Height = 2, Width = 2 }),
+            new(new DecomposedRelativePosition { QueryGrid = [1, 1, 1], KeyGrid = [1, 1, 1] }, new DecomposedRelativePosition { QueryGrid = [1, 1, 3], KeyGrid = [1, 1, 2] }),
             new(new RelativePositionBias { Size = 1 }, new RelativePositionBias { Size = 2 }),
             new(new WindowPartition { Size = 1 }, new WindowPartition { Size = 2 }),
             new(new WindowDepartition { Size = 1, Rows = 1 }, new WindowDepartition { Size = 2, Rows = 1 }),
@@ -212,6 +214,8 @@ namespace CnnArch.Spec
     [JsonSerializable(typeof(MultiheadAttention))]
     [JsonSerializable(typeof(ClassToken))]
     [JsonSerializable(typeof(PositionalEmbedding))]
+    [JsonSerializable(typeof(PositionalEncoding))]
+    [JsonSerializable(typeof(DecomposedRelativePosition))]
     [JsonSerializable(typeof(RelativePositionBias))]
     [JsonSerializable(typeof(WindowPartition))]
     [JsonSerializable(typeof(WindowDepartition))]

@@ -86,3 +86,64 @@ public sealed record PositionalEmbedding : Layer
     /// <inheritdoc/>
     public override KernelClass? LatencyClass(TensorShape input) => KernelClass.Elementwise;
 }
+
+/// <summary>
+/// MViT's spatio-temporal class positional encoding (torchvision's <c>PositionalEncoding</c>): a learned class
+/// token put in front of the T x H x W tokens of a video (N = T x H x W, N x D in, (N + 1) x D out, batch
+/// excluded) and, with <see cref="Absolute"/> (MViT V1), a learned position added to every token: a spatial
+/// embedding of H x W x D repeated over the frames plus a temporal one of T x D repeated over the positions, and
+/// a class position of D for the class token. Parameters D, plus (H x W + T + 1) x D when absolute (mvit_v1_b:
+/// 96 + (3,136 + 8 + 1) x 96 = 302,016); MViT V2 uses relative positions inside its attention instead (see
+/// <see cref="DecomposedRelativePosition"/>) and keeps only the class token. No multiply-adds.
+/// </summary>
+public sealed record PositionalEncoding : Layer
+{
+    /// <summary>The frames T of the token grid (torchvision's <c>temporal_size</c>).</summary>
+    public required int Temporal { get; init => field = Guard.Positive(value, nameof(Temporal)); }
+
+    /// <summary>The rows H of the token grid (torchvision's <c>spatial_size[0]</c>).</summary>
+    public required int Height { get; init => field = Guard.Positive(value, nameof(Height)); }
+
+    /// <summary>The columns W of the token grid (torchvision's <c>spatial_size[1]</c>).</summary>
+    public required int Width { get; init => field = Guard.Positive(value, nameof(Width)); }
+
+    /// <summary>Whether learned positions are added (MViT V1); false is MViT V2's class token alone (<c>rel_pos_embed=True</c>). Default true.</summary>
+    public bool Absolute { get; init; } = true;
+
+    /// <inheritdoc/>
+    public override TensorShape InferShape(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var x = inputs[0];
+        var tokens = (long)Temporal * Height * Width;
+        return x.Rank == 2 && x.Dims[0] == tokens
+            ? TensorShape.Of(checked(x.Dims[0] + 1), x.Dims[1])
+            : throw Invalid($"{Kind} of a {Temporal}x{Height}x{Width} grid needs {tokens} x D tokens, got {x}.");
+    }
+
+    /// <summary>The class token, D; when absolute also the spatial (H x W x D), temporal (T x D) and class (D) positions.</summary>
+    public override long Parameters(IReadOnlyList<TensorShape> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        long d = inputs[0].Dims[^1];
+        return Absolute ? checked(((long)Height * Width + Temporal + 2) * d) : d;
+    }
+
+    /// <inheritdoc/>
+    public override long Buffers(IReadOnlyList<TensorShape> inputs) => 0;
+
+    /// <inheritdoc/>
+    public override LayerWindow? Window => null;
+
+    /// <summary>The tokens keep the field of the positions they came from; the class token reads no input.</summary>
+    public override ReceptiveField FieldAfter(ReceptiveField field, TensorShape input) => field;
+
+    /// <summary>Absolute: the input's gradient passes on and the positions' is summed over the batch; else the gradient is split, as <see cref="ClassToken"/>'s.</summary>
+    public override BackwardRule Backward => Absolute ? BackwardRule.Weighted : BackwardRule.PassThrough;
+
+    /// <summary>A new tensor (the concatenation, and the sum); nothing saved, and the gradient passes to the input as it is.</summary>
+    public override MemoryBehavior Memory(IReadOnlyList<TensorShape> inputs, TensorShape output) => MemoryBehavior.Allocates with { PassesGradient = true };
+
+    /// <inheritdoc/>
+    public override KernelClass? LatencyClass(TensorShape input) => Absolute ? KernelClass.Elementwise : KernelClass.Copy;
+}

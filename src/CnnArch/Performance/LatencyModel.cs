@@ -201,9 +201,9 @@ public static class LatencyModel
             var inputs = checked(row.Inputs.Sum(s => s.Elements) * batch);
             var output = checked(row.Output.Elements * batch);
             // The GEMM a convolution or a matrix product runs: M rows (batch x positions) by N columns, the
-            // output channels of a convolution (its first dimension) or the last dimension of a product.
+            // output channels of a convolution (its filters: a stacked one's output leads with its stack) or the last dimension of a product.
             var n = row.Output.Rank == 0 ? 1
-                : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? row.Output.Channels
+                : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? (layer is ConvolutionBase conv ? conv.OutChannels : row.Output.Channels)
                 : row.Output.Dims[^1];
             features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false);
         }

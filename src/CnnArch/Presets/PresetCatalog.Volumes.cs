@@ -13,6 +13,10 @@ public static partial class Catalog
         yield return Preset("mc3_18", "Video ResNet", "MC3-18 as torchvision: 3-D convolutions in the first stage, 1x3x3 after", VideoNets.TranPaper, a => VideoNets.MC3_18(a.Int("classes")), Classes400);
         yield return Preset("r2plus1d_18", "Video ResNet", "R(2+1)D-18 as torchvision: each 3x3x3 factorised into 1x3x3 and 3x1x1 at the mid-plane width", VideoNets.TranPaper, a => VideoNets.R2Plus1D18(a.Int("classes")), Classes400);
         yield return Preset("s3d", "S3D", "S3D as torchvision: separable 3-D inception, 16 frames of 224x224", VideoNets.S3dPaper, a => VideoNets.S3D(a.Int("classes")), Classes400);
+        yield return Preset("mvit_v1_b", "MViT", "MViT V1-B as torchvision: 16 frames of 224x224, 3x7x7 patches, 16 blocks of pooling attention (a depthwise 3x3x3 conv per head) from 96 to 768 channels, absolute space-time positions",
+            MultiscaleVisionTransformers.V1Paper, a => MultiscaleVisionTransformers.V1B(a.Int("classes")), Classes400);
+        yield return Preset("mvit_v2_s", "MViT", "MViT V2-S as torchvision: 16 frames of 224x224, 16 blocks of pooling attention with decomposed relative positions and residual pooling, 96 to 768 channels",
+            MultiscaleVisionTransformers.V2Paper, a => MultiscaleVisionTransformers.V2S(a.Int("classes")), Classes400);
 
         yield return Preset("unet", "U-Net", "U-Net as the paper: valid 3x3 convs, 572x572 in, 388x388 out, 2 classes", MedicalNets.UNetPaper,
             a => MedicalNets.UNet(a.Int("classes"), a.Int("width")), Classes("Output classes", 2),

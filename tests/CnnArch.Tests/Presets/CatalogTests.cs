@@ -31,7 +31,7 @@ public class CatalogTests
             "efficientnet_b4", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7",
             "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf",
             "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
-            "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
+            "r3d_18", "mc3_18", "r2plus1d_18", "s3d", "mvit_v1_b", "mvit_v2_s", "unet", "unet3d", "vnet", "m3", "m5", "m11", "m18", "m34_res", "ecg_resnet34",
             "densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1",
             "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
             "fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large",
