@@ -17,8 +17,8 @@ internal static class ExportCommand
             [("zeros", OnnxWeights.Zeros), ("random", OnnxWeights.Random), ("none", OnnxWeights.None)], OnnxWeights.Zeros);
         var command = new Command("export",
             "Any network as a spec file to edit and analyze again, or as an ONNX model to run.\n" +
-            "Examples: cnnarch export resnet18 > resnet18.json && cnnarch analyze resnet18.json\n" +
-            "          cnnarch export resnet18 --format onnx --output resnet18.onnx")
+            "Example: cnnarch export resnet18 > resnet18.json && cnnarch analyze resnet18.json\n" +
+            "Example: cnnarch export resnet18 --format onnx --output resnet18.onnx")
         {
             model, format, input, set, output, weights,
         };

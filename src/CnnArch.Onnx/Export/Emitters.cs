@@ -84,6 +84,11 @@ internal static class Emitters
     private static string Conv(ExportStep s)
     {
         var c = (Convolution)s.Layer;
+        if (c.Stacked)
+        {
+            throw new NotSupportedException("a stacked convolution (one per head, MViT's pooling) has no single ONNX Conv; it needs the heads folded into the batch first.");
+        }
+
         var rank = c.SpatialRank;
         var kernel = c.Kernel.At(rank, "kernel").ToArray();
         var inPerGroup = s.XShape.Channels / c.Groups;

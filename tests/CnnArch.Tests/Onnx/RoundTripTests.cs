@@ -10,10 +10,10 @@ public class RoundTripTests
     [
         "ClassToken", "MaxUnpool2d", "MultiheadAttention", "Opaque", "PositionalEmbedding", "RelativePositionBias",
         "RelativePositionGather", "Roll", "ScaledDotProductAttention", "StoredTensor", "WindowDepartition", "WindowPartition",
-        "GroupNorm",
+        "GroupNorm", "PositionalEncoding", "DecomposedRelativePosition",
     ];
 
-    private static bool Exports(string preset) => Catalog.Create(preset).Nodes.All(n => OnnxExporter.Expressible(n.Layer.GetType()));
+    private static bool Exports(string preset) => Catalog.Create(preset).Nodes.All(n => OnnxExporter.Expressible(n.Layer.GetType()) && n.Layer is not Convolution { Stacked: true });
 
     public static TheoryData<string> Presets() => [.. Catalog.All.Select(p => p.Name).Where(Exports)];
 
@@ -28,11 +28,11 @@ public class RoundTripTests
     public void Should_Name_The_Layer_Whose_Kind_Has_No_Onnx_Form(string preset)
     {
         var network = Catalog.Create(preset);
-        var first = network.Nodes.First(n => !OnnxExporter.Expressible(n.Layer.GetType()));
+        var first = network.Nodes.First(n => !OnnxExporter.Expressible(n.Layer.GetType()) || n.Layer is Convolution { Stacked: true });
 
         var act = () => OnnxExporter.Export(network);
 
-        act.Should().Throw<OnnxExportException>().WithMessage($"Layer '{first.Path}' ({first.Layer.Kind}) has no ONNX form*");
+        act.Should().Throw<OnnxExportException>().WithMessage($"Layer '{first.Path}' ({first.Layer.Kind})*");
     }
 
     private static Network RoundTrip(Network network, OnnxWeights weights = OnnxWeights.None)
