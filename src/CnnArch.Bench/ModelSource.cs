@@ -8,12 +8,16 @@ namespace CnnArch.Bench;
 /// </summary>
 internal sealed record ModelSource
 {
-    private ModelSource(string name, string? path, byte[]? bytes)
+    private ModelSource(string name, string? path, byte[]? bytes, Graph.Network? network = null)
     {
         Name = name;
         Path = path;
         Bytes = bytes;
+        Network = network;
     }
+
+    /// <summary>The network the bytes were exported from (a preset or spec); null for a file, which is imported when a prediction is asked for.</summary>
+    public Graph.Network? Network { get; }
 
     /// <summary>The model's name in the report.</summary>
     public string Name { get; }
@@ -28,32 +32,39 @@ internal sealed record ModelSource
 
     public static ModelSource FromBytes(string name, byte[] onnx) => new(name, null, onnx);
 
+    /// <summary>A network CnnArch describes, exported to ONNX in memory (weights left out: they run as zeros).</summary>
+    public static ModelSource FromNetwork(Graph.Network network, TensorShape? input) =>
+        new(network.Name, null, Onnx.OnnxExporter.Export(network, new Onnx.OnnxExportOptions { Weights = Onnx.OnnxWeights.None, Input = input }), network);
+
+    /// <summary>The network to predict: the exported one, or the file imported at <paramref name="input"/>.</summary>
+    public Graph.Network PredictedNetwork(TensorShape? input) =>
+        Network ?? Onnx.OnnxImporter.Load(Path!, new Onnx.OnnxImportOptions { Input = input }).Network;
+
     public OrtMeasurement Measure(OrtMeasureOptions options) => Path is not null ? OrtRunner.Measure(Path, options) : OrtRunner.Measure(Bytes!, options, Name);
 }
 
-/// <summary>
-/// THE SEAM for <c>measure PRESET</c>: what MODEL can name. Today only an .onnx file. A preset resolves once
-/// CnnArch.Onnx can export a network: pass <see cref="BenchApp.Run"/> a resolver that returns
-/// <c>ModelSource.FromBytes(preset, exportedBytes)</c> for a preset name (<c>CnnArch.Presets.Catalog.Contains</c>)
-/// and falls back to <see cref="OnnxFile"/> for a file.
-/// </summary>
+/// <summary>What MODEL can name: a preset (with --set values), a spec file (.json) or an .onnx file, as for cnnarch.</summary>
 internal static class ModelSources
 {
-    /// <summary>The default resolver: MODEL is an .onnx file.</summary>
-    public static ModelSource OnnxFile(string model)
+    /// <summary>An .onnx file as it is; a preset or spec exported to ONNX in memory at <paramref name="input"/>.</summary>
+    public static ModelSource Resolve(string model, string[] settings, TensorShape? input)
     {
         if (Directory.Exists(model))
         {
-            throw new ArgumentException($"'{model}' is a folder; give an .onnx file.");
+            throw new ArgumentException($"'{model}' is a folder; give a preset name, an .onnx file or a spec file (.json).");
         }
 
-        if (!File.Exists(model))
+        if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FileNotFoundException(model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-                ? $"No file '{model}'."
-                : $"No file '{model}'; cnnarch-bench measures .onnx files (presets are not measured yet: export one to ONNX first).", model);
+            if (settings.Length > 0)
+            {
+                throw new ArgumentException("--set applies to presets; an ONNX file has no parameters.");
+            }
+
+            return File.Exists(model) ? ModelSource.FromFile(model) : throw new FileNotFoundException($"No file '{model}'.", model);
         }
 
-        return ModelSource.FromFile(model);
+        var loaded = Onnx.ModelLoader.Load(model, Onnx.ModelLoader.Settings(settings), input);
+        return ModelSource.FromNetwork(loaded.Network, input);
     }
 }

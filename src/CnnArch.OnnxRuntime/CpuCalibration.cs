@@ -1,0 +1,250 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using CnnArch.Graph;
+using CnnArch.Layers;
+using CnnArch.Onnx;
+using CnnArch.Performance;
+
+namespace CnnArch.OnnxRuntime;
+
+/// <summary>How <see cref="CpuCalibration.Run"/> calibrates.</summary>
+public sealed record CpuCalibrationOptions
+{
+    /// <summary>The profile's name; default <c>my-machine</c>.</summary>
+    public string Name { get; init; } = "my-machine";
+
+    /// <summary>ONNX Runtime's intra-op threads; 0 (the default) for one per logical processor.</summary>
+    public int Threads { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads is 0 (one per logical processor) or more."); }
+
+    /// <summary>The graph optimisation level the profile predicts for; default all, as deployment runs.</summary>
+    public OrtOptimization Optimization { get; init; } = OrtOptimization.All;
+
+    /// <summary>A short suite (a few seconds, for tests and CI) instead of the full one (under two minutes).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Called with each benchmark's name and time as it is measured (progress); may be null.</summary>
+    public Action<CpuBenchmarkResult>? Progress { get; init; }
+}
+
+/// <summary>One micro-benchmark: its name, network, batch, the time measured and the time the fitted profile predicts.</summary>
+public sealed record CpuBenchmarkResult(string Name, Network Network, int Batch, double Milliseconds, double? PredictedMilliseconds = null);
+
+/// <summary>A calibrated CPU profile with the benchmarks it was fitted to.</summary>
+public sealed record CpuCalibrationResult(DeviceProfile Profile, ImmutableArray<CpuBenchmarkResult> Benchmarks);
+
+/// <summary>
+/// Calibrates the latency model for this machine's CPU with ONNX Runtime: measures the ceilings (the
+/// fastest large matrix product for the peak, a large element-wise pass for DRAM bandwidth, a chain of
+/// element-wise passes over a cache-sized tensor for the cache's bandwidth), then times a fixed suite of
+/// single-operator networks (dense, grouped and depthwise convolutions over kernels 1 to 7, channels
+/// 16 to 1024 and maps 7 to 112; matrix products; pools; element-wise, normalisation and copy kernels)
+/// and fits the model's efficiencies and per-operator cost to them with
+/// <see cref="LatencyCalibration.FitCpu"/>. Whole models are never measured: a profile predicts models
+/// it has not seen.
+/// </summary>
+public static class CpuCalibration
+{
+    /// <summary>Runs the ceilings and the suite and fits a profile.</summary>
+    /// <exception cref="OrtMeasureException">ONNX Runtime cannot run a benchmark.</exception>
+    public static CpuCalibrationResult Run(CpuCalibrationOptions? options = null)
+    {
+        options ??= new CpuCalibrationOptions();
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        double Time(Network network, int runs, bool fastest = false)
+        {
+            var bytes = OnnxExporter.Export(network, new OnnxExportOptions { Weights = OnnxWeights.Random });
+            var m = OrtRunner.Measure(bytes, new OrtMeasureOptions { Threads = threads, Runs = runs, Warmup = 1, Optimization = options.Optimization, Profile = false }, network.Name);
+            return fastest ? m.Min : m.Milliseconds;
+        }
+
+        var runs = options.Quick ? 3 : 7;
+        var ceilings = Ceilings(options.Quick, (n, r) => Time(n, r, fastest: true));
+        var facts = new CpuFacts
+        {
+            Model = MachineFacts.ProcessorName(),
+            LogicalProcessors = Environment.ProcessorCount,
+            Threads = threads,
+            LastLevelCacheBytes = MachineFacts.LastLevelCacheBytes(),
+            CacheBandwidthGBps = Math.Round(ceilings.CacheGBps, 2),
+            Runtime = $"ONNX Runtime {OrtRunner.OrtVersion}, CPU execution provider",
+            Optimization = options.Optimization switch
+            {
+                OrtOptimization.None => CpuOptimization.None,
+                OrtOptimization.Basic => CpuOptimization.Basic,
+                _ => CpuOptimization.All,
+            },
+        };
+        var measured = new List<CpuBenchmarkResult>();
+        foreach (var network in Suite(options.Quick))
+        {
+            var result = new CpuBenchmarkResult(network.Name, network, 1, Time(network, runs));
+            options.Progress?.Invoke(result);
+            measured.Add(result);
+        }
+
+        var device = new DeviceProfile
+        {
+            Name = options.Name,
+            Description = $"{facts.Model}, {threads} thread{(threads == 1 ? "" : "s")}, {facts.Runtime}, optimization {options.Optimization.ToString().ToLowerInvariant()}",
+            Calibrated = true,
+            Source = string.Create(CultureInfo.InvariantCulture, $"cnnarch-bench calibrate{(options.Quick ? " --quick" : "")} on {DateTime.UtcNow:yyyy-MM-dd}: peak {ceilings.Gflops:0.#} GFLOP/s (fastest of the matrix products), DRAM {ceilings.DramGBps:0.#} GB/s, cache {ceilings.CacheGBps:0.#} GB/s; efficiencies and per-operator cost fitted to {measured.Count} single-operator benchmarks, no whole model."),
+            MemoryBandwidthGBps = Math.Round(ceilings.DramGBps, 2),
+            Fp32Tflops = Math.Round(ceilings.Gflops / 1000, 5),
+            Cpu = facts,
+        };
+        var parameters = LatencyCalibration.FitCpu(device, measured.Select(b => new ModelMeasurement(b.Name, "benchmark", b.Network, b.Batch, DataType.Fp32, b.Milliseconds)));
+        device = device with { Parameters = Rounded(parameters) };
+        var checkedResults = measured.Select(b => b with { PredictedMilliseconds = LatencyModel.Predict(b.Network, new LatencyOptions { Device = device, Batch = b.Batch }).Milliseconds });
+        return new CpuCalibrationResult(device, [.. checkedResults]);
+    }
+
+    /// <summary>The suite of single-operator networks the fit sees (<paramref name="quick"/>: a handful for tests).</summary>
+    public static ImmutableArray<Network> Suite(bool quick)
+    {
+        var suite = new List<Network>();
+        // Dense convolutions: three in a chain (C to C, same map), so that ONNX Runtime's layout reorders at
+        // the ends weigh as little as inside a model.
+        foreach (var (k, c, map) in from k in new[] { 1, 3, 5, 7 } from c in new[] { 16, 64, 256, 1024 } from map in new[] { 7, 14, 28, 56, 112 } select (k, c, map))
+        {
+            var macs = (long)c * c * k * k * map * map;
+            if (macs is >= 2_000_000 and <= 250_000_000)
+            {
+                suite.Add(Chain($"conv{k}x{k}_c{c}_{map}", c, map, () => new Conv2d { OutChannels = c, Kernel = k, Padding = k / 2, HasBias = false }));
+            }
+        }
+
+        foreach (var (c, map) in new[] { (128, 56), (256, 28), (512, 14), (1024, 7) })
+        {
+            suite.Add(Chain($"grouped3x3_c{c}_g32_{map}", c, map, () => new Conv2d { OutChannels = c, Kernel = 3, Padding = 1, Groups = 32, HasBias = false }));
+        }
+
+        foreach (var (k, c, map) in new[] { (3, 32, 112), (3, 96, 56), (3, 144, 56), (3, 192, 28), (3, 384, 14), (3, 960, 7), (5, 40, 56), (5, 240, 14), (5, 672, 7), (7, 96, 56), (7, 384, 14) })
+        {
+            suite.Add(Chain($"depthwise{k}x{k}_c{c}_{map}", c, map, () => new Conv2d { OutChannels = c, Kernel = k, Padding = k / 2, Groups = c, HasBias = false }));
+        }
+
+        foreach (var (tokens, inF, outF) in new[] { (1, 512, 1000), (1, 2048, 1000), (1, 4096, 4096), (49, 1024, 1024), (197, 768, 768), (197, 768, 3072), (196, 384, 1536) })
+        {
+            suite.Add(Network.Create($"linear_{tokens}x{inF}_{outF}", new Sequential(new Linear { OutFeatures = outF }), tokens == 1 ? TensorShape.Vector(inF) : TensorShape.Of(tokens, inF)));
+        }
+
+        suite.Add(Network.Create("maxpool3x3s2_c64_112", new Sequential(new MaxPool2d { Kernel = 3, Stride = 2, Padding = 1 }), TensorShape.Chw(64, 112, 112)));
+        suite.Add(Network.Create("avgpool_global_c2048_7", new Sequential(AdaptiveAvgPool2d.Global), TensorShape.Chw(2048, 7, 7)));
+        suite.Add(Network.Create("relu_c64_112", new Sequential(new ReLU()), TensorShape.Chw(64, 112, 112)));
+        suite.Add(Network.Create("hardswish_c96_56", new Sequential(new HardSwish()), TensorShape.Chw(96, 56, 56)));
+        suite.Add(Network.Create("sigmoid_c256_28", new Sequential(new Sigmoid()), TensorShape.Chw(256, 28, 28)));
+        suite.Add(Network.Create("batchnorm_c128_56", new Sequential(new BatchNorm2d()), TensorShape.Chw(128, 56, 56)));
+        suite.Add(Network.Create("layernorm_197x768", new Sequential(new LayerNorm()), TensorShape.Of(197, 768)));
+        suite.Add(Network.Create("softmax_12x197x197", new Sequential(new Softmax { Axis = -1 }), TensorShape.Of(12, 197, 197)));
+        suite.Add(Joined("add_c256_56", TensorShape.Chw(256, 56, 56), Layers.Add.Instance));
+        suite.Add(Joined("concat_c128_28", TensorShape.Chw(128, 28, 28), Concat.Instance));
+        suite.Add(Network.Create("transpose_c96_56", new Sequential(new Transpose { Perm = [1, 2, 0] }), TensorShape.Chw(96, 56, 56)));
+        return quick ? [.. suite.Where((_, i) => i % 9 == 0)] : [.. suite];
+    }
+
+    private static Network Chain(string name, int channels, int map, Func<Layer> layer) =>
+        Network.Create(name, new Sequential(layer(), layer(), layer()), TensorShape.Chw(channels, map, map));
+
+    private static Network Joined(string name, TensorShape input, Layer join)
+    {
+        var b = new NetworkBuilder(name);
+        return b.Build(b.AddFunctional("join", join, b.Input, b.Input), input);
+    }
+
+    private readonly record struct Measured(double Gflops, double DramGBps, double CacheGBps);
+
+    // The ceilings: the fastest matrix products (GFLOP/s), a pass over 64 MB and over a quarter of the
+    // last-level cache (GB/s, less the per-operator cost measured on a tiny tensor).
+    private static Measured Ceilings(bool quick, Func<Network, int, double> time)
+    {
+        var runs = quick ? 2 : 5;
+        var gflops = 0.0;
+        foreach (var (tokens, features) in quick ? new[] { (256, 512) } : [(256, 1024), (512, 1024), (1024, 1024)])
+        {
+            var gemm = Network.Create("peak_gemm", new Sequential(new Linear { OutFeatures = features, HasBias = false }), TensorShape.Of(tokens, features));
+            gflops = Math.Max(gflops, 2.0 * tokens * features * features / (time(gemm, runs) * 1e6));
+        }
+
+        const int Passes = 20;
+        Network Passes_(TensorShape shape) => Network.Create("pass", new Sequential(Enumerable.Range(0, Passes).Select(_ => (Module)new Elementwise { Op = ElementwiseOp.Mul, Constant = TensorShape.Vector(1) })), shape);
+        var tiny = time(Passes_(TensorShape.Vector(256)), runs) / Passes;
+        var dramElements = quick ? 4 << 20 : 16 << 20;
+        var dram = 2.0 * dramElements * sizeof(float) / Math.Max(1e-6, time(Passes_(TensorShape.Vector(dramElements)), runs) / Passes - tiny) / 1e6;
+        var cacheElements = (int)Math.Clamp(MachineFacts.LastLevelCacheBytes() / 4 / 2 / sizeof(float), 16_384, 4 << 20);
+        var cache = 2.0 * cacheElements * sizeof(float) / Math.Max(1e-6, time(Passes_(TensorShape.Vector(cacheElements)), runs) / Passes - tiny) / 1e6;
+        return new Measured(gflops, dram, Math.Max(cache, dram));
+    }
+
+    private static LatencyParameters Rounded(LatencyParameters p)
+    {
+        static ImmutableArray<double> R(ImmutableArray<double> v) => [.. v.Select(x => Math.Round(x, 4))];
+        return p with
+        {
+            Convolution = R(p.Convolution),
+            GroupedConvolution = R(p.GroupedConvolution),
+            DepthwiseConvolution = R(p.DepthwiseConvolution),
+            MatrixMultiply = R(p.MatrixMultiply),
+            Memory = Math.Round(p.Memory, 4),
+            KernelMicroseconds = Math.Round(p.KernelMicroseconds, 3),
+        };
+    }
+}
+
+/// <summary>What the operating system says about the processor (Linux's /proc and /sys; elsewhere what .NET knows).</summary>
+internal static class MachineFacts
+{
+    public static string ProcessorName()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() is { Length: > 0 } name ? name : System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+
+    // The largest cache of cpu0 (sysfs sizes read "32768K"), else /proc/cpuinfo's "cache size" (what a
+    // virtual machine reports), else 8 MB.
+    public static long LastLevelCacheBytes()
+    {
+        const long Fallback = 8L << 20;
+        const string Folder = "/sys/devices/system/cpu/cpu0/cache";
+        try
+        {
+            if (!Directory.Exists(Folder))
+            {
+                var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cache size", StringComparison.Ordinal)) : null;
+                var kb = line?.Split(':', 2)[1].Trim().Split(' ')[0];
+                return long.TryParse(kb, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) && k > 0 ? k * 1024 : Fallback;
+            }
+
+            var largest = 0L;
+            foreach (var index in Directory.GetDirectories(Folder, "index*"))
+            {
+                var text = File.ReadAllText(Path.Combine(index, "size")).Trim();
+                var scale = text.EndsWith('K') ? 1024L : text.EndsWith('M') ? 1L << 20 : 1L;
+                if (long.TryParse(text.TrimEnd('K', 'M'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size))
+                {
+                    largest = Math.Max(largest, size * scale);
+                }
+            }
+
+            return largest > 0 ? largest : Fallback;
+        }
+        catch (IOException)
+        {
+            return Fallback;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Fallback;
+        }
+    }
+}
