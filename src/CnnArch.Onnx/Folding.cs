@@ -26,7 +26,7 @@ public static partial class OnnxImporter
                 "Neg" => Map(First(), v => -v),
                 "Unsqueeze" or "Squeeze" or "Reshape" or "Flatten" => Reshaped(c, First()),
                 "Concat" => Concatenate(c, k),
-                "Gather" => Gather(c, First(), k[1]!),
+                "Gather" when First().Learned is null => Gather(c, First(), k[1]!),
                 "Slice" => Sliced(c, First()),
                 "Expand" => Expanded(c, First(), k[1]!),
                 "ScatterND" => Scattered(c, First(), k[1]!, k[2]!),

@@ -86,6 +86,7 @@ public static partial class OnnxImporter
         private readonly HashSet<string> _parameterInitializers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _bufferInitializers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (NodeProto Node, int Index)> _unproduced = new(StringComparer.Ordinal);
+        private Activation? _input;
 
         public OnnxImport Run()
         {
@@ -93,7 +94,8 @@ public static partial class OnnxImporter
             {
                 try
                 {
-                    _values[init.Name] = Proto.Read(init, $"Initializer '{init.Name}'", options.MaxConstantElements, init.Name);
+                    var value = Proto.Read(init, $"Initializer '{init.Name}'", options.MaxConstantElements, init.Name);
+                    _values[init.Name] = value.IsFloat ? value with { Learned = init.Name } : value;
                 }
                 catch (OverflowException ex)
                 {
@@ -163,7 +165,8 @@ public static partial class OnnxImporter
                 throw new OnnxFormatException($"Input '{info.Name}' has dimensions [{string.Join(",", dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]: give the input size (C x H x W) to import it.");
             }
 
-            _values[info.Name] = new Activation(_builder.Input, shape);
+            _input = new Activation(_builder.Input, shape);
+            _values[info.Name] = _input;
             return shape;
         }
 

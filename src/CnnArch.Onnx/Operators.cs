@@ -249,6 +249,11 @@ public static partial class OnnxImporter
                 return [c.Emit(new MatMul(), a, b)];
             }
 
+            if (StoredOperand(c) is { } stored)
+            {
+                return stored;
+            }
+
             if (c.Inputs[0] is not Activation || c.Constant(1) is not { Dims.Length: 2 } w)
             {
                 return c.Importer.Unknown(c);
@@ -285,7 +290,11 @@ public static partial class OnnxImporter
 
             var (x, k, index) = c.Inputs[0] is Activation first ? (first, c.Constant(1)!, 1) : ((Activation)c.Inputs[1]!, c.Constant(0)!, 0);
             var dims = k.Dims.SkipWhile((d, i) => d == 1 && k.Dims.Length - i > x.Shape.Rank).ToArray();
-            if (dims.Length > x.Shape.Rank)
+            // A constant of more axes than the tensor, the batch of 1 first (Swin's shifted-window mask added to
+            // a bias shared by every window), broadcasts per sample.
+            var wider = dims.Length > x.Shape.Rank && !x.Batchless && k.Dims.Length > x.OnnxRank && k.Dims[0] == 1;
+            dims = wider ? k.Dims[1..] : dims;
+            if (dims.Length > x.Shape.Rank && !wider)
             {
                 throw new OnnxFormatException($"Node '{c.Node.Name}' ({c.Node.OpType}) broadcasts a constant of [{string.Join(",", k.Dims)}] over the batch of a [1,{string.Join(",", x.Shape.Dims)}] tensor.");
             }
@@ -586,6 +595,17 @@ public static partial class OnnxImporter
         // x[:, i] on a computed tensor: a Gather of one index along an axis is a slice of it, then a view without that axis.
         private static Value[] GatherOp(OpContext c)
         {
+            if (PositionBiasGather(c) is { } gathered)
+            {
+                return gathered;
+            }
+
+            if (c.Inputs[0] is ConstantValue learned && c.Constant(1) is { } indices)
+            {
+                // A learned tensor gathered in no pattern CnnArch knows: the constant, as before.
+                return [Gather(c, learned, indices)];
+            }
+
             if (c.Inputs[0] is not Activation x || c.Constant(1) is not { Dims.Length: 0, Data: [var index] })
             {
                 return c.Importer.Unknown(c);

@@ -26,6 +26,12 @@ internal sealed record Activation(Tensor Tensor, TensorShape Shape, bool Batchle
 /// </summary>
 internal sealed record ConstantValue(long[] Dims, double[]? Data, bool IsFloat, string? Initializer) : Value
 {
+    /// <summary>
+    /// The float initializer this constant is, or is a view of (reshaped, unsqueezed, transposed): a learned
+    /// tensor that a Gather or MatMul reads as data, which the forward computes from each time, not a constant.
+    /// </summary>
+    public string? Learned { get; init; }
+
     public long Elements => Dims.Aggregate(1L, (a, d) => checked(a * d));
 
     public static ConstantValue Of(long[] dims, double[] data, bool isFloat = false) => new(dims, data, isFloat, null);

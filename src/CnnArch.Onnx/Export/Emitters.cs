@@ -10,7 +10,7 @@ internal delegate string Emitter(ExportStep step);
 /// The ONNX form of each layer kind: one entry per kind (an abstract base covers its 1-D, 2-D and 3-D
 /// forms). A kind missing here is not expressible, and exporting a network with it names the layer.
 /// </summary>
-internal static class Emitters
+internal static partial class Emitters
 {
     private static readonly Dictionary<Type, Emitter> Table = new()
     {
@@ -57,6 +57,16 @@ internal static class Emitters
         [typeof(Pad)] = s => s.Layer is Pad p ? s.Op("Pad", [s.X, s.Longs("pads", [0, .. p.Before.Select(v => (long)v), 0, .. p.After.Select(v => (long)v)])]) : "",
         [typeof(Upsample)] = UpsampleOp,
         [typeof(PixelShuffle)] = s => s.Op("DepthToSpace", [s.X], Int("blocksize", ((PixelShuffle)s.Layer).UpscaleFactor), Text("mode", "CRD")),
+        [typeof(ClassToken)] = ClassTokenOp,
+        [typeof(PositionalEmbedding)] = s => s.Op("Add", [s.X, s.Parameter([1, .. s.XShape.Dims], Fill.Random, s.XShape.Dims[^1])]),
+        [typeof(MultiheadAttention)] = MultiheadAttentionOp,
+        [typeof(ScaledDotProductAttention)] = AttentionOp,
+        [typeof(WindowPartition)] = WindowPartitionOp,
+        [typeof(WindowDepartition)] = WindowDepartitionOp,
+        [typeof(RelativePositionBias)] = RelativePositionBiasOp,
+        [typeof(RelativePositionGather)] = RelativePositionGatherOp,
+        [typeof(StoredTensor)] = StoredTensorOp,
+        [typeof(Roll)] = RollOp,
         [typeof(ReduceMean)] = s => s.Layer is ReduceMean r ? s.Op("ReduceMean", [s.X], Ints("axes", r.Axes.Select(ExportStep.Axis)), Int("keepdims", r.KeepDims ? 1 : 0)) : "",
     };
 

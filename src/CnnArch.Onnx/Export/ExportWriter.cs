@@ -35,6 +35,11 @@ internal sealed record ExportStep(ExportWriter Writer, Node Node, string[] Input
 
     public string Longs(string name, params long[] values) => Writer.Longs($"{Node.Path}.{name}", values);
 
+    // A learned tensor that is the layer itself (a class token, a positional embedding, a stored table), named
+    // by the layer's path as a state dict names a module's own parameter (class_token, encoder.pos_embedding).
+    public string Parameter(int[] dims, Fill fill = Fill.Random, long fanIn = 1, string suffix = "") =>
+        Writer.Weight(Node.Path + suffix, [.. dims.Select(d => (long)d)], fill, fanIn);
+
     public string Floats(params float[] values) => Writer.Floats(Node.Path, values);
 
     // A learned weight when the layer learns it, else a constant of the same shape (a batch norm
@@ -132,9 +137,16 @@ internal sealed class ExportWriter(string name, OnnxExportOptions options)
         return Add(tensor);
     }
 
+    // An int64 constant; a second one of the same name (two layers at one path) gets _1, _2, as nodes do.
     public string Longs(string constantName, long[] values)
     {
-        var tensor = Tensor(constantName, [values.Length], TensorProto.Types.DataType.Int64);
+        var unique = constantName;
+        for (var i = 1; _initializers.Contains(unique); i++)
+        {
+            unique = $"{constantName}_{i}";
+        }
+
+        var tensor = Tensor(unique, [values.Length], TensorProto.Types.DataType.Int64);
         tensor.Int64Data.AddRange(values);
         return Add(tensor);
     }
