@@ -15,7 +15,9 @@ internal static class BenchApp
             "cnnarch-bench: measure what a network takes to run, with ONNX Runtime on this machine's CPU, per CnnArch layer.\n" +
             "Exit codes: 0 success, 1 ONNX Runtime cannot load or run the model, 2 usage or input-file error, 3 a bug in cnnarch-bench (please report it).")
         {
-            MeasureCommand.Create(stdout, stderr, resolveModel ?? ModelSources.OnnxFile),
+            MeasureCommand.Create(stdout, stderr, resolveModel),
+            CalibrateCommand.Create(stdout, stderr),
+            CheckCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CnnArch.OnnxRuntime;
+using CnnArch.Performance;
 
 namespace CnnArch.Bench;
 
@@ -21,12 +22,24 @@ internal static class MeasureReport
 
     private static double Share(OrtMeasurement m, double ms) => m.NodeMilliseconds > 0 ? ms / m.NodeMilliseconds : 0;
 
-    public static string Text(OrtMeasurement m)
+    // The predicted time of each layer path (a path that holds several layers sums them).
+    private static Dictionary<string, double> PredictedByPath(LatencyReport? predicted) =>
+        predicted is null ? [] : predicted.Layers.GroupBy(l => l.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Milliseconds), StringComparer.Ordinal);
+
+    private static string Ratio(double measured, double predicted) => predicted > 0 ? string.Create(C, $"{measured / predicted:0.00}") : "-";
+
+    public static string Text(OrtMeasurement m, LatencyReport? predicted = null)
     {
+        var byPath = PredictedByPath(predicted);
         var o = m.Options;
         var s = new StringBuilder();
-        s.AppendLine(C, $"{m.Model}: input [{string.Join('x', m.InputShape)}], {m.Threads} thread{(m.Threads == 1 ? "" : "s")}{(o.Threads == 0 ? " (ONNX Runtime's choice)" : "")}, optimization {o.Optimization.ToString().ToLowerInvariant()}, ONNX Runtime {m.OrtVersion} on the CPU");
+        s.AppendLine(C, $"{m.Model}: input [{string.Join('x', m.InputShape)}], {m.Threads} thread{(m.Threads == 1 ? "" : "s")}{(o.Threads == 0 ? " (one per logical processor)" : "")}, optimization {o.Optimization.ToString().ToLowerInvariant()}, ONNX Runtime {m.OrtVersion} on the CPU");
         s.AppendLine(C, $"total    {m.Milliseconds:F3} ms median of {m.Runs.Length} runs after {o.Warmup} warmup (min {m.Min:F3}, max {m.Max:F3}, p10 {m.P10:F3}, p90 {m.P90:F3})");
+        if (predicted is not null)
+        {
+            s.AppendLine(C, $"predicted {predicted.Milliseconds:F3} ms on {predicted.Options.Device.Name}: measured / predicted = {Ratio(m.Milliseconds, predicted.Milliseconds)}");
+        }
+
         if (m.ZeroFilledInitializers > 0)
         {
             s.AppendLine(C, $"weights  {m.ZeroFilledInitializers} initializers had no data and ran as zeros");
@@ -48,22 +61,28 @@ internal static class MeasureReport
         var name = Math.Max(5, rows.Max(r => r.Name.Length));
         var kind = Math.Max(4, rows.Max(r => r.Kind.Length));
         var ops = Math.Max(3, rows.Max(r => r.Ops.Length));
-        s.AppendLine(C, $"{"layer".PadRight(name)}  {"kind".PadRight(kind)}  {"ops".PadRight(ops)}  {"ms",9}  {"share",6}");
+        var header = predicted is null ? "" : $"  {"predicted",9}  {"ratio",5}";
+        s.AppendLine(C, $"{"layer".PadRight(name)}  {"kind".PadRight(kind)}  {"ops".PadRight(ops)}  {"ms",9}  {"share",6}{header}");
         foreach (var r in rows)
         {
             var time = r.Ops.Length > 0 || r.FusedInto is null ? string.Create(C, $"{r.Milliseconds,9:F3}  {Share(m, r.Milliseconds),6:P1}") : $"fused into {r.FusedInto}";
-            s.AppendLine($"{r.Name.PadRight(name)}  {r.Kind.PadRight(kind)}  {r.Ops.PadRight(ops)}  {time}".TrimEnd());
+            var versus = predicted is not null && byPath.TryGetValue(r.Name, out var p) && (r.Ops.Length > 0 || r.FusedInto is null)
+                ? string.Create(C, $"  {p,9:F3}  {Ratio(r.Milliseconds, p),5}")
+                : "";
+            s.AppendLine($"{r.Name.PadRight(name)}  {r.Kind.PadRight(kind)}  {r.Ops.PadRight(ops)}  {time}{versus}".TrimEnd());
         }
 
         return s.ToString();
     }
 
-    public static string Csv(OrtMeasurement m)
+    public static string Csv(OrtMeasurement m, LatencyReport? predicted = null)
     {
-        var s = new StringBuilder("layer,kind,ops,ms,share,fused_into\n");
+        var byPath = PredictedByPath(predicted);
+        var s = new StringBuilder(predicted is null ? "layer,kind,ops,ms,share,fused_into\n" : "layer,kind,ops,ms,share,fused_into,predicted_ms\n");
         foreach (var r in Rows(m))
         {
-            s.AppendLine(C, $"{Quote(r.Name)},{Quote(r.Kind)},{Quote(r.Ops)},{r.Milliseconds:R},{Share(m, r.Milliseconds):R},{Quote(r.FusedInto ?? "")}");
+            var p = predicted is null ? "" : "," + (byPath.TryGetValue(r.Name, out var v) ? v.ToString("R", C) : "");
+            s.AppendLine(C, $"{Quote(r.Name)},{Quote(r.Kind)},{Quote(r.Ops)},{r.Milliseconds:R},{Share(m, r.Milliseconds):R},{Quote(r.FusedInto ?? "")}{p}");
         }
 
         return s.ToString();
@@ -72,8 +91,9 @@ internal static class MeasureReport
     private static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    public static string Json(OrtMeasurement m)
+    public static string Json(OrtMeasurement m, LatencyReport? predicted = null)
     {
+        var byPath = PredictedByPath(predicted);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
@@ -94,6 +114,12 @@ internal static class MeasureReport
             w.WriteNumber("p10", m.P10);
             w.WriteNumber("p90", m.P90);
             w.WriteNumber("kernelMs", m.NodeMilliseconds);
+            if (predicted is not null)
+            {
+                w.WriteString("device", predicted.Options.Device.Name);
+                w.WriteNumber("predictedMs", predicted.Milliseconds);
+            }
+
             w.WriteStartArray("runs");
             m.Runs.ToList().ForEach(w.WriteNumberValue);
             w.WriteEndArray();
@@ -102,7 +128,7 @@ internal static class MeasureReport
                 w.WriteString("importError", m.ImportError);
             }
 
-            WriteLayers(w, m);
+            WriteLayers(w, m, byPath);
             WriteNodes(w, m);
             w.WriteEndObject();
         }
@@ -110,7 +136,7 @@ internal static class MeasureReport
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteLayers(Utf8JsonWriter w, OrtMeasurement m)
+    private static void WriteLayers(Utf8JsonWriter w, OrtMeasurement m, Dictionary<string, double> predicted)
     {
         w.WriteStartArray("layers");
         foreach (var l in m.Layers)
@@ -126,6 +152,11 @@ internal static class MeasureReport
             if (l.FusedInto is not null)
             {
                 w.WriteString("fusedInto", l.FusedInto);
+            }
+
+            if (predicted.TryGetValue(l.Path, out var p))
+            {
+                w.WriteNumber("predictedMs", p);
             }
 
             w.WriteEndObject();

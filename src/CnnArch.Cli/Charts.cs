@@ -109,12 +109,17 @@ internal static class Charts
         var bandwidth = device.MemoryBandwidthGBps * 1e9;
         var tensor = (precision switch { DataType.Bf16 => device.Bf16Tflops, DataType.Fp16 => device.Fp16Tflops, _ => device.Tf32Tflops }) * 1e12;
         var (lo, hi) = (Math.Log10(0.05), Math.Log10(Math.Max(2000, layers.Select(l => l.Intensity).DefaultIfEmpty(1).Max() * 2)));
-        foreach (var (peak, name) in new[] { (tensor, $"tensor cores ({(precision == DataType.Fp32 ? "tf32" : precision.Name())})"), (device.Fp32Tflops * 1e12, "CUDA cores (fp32)") })
+        // A GPU: its tensor-core and CUDA-core ceilings under DRAM's slope; a CPU: its one fp32 ceiling under
+        // the slopes of DRAM and of its last-level cache (a layer whose working set fits it streams faster).
+        var roofs = device.Cpu is { } cpu
+            ? new[] { (device.Fp32Tflops * 1e12, bandwidth, $"fp32, DRAM {device.MemoryBandwidthGBps:N0} GB/s"), (device.Fp32Tflops * 1e12, cpu.CacheBandwidthGBps * 1e9, $"fp32, cache {cpu.CacheBandwidthGBps:N0} GB/s") }
+            : [(tensor, bandwidth, $"tensor cores ({(precision == DataType.Fp32 ? "tf32" : precision.Name())}), {device.MemoryBandwidthGBps:N0} GB/s"), (device.Fp32Tflops * 1e12, bandwidth, $"CUDA cores (fp32), {device.MemoryBandwidthGBps:N0} GB/s")];
+        foreach (var (peak, slope, name) in roofs)
         {
             var xs = Enumerable.Range(0, 200).Select(i => lo + ((hi - lo) * i / 199)).ToArray();
-            double[] ys = [.. xs.Select(x => Math.Log10(Math.Min(peak, bandwidth * Math.Pow(10, x))))];
+            double[] ys = [.. xs.Select(x => Math.Log10(Math.Min(peak, slope * Math.Pow(10, x))))];
             var line = plot.Add.ScatterLine(xs, ys);
-            line.LegendText = $"roofline: {name}, {device.MemoryBandwidthGBps:N0} GB/s";
+            line.LegendText = $"roofline: {name}";
             line.LineWidth = 2;
         }
 

@@ -11,11 +11,13 @@ public static partial class OnnxImporter
     /// <param name="nodeName">The node's name in the file; an unnamed node is named after its first output, else its operator.</param>
     /// <param name="opType">The node's operator (<c>Conv</c>, <c>Add</c>).</param>
     /// <param name="firstOutput">The name of the node's first output, for an unnamed node.</param>
-    public static string LayerPath(string nodeName, string opType, string firstOutput = "")
+    /// <param name="producer">The file's producer_name: CnnArch's own exports (<c>CnnArch</c>) name scopes by the layers' paths exactly.</param>
+    public static string LayerPath(string nodeName, string opType, string firstOutput = "", string producer = "")
     {
         ArgumentNullException.ThrowIfNull(nodeName);
         ArgumentNullException.ThrowIfNull(opType);
         ArgumentNullException.ThrowIfNull(firstOutput);
-        return NodePaths.Of(nodeName, opType, firstOutput);
+        ArgumentNullException.ThrowIfNull(producer);
+        return NodePaths.Of(nodeName, opType, firstOutput, producer == ExportWriter.Producer);
     }
 }

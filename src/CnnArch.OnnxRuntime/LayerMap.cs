@@ -35,13 +35,15 @@ internal sealed partial class LayerMap
 
     private readonly Network? _network;
     private readonly HashSet<string> _paths;
+    private readonly string _producerName;
     private readonly Dictionary<string, NodeProto> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeProto> _producer = new(StringComparer.Ordinal);
 
-    private LayerMap(Network? network, string? error, GraphProto graph)
+    private LayerMap(Network? network, string? error, GraphProto graph, string producer)
     {
         _network = network;
         Error = error;
+        _producerName = producer;
         _paths = network is null ? [] : network.Nodes.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var node in graph.Node)
         {
@@ -66,11 +68,11 @@ internal sealed partial class LayerMap
                 ? TensorShape.Of([.. fed.Skip(1).Select(d => (int)d)])
                 : (TensorShape?)null;
             using var stream = new MemoryStream(onnx, writable: false);
-            return new LayerMap(OnnxImporter.Load(stream, name, new OnnxImportOptions { Input = sample }).Network, null, model.Graph);
+            return new LayerMap(OnnxImporter.Load(stream, name, new OnnxImportOptions { Input = sample }).Network, null, model.Graph, model.Producer);
         }
         catch (Exception ex) when (ex is FormatException or InvalidNetworkException or ArgumentException)
         {
-            return new LayerMap(null, ex.Message, model.Graph);
+            return new LayerMap(null, ex.Message, model.Graph, model.Producer);
         }
     }
 
@@ -82,7 +84,7 @@ internal sealed partial class LayerMap
             return null;
         }
 
-        var path = OnnxImporter.LayerPath(node.Name, node.OpType, node.Output.FirstOrDefault() ?? string.Empty);
+        var path = OnnxImporter.LayerPath(node.Name, node.OpType, node.Output.FirstOrDefault() ?? string.Empty, _producerName);
         return _paths.Contains(path) ? path : null;
     }
 

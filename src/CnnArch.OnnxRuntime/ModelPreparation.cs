@@ -9,7 +9,7 @@ namespace CnnArch.OnnxRuntime;
 internal sealed record FedInput(string Name, ImmutableArray<long> Shape, int ElementType);
 
 /// <summary>A model made ready to run: its bytes with every initializer's data inside, its inputs, and its graph as read.</summary>
-internal sealed record PreparedModel(byte[] Bytes, ImmutableArray<FedInput> Inputs, int ZeroFilled, GraphProto Graph);
+internal sealed record PreparedModel(byte[] Bytes, ImmutableArray<FedInput> Inputs, int ZeroFilled, GraphProto Graph, string Producer);
 
 /// <summary>
 /// Makes an ONNX file runnable as it is measured: initializers whose data lies in a missing external file
@@ -52,7 +52,7 @@ internal static class ModelPreparation
             throw new FormatException($"'{source}' with its weights inside is over the 2 GB a protobuf model can hold.", ex);
         }
 
-        return new PreparedModel(bytes, inputs, zeroFilled, model.Graph);
+        return new PreparedModel(bytes, inputs, zeroFilled, model.Graph, model.ProducerName);
     }
 
     private static ImmutableArray<FedInput> Inputs(GraphProto graph, string source, int batch)

@@ -19,8 +19,8 @@ public sealed record OrtMeasureOptions
     /// <summary>Samples per batch, fed as the input's first dimension; at least 1. Default 1.</summary>
     public int Batch { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Batch), value, "The batch is at least 1."); } = 1;
 
-    /// <summary>ONNX Runtime's intra-op threads; 0 (the default) leaves ONNX Runtime its own choice, one per physical core.</summary>
-    public int Threads { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads is 0 (ONNX Runtime's choice) or more."); }
+    /// <summary>ONNX Runtime's intra-op threads; 0 (the default) is one per logical processor.</summary>
+    public int Threads { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads is 0 (one per logical processor) or more."); }
 
     /// <summary>Timed runs; at least 1. Default 10.</summary>
     public int Runs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Runs), value, "At least one run is timed."); } = 10;

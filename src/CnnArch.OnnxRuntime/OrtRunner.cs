@@ -133,7 +133,9 @@ public static class OrtRunner
     {
         using var settings = new SessionOptions
         {
-            IntraOpNumThreads = options.Threads,
+            // 0 is one thread per logical processor, set explicitly: ONNX Runtime's own default (its count of
+            // physical cores) ran one thread on a 2-vCPU machine whose report said two.
+            IntraOpNumThreads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
             GraphOptimizationLevel = options.Optimization switch
             {
                 OrtOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,

@@ -1,17 +1,21 @@
 using System.CommandLine;
 using System.Text;
 using CnnArch.OnnxRuntime;
+using CnnArch.Performance;
 
 namespace CnnArch.Bench.Commands;
 
 /// <summary><c>cnnarch-bench measure MODEL</c>: the measured time of a forward pass, per layer.</summary>
 internal static class MeasureCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr, Func<string, ModelSource> resolveModel)
+    public static Command Create(TextWriter stdout, TextWriter stderr, Func<string, ModelSource>? resolveModel)
     {
-        var model = new Argument<string>("model") { Description = "An .onnx file (weights kept outside it and missing run as zeros)." };
+        var model = new Argument<string>("model") { Description = "A preset ('cnnarch list'), a spec file (.json) or an .onnx file (weights kept outside it and missing run as zeros)." };
+        var set = new Option<string[]>("--set") { Description = "A preset parameter, name=value (repeatable).", HelpName = "name=value" };
+        var input = new Option<string?>("--input", "-i") { Description = "One sample's input, like 3x224x224 (default: the model's own).", HelpName = "CxHxW" };
+        var device = new Option<string?>("--device") { Description = "A profile to predict with beside the measurement (a file from 'cnnarch-bench calibrate', or a built-in device): per layer and in total, with measured / predicted.", HelpName = "profile.json" };
         var batch = BenchOptions.Number("--batch", "Samples per batch (the input's first axis).", 1, 1, 65_536, "-b");
-        var threads = BenchOptions.Number("--threads", "ONNX Runtime's intra-op threads; 0 is its own choice (one per physical core).", 0, 0, 1_024, "-t");
+        var threads = BenchOptions.Number("--threads", "ONNX Runtime's intra-op threads; 0 is one per logical processor.", 0, 0, 1_024, "-t");
         var runs = BenchOptions.Number("--runs", "Timed runs; the report gives their median, min and max.", 10, 1, 100_000, "-n");
         var warmup = BenchOptions.Number("--warmup", "Runs before the timed ones, not counted.", 2, 0, 100_000);
         var optimization = BenchOptions.Choice("--optimization", "How much ONNX Runtime rewrites the graph: none (every node as in the file), basic (BatchNorm folded), all (fused kernels; ONNX Runtime's default).",
@@ -23,11 +27,14 @@ internal static class MeasureCommand
             "Run a model with ONNX Runtime on the CPU and time it: the median, min and max of the timed runs, and each CnnArch layer's time from ONNX Runtime's profile.\n" +
             "Example: cnnarch-bench measure resnet18.onnx --batch 8 --threads 4 --optimization basic")
         {
-            model, batch, threads, runs, warmup, optimization, format, output, noProfile,
+            model, set, input, batch, threads, runs, warmup, optimization, format, output, noProfile, device,
         };
         command.SetAction(result => BenchApp.Guarded(stderr, () =>
         {
-            var source = resolveModel(result.GetRequiredValue(model));
+            var shape = result.GetValue(input) is { } text ? TensorShape.Parse(text) : (TensorShape?)null;
+            var source = resolveModel is null
+                ? ModelSources.Resolve(result.GetRequiredValue(model), result.GetValue(set) ?? [], shape)
+                : resolveModel(result.GetRequiredValue(model));
             var file = result.GetValue(output);
             if (file is not null && Directory.Exists(file))
             {
@@ -43,21 +50,28 @@ internal static class MeasureCommand
                 Optimization = result.GetValue(optimization),
                 Profile = !result.GetValue(noProfile),
             });
-            var text = result.GetValue(format) switch
+            var predicted = result.GetValue(device) is { } profile
+                ? LatencyModel.Predict(source.PredictedNetwork(shape), new LatencyOptions { Device = DeviceProfile.Get(profile), Batch = result.GetValue(batch) })
+                : null;
+            Emit(stdout, file, result.GetValue(format) switch
             {
-                OutputFormat.Json => MeasureReport.Json(measurement),
-                OutputFormat.Csv => MeasureReport.Csv(measurement),
-                _ => MeasureReport.Text(measurement),
-            };
-            if (file is null)
-            {
-                stdout.Write(text);
-                return;
-            }
-
-            File.WriteAllText(file, text, new UTF8Encoding(false));
-            stdout.WriteLine($"wrote {file}");
+                OutputFormat.Json => MeasureReport.Json(measurement, predicted),
+                OutputFormat.Csv => MeasureReport.Csv(measurement, predicted),
+                _ => MeasureReport.Text(measurement, predicted),
+            });
         }));
         return command;
+    }
+
+    private static void Emit(TextWriter stdout, string? file, string report)
+    {
+        if (file is null)
+        {
+            stdout.Write(report);
+            return;
+        }
+
+        File.WriteAllText(file, report, new UTF8Encoding(false));
+        stdout.WriteLine($"wrote {file}");
     }
 }

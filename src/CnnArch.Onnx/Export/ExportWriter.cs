@@ -244,9 +244,9 @@ internal sealed class ExportWriter(string name, OnnxExportOptions options)
         var hash = 2166136261u;
         foreach (var c in text)
         {
-            hash = (hash ^ c) * 16777619u;
+            hash = unchecked((hash ^ c) * 16777619u);
         }
 
-        return (int)hash;
+        return unchecked((int)hash);
     }
 }

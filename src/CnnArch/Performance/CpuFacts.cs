@@ -38,7 +38,7 @@ public sealed record CpuFacts
     /// <summary>Threads the runtime ran each operator with (its intra-op threads).</summary>
     public required int Threads { get; init; }
 
-    /// <summary>The last-level cache in bytes (shared by the cores).</summary>
+    /// <summary>The largest working set (bytes read and written) that still moves at the cache's bandwidth: the knee of the measured bandwidth curve, in effect the last-level cache.</summary>
     public required long LastLevelCacheBytes { get; init; }
 
     /// <summary>Bandwidth of a working set that fits the last-level cache, GB/s (10^9 bytes), measured.</summary>

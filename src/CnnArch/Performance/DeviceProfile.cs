@@ -17,7 +17,7 @@ public sealed record LatencyParameters
     /// <summary>Dense convolutions: fraction of the tensor-core peak.</summary>
     public required ImmutableArray<double> Convolution { get; init; }
 
-    /// <summary>Grouped convolutions (1 &lt; groups &lt; channels): fraction of the CUDA-core peak.</summary>
+    /// <summary>Grouped convolutions (1 &lt; groups &lt; channels): fraction of the CUDA-core peak (a CPU's with <see cref="GroupWidthHalfEfficiency"/>: the efficiency at ResNeXt's 4 channels per group, for reading).</summary>
     public required ImmutableArray<double> GroupedConvolution { get; init; }
 
     /// <summary>Depthwise convolutions: fraction of the CUDA-core peak.</summary>
@@ -28,6 +28,20 @@ public sealed record LatencyParameters
 
     /// <summary>Fraction of the memory bandwidth a kernel reaches.</summary>
     public required double Memory { get; init; }
+
+    /// <summary>
+    /// A CPU's: fraction of the bandwidth a convolution reaches when its bytes bound it (its gathered
+    /// windows stream less well than a matrix product's rows or an element-wise pass); null for <see cref="Memory"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ConvolutionMemory { get; init; }
+
+    /// <summary>
+    /// A CPU's: the output channels per group at which a grouped convolution runs at half the dense
+    /// efficiency (its efficiency is the dense one x w / (w + this)); null uses <see cref="GroupedConvolution"/> alone.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? GroupWidthHalfEfficiency { get; init; }
 
     /// <summary>Fixed device time of one kernel, in microseconds.</summary>
     public required double KernelMicroseconds { get; init; }
@@ -96,6 +110,13 @@ public sealed record DeviceProfile
 
     /// <summary>The fitted efficiencies and overheads; a profile without them borrows the calibrated H200's.</summary>
     public LatencyParameters? Parameters { get; init; }
+
+    /// <summary>
+    /// Layer kinds the calibration saw none of, predicted with the efficiencies fitted on others (the H200's
+    /// models were CNNs: attention runs at the matrix-product efficiency); reports mark their layers uncalibrated.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<string> UncalibratedKinds { get; init; }
 
     internal LatencyParameters Fitted => Parameters ?? (Cpu is null ? Calibrated200.Value : throw new FormatException($"CPU profile '{Name}' has no fitted parameters; make one with 'cnnarch-bench calibrate'."));
 

@@ -67,8 +67,9 @@ public static class LatencyCalibration
     /// <summary>
     /// Fits a CPU profile's parameters (its peaks, bandwidths and cache stay as measured) to timed
     /// micro-benchmarks: the efficiency of dense, grouped and depthwise convolutions and of matrix products,
-    /// the memory efficiency, and the fixed cost of one operator, by the same simplex on the squared log
-    /// ratio. Each benchmark weighs the same; no whole model is needed.
+    /// the memory efficiency of element-wise kernels and of convolutions, and the fixed cost of one operator,
+    /// by the same simplex on the absolute log ratio (robust to a benchmark a busy machine slowed). Each
+    /// benchmark weighs the same; no whole model is needed.
     /// </summary>
     /// <exception cref="ArgumentException">The profile is not a CPU's, or there are no benchmarks.</exception>
     public static LatencyParameters FitCpu(DeviceProfile device, IEnumerable<ModelMeasurement> benchmarks)
@@ -98,32 +99,37 @@ public static class LatencyCalibration
                     predicted += f.Class is null ? 0 : LatencyModel.Time(f, device, parameters, DataType.Fp32, overhead: true).Milliseconds;
                 }
 
-                var error = Math.Log(predicted / measured);
-                sum += error * error;
+                // Absolute log error: a benchmark a noisy machine slowed does not pull the fit as a square would.
+                sum += Math.Abs(Math.Log(predicted / measured));
             }
 
             return sum;
         }
 
-        var start = Vector<double>.Build.DenseOfArray([Math.Log(0.5), Math.Log(0.3), Math.Log(0.1), Math.Log(0.6), Math.Log(0.7), Math.Log(5)]);
+        var start = Vector<double>.Build.DenseOfArray([Math.Log(0.5), Math.Log(16), Math.Log(0.1), Math.Log(0.6), Math.Log(0.7), Math.Log(5), Math.Log(0.4)]);
         var step = Vector<double>.Build.Dense(start.Count, 0.5);
         var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(Objective), start, step, convergenceTolerance: 1e-8, maximumIterations: 20_000);
         return CpuFromVector(result.MinimizingPoint);
     }
 
-    // conv, grouped, depthwise, matmul efficiencies; memory efficiency; microseconds per operator. A CPU has
+    // conv efficiency, the group width at half of it, depthwise, matmul efficiencies; memory efficiency;
+    // microseconds per operator; the memory efficiency of convolutions. A CPU has
     // one value for both precision slots (it is predicted in fp32).
     private static LatencyParameters CpuFromVector(Vector<double> x)
     {
         double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
+        var half = Math.Exp(x[1]);
+        var grouped = Fraction(0) * 4 / (4 + half);
         return new LatencyParameters
         {
             Convolution = [Fraction(0), Fraction(0)],
-            GroupedConvolution = [Fraction(1), Fraction(1)],
+            GroupedConvolution = [grouped, grouped],
+            GroupWidthHalfEfficiency = half,
             DepthwiseConvolution = [Fraction(2), Fraction(2)],
             MatrixMultiply = [Fraction(3), Fraction(3)],
             Memory = Fraction(4),
             KernelMicroseconds = Math.Exp(x[5]),
+            ConvolutionMemory = Fraction(6),
         };
     }
 

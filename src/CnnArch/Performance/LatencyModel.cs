@@ -106,6 +106,9 @@ public sealed record LatencyReport
     /// <summary>Layers of a kind no rule covers: their time is unknown and not in the total.</summary>
     public required ImmutableArray<string> Uncounted { get; init; }
 
+    /// <summary>Layers of a kind the device's calibration never saw (<see cref="DeviceProfile.UncalibratedKinds"/>): predicted, but with efficiencies fitted on other kinds.</summary>
+    public ImmutableArray<string> Uncalibrated { get; init; } = [];
+
     /// <summary>Images per second at the predicted latency.</summary>
     public double ImagesPerSecond => Milliseconds <= 0 ? 0 : Options.Batch * 1000.0 / Milliseconds;
 
@@ -162,16 +165,18 @@ public static class LatencyModel
             rows.Add(new LayerLatency(f.Path, f.Kind, kind, f.Flops, f.WeightElements * bytes, f.InputElements * bytes, f.OutputElements * bytes, bound, ms));
         }
 
+        var layers = rows.MoveToImmutable();
         return new LatencyReport
         {
             Model = network.Name,
             Options = options,
             Input = input,
-            Layers = rows.MoveToImmutable(),
+            Layers = layers,
             Milliseconds = total,
             RooflineMilliseconds = roofline,
             Kernels = kernels,
             Uncounted = uncounted.ToImmutable(),
+            Uncalibrated = device.UncalibratedKinds.IsDefaultOrEmpty ? [] : [.. layers.Where(r => device.UncalibratedKinds.Contains(r.Kind, StringComparer.Ordinal)).Select(r => r.Path)],
         };
     }
 
@@ -184,7 +189,8 @@ public static class LatencyModel
 
     // A layer reduced to what the model needs, computed once per network and batch.
     // Fused: a CPU runtime runs the layer inside the convolution before it (CpuFusion).
-    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false);
+    // GroupWidth: a convolution's output channels per group (0 for other layers).
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0);
 
     internal static Feature[] Features(Network network, TensorShape? given, int batch, out TensorShape input, DeviceProfile? device = null)
     {
@@ -205,7 +211,8 @@ public static class LatencyModel
             var n = row.Output.Rank == 0 ? 1
                 : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? (layer is ConvolutionBase conv ? conv.OutChannels : row.Output.Channels)
                 : row.Output.Dims[^1];
-            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false);
+            var groupWidth = layer is ConvolutionBase c ? c.OutChannels / Math.Max(1, c.Groups) : 0;
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth);
         }
 
         return features;
@@ -264,7 +271,9 @@ public static class LatencyModel
         var efficiency = f.Class switch
         {
             KernelClass.Convolution => p.Convolution[0],
-            KernelClass.GroupedConvolution => p.GroupedConvolution[0],
+            // A grouped convolution runs one small matrix product per group: the wider the group, the closer
+            // to a dense convolution (RegNet's 48-232 channels per group against ResNeXt's 4).
+            KernelClass.GroupedConvolution => p.GroupWidthHalfEfficiency is { } half ? p.Convolution[0] * f.GroupWidth / (f.GroupWidth + half) : p.GroupedConvolution[0],
             KernelClass.DepthwiseConvolution => p.DepthwiseConvolution[0],
             KernelClass.MatrixMultiply => p.MatrixMultiply[0],
             _ => 1.0,
@@ -272,7 +281,11 @@ public static class LatencyModel
         var compute = f.Flops / (device.Fp32Tflops * 1e12 * efficiency);
         var bytes = (double)(f.WeightElements + f.InputElements + f.OutputElements) * sizeof(float);
         var bandwidth = bytes <= cpu.LastLevelCacheBytes ? cpu.CacheBandwidthGBps : device.MemoryBandwidthGBps;
-        var memory = bytes / (bandwidth * 1e9 * p.Memory);
+        // A convolution's gathered windows stream less well than a matrix product's rows or an element-wise pass.
+        var streaming = f.Class is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution
+            ? p.ConvolutionMemory ?? p.Memory
+            : p.Memory;
+        var memory = bytes / (bandwidth * 1e9 * streaming);
         return ((Math.Max(compute, memory) * 1e3) + (p.KernelMicroseconds * 1e-3), compute >= memory ? LatencyBound.Compute : LatencyBound.Memory);
     }
 

@@ -124,5 +124,6 @@ public static partial class JsonReport
         w.WriteNumber("kernels", report.Kernels);
         w.WriteEndObject();
         w.Strings("uncounted", report.Uncounted);
+        w.Strings("uncalibrated", report.Uncalibrated);
     }
 }

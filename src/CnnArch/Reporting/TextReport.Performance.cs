@@ -66,9 +66,10 @@ public static partial class TextReport
         ArgumentNullException.ThrowIfNull(report);
         var o = report.Options;
         var table = new TextTable.Builder(new("Layer"), new("Kind"), new("FLOPs", true), new("Bytes", true), new("FLOP/B", true), new("Bound"), new("ms", true), new("Share", true));
+        var uncalibrated = report.Uncalibrated.ToHashSet(StringComparer.Ordinal);
         foreach (var l in report.Layers.Where(l => l.Class != KernelClass.View))
         {
-            table.Row(l.Path, l.Kind, Units.Count(l.Flops), Units.Bytes(l.Bytes), l.Intensity.ToString("0.#", C), l.Bound.Name(),
+            table.Row(l.Path, l.Kind, Units.Count(l.Flops), Units.Bytes(l.Bytes), l.Intensity.ToString("0.#", C), l.Bound.Name() + (uncalibrated.Contains(l.Path) ? " (uncalibrated)" : ""),
                 Units.Milliseconds(l.Milliseconds), report.Milliseconds > 0 ? (l.Milliseconds / report.Milliseconds).ToString("0.0%", C) : "-");
         }
 
@@ -81,7 +82,14 @@ public static partial class TextReport
             doc.Line($"No latency rule for {report.Uncounted.Length} layer(s), not in the total: {string.Join(", ", report.Uncounted)}.");
         }
 
-        return doc.Line("Model: per layer max(FLOPs / (peak x efficiency x wave fill), bytes / (bandwidth x efficiency)) + kernel cost, at least the eager host cost per kernel; see docs/latency.md for its measured error.").Build();
+        if (report.Uncalibrated.Length > 0)
+        {
+            doc.Line($"Uncalibrated: {report.Uncalibrated.Length} layer(s) of kinds {o.Device.Name}'s calibration never timed ({string.Join(", ", o.Device.UncalibratedKinds)}), predicted with the matrix-product efficiency fitted on other models.");
+        }
+
+        return doc.Line(o.Device.IsCpu
+            ? "Model (CPU): per layer max(FLOPs / (peak x efficiency), bytes / (cache or DRAM bandwidth x efficiency)) + operator cost; layers ONNX Runtime fuses into a convolution cost nothing; see docs/latency-cpu.md for its measured error."
+            : "Model: per layer max(FLOPs / (peak x efficiency x wave fill), bytes / (bandwidth x efficiency)) + kernel cost, at least the eager host cost per kernel; see docs/latency.md for its measured error.").Build();
     }
 
     /// <summary>One line for another report's footer: the predicted time on the device, and where the per-layer table is.</summary>

@@ -23,7 +23,7 @@ public static partial class TextReport
             string[] cells = [r.Model, Units.Count(r.Parameters), Units.Ratio(r.ParametersRatio), Units.Count(r.Macs), Units.Ratio(r.MacsRatio),
                 Units.Bytes(r.ActivationBytes), Units.Ratio(r.MemoryRatio), Units.Bytes(r.InferencePeakBytes),
                 .. training ? [r.TrainingPeakBytes is { } peak ? Units.Bytes(peak) : "-"] : Array.Empty<string>(), r.Top1?.ToString("0.00", C) ?? "-"];
-            table.Row(latency.IsEmpty ? cells : [.. cells, Units.Milliseconds(latency[i].Milliseconds), latency[i].ImagesPerSecond.ToString("N0", C)]);
+            table.Row(latency.IsEmpty ? cells : [.. cells, Units.Milliseconds(latency[i].Milliseconds) + (latency[i].Uncalibrated.IsEmpty ? "" : "*"), latency[i].ImagesPerSecond.ToString("N0", C)]);
         }
 
         var doc = new TextDocument.Builder()
@@ -34,7 +34,13 @@ public static partial class TextReport
         if (!latency.IsEmpty)
         {
             var o = latency[0].Options;
-            doc.Line($"Latency: predicted for one forward pass of batch {o.Batch} in {o.DataType.Name()} on {o.Device.Name} ({(o.Device.Calibrated ? "calibrated" : "datasheet peaks")}), eager PyTorch; see docs/latency.md.");
+            doc.Line(o.Device.IsCpu
+                ? $"Latency: predicted for one forward pass of batch {o.Batch} on {o.Device.Name} ({o.Device.Description}), as calibrated; see docs/latency-cpu.md."
+                : $"Latency: predicted for one forward pass of batch {o.Batch} in {o.DataType.Name()} on {o.Device.Name} ({(o.Device.Calibrated ? "calibrated" : "datasheet peaks")}), eager PyTorch; see docs/latency.md.");
+            if (latency.Any(l => !l.Uncalibrated.IsEmpty))
+            {
+                doc.Line($"* uncalibrated: holds layers of kinds {o.Device.Name}'s calibration never timed ({string.Join(", ", o.Device.UncalibratedKinds)}), predicted with the matrix-product efficiency fitted on other models.");
+            }
         }
 
         return doc.Build();
