@@ -222,19 +222,22 @@ public static class CpuCalibration
         return new Measured(gflops, dram, cache, llc);
     }
 
+    // Four significant digits: readable, and never rounded to 0 (a quick fit can drive a cost near zero,
+    // and a profile with a zero cost does not load).
     private static LatencyParameters Rounded(LatencyParameters p)
     {
-        static ImmutableArray<double> R(ImmutableArray<double> v) => [.. v.Select(x => Math.Round(x, 4))];
+        static double R(double x) => x == 0 ? x : Math.Round(x, Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(x))), 0, 15));
+        static ImmutableArray<double> Rs(ImmutableArray<double> v) => [.. v.Select(R)];
         return p with
         {
-            Convolution = R(p.Convolution),
-            GroupedConvolution = R(p.GroupedConvolution),
-            DepthwiseConvolution = R(p.DepthwiseConvolution),
-            MatrixMultiply = R(p.MatrixMultiply),
-            Memory = Math.Round(p.Memory, 4),
-            KernelMicroseconds = Math.Round(p.KernelMicroseconds, 3),
-            ConvolutionMemory = p.ConvolutionMemory is { } m ? Math.Round(m, 4) : null,
-            GroupWidthHalfEfficiency = p.GroupWidthHalfEfficiency is { } h ? Math.Round(h, 2) : null,
+            Convolution = Rs(p.Convolution),
+            GroupedConvolution = Rs(p.GroupedConvolution),
+            DepthwiseConvolution = Rs(p.DepthwiseConvolution),
+            MatrixMultiply = Rs(p.MatrixMultiply),
+            Memory = R(p.Memory),
+            KernelMicroseconds = Math.Max(R(p.KernelMicroseconds), 1e-6),
+            ConvolutionMemory = p.ConvolutionMemory is { } m ? R(m) : null,
+            GroupWidthHalfEfficiency = p.GroupWidthHalfEfficiency is { } h ? R(h) : null,
         };
     }
 }

@@ -88,6 +88,23 @@ public class HtmlReportBrowserTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Hovering_An_Attention_Layer_Shows_Its_Heads_And_Token_Shapes()
+    {
+        var report = Analyzer.Analyze(Catalog.Create("vit_b_16"));
+        var index = report.Layers.Select((l, i) => (l, i)).First(p => p.l.Kind == "MultiheadAttention").i;
+        await using var page = await ReportPage.OpenAsync(fixture, HtmlReport.Write(report), "vit_b_16");
+
+        await page.Page.HoverAsync($"g.node[data-index='{index}']");
+
+        string Cell(string key) => $"document.querySelector('#tooltip [data-key=\"{key}\"]').textContent";
+        (await page.Eval<string>(Cell("kind"))).Should().Be("MultiheadAttention");
+        (await page.Eval<string>(Cell("input"))).Should().Be("197x768");
+        (await page.Eval<string>(Cell("output"))).Should().Be("197x768");
+        (await page.Eval<string>(Cell("heads"))).Should().Be("12 x 197 x 197 weights, 64 per head");
+        page.Errors.Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Collapsing_A_Block_Hides_Its_Children_And_Expanding_Brings_Them_Back()
     {
         var html = Page("resnet18");

@@ -40,12 +40,28 @@ internal static class CheckCommand
                 .Select(b => int.TryParse(b, NumberStyles.None, C, out var n) && n >= 1 ? n : throw new ArgumentException($"--batch takes whole numbers from 1, comma-separated; got '{b}'.")).ToArray();
             var names = result.GetValue(models) is { Length: > 0 } given ? given : [.. Presets.Catalog.All.Select(p => p.Name)];
             var rows = new List<Row>();
-            foreach (var name in names)
+            var width = Math.Max(18, names.Max(n => n.Length));
+            var text = !result.GetValue(markdown);
+            if (text)
             {
-                rows.AddRange(Check(name, profile, cpu, sizes, result.GetValue(runs), result.GetValue(maxGmacs), stderr));
+                // Rows as they are measured: a long check that is stopped keeps what it has.
+                stdout.WriteLine(string.Create(C, $"{"model".PadRight(width)}  {"batch",5}  {"GMACs",8}  {"measured ms",11}  {"predicted ms",12}  {"ratio",5}"));
             }
 
-            stdout.Write(result.GetValue(markdown) ? Markdown(rows, sizes) : Text(rows, sizes));
+            foreach (var name in names)
+            {
+                foreach (var row in Check(name, profile, cpu, sizes, result.GetValue(runs), result.GetValue(maxGmacs), stderr))
+                {
+                    rows.Add(row);
+                    if (text)
+                    {
+                        stdout.WriteLine(string.Create(C, $"{row.Model.PadRight(width)}  {row.Batch,5}  {row.Macs / 1e9,8:0.###}  {row.Measured,11:F2}  {row.Predicted,12:F2}  {row.Ratio,5:0.00}"));
+                        stdout.Flush();
+                    }
+                }
+            }
+
+            stdout.Write(text ? Text(rows, sizes) : Markdown(rows, sizes));
         }));
         return command;
     }
@@ -96,13 +112,6 @@ internal static class CheckCommand
     private static string Text(List<Row> rows, int[] batches)
     {
         var s = new StringBuilder();
-        var width = Math.Max(5, rows.Count == 0 ? 0 : rows.Max(r => r.Model.Length));
-        s.AppendLine(C, $"{"model".PadRight(width)}  {"batch",5}  {"GMACs",8}  {"measured ms",11}  {"predicted ms",12}  {"ratio",5}");
-        foreach (var r in rows)
-        {
-            s.AppendLine(C, $"{r.Model.PadRight(width)}  {r.Batch,5}  {r.Macs / 1e9,8:0.###}  {r.Measured,11:F2}  {r.Predicted,12:F2}  {r.Ratio,5:0.00}");
-        }
-
         s.AppendLine();
         foreach (var line in Summary(rows, batches))
         {

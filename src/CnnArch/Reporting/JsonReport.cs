@@ -129,6 +129,30 @@ public static partial class JsonReport
             WriteWindow(w, window);
         }
 
+        WriteAttention(w, layer);
+        w.WriteEndObject();
+    }
+
+    // An attention layer's heads, its queries and keys (tokens) and the depth of one head: the page's tooltip shows them.
+    private static void WriteAttention(Utf8JsonWriter w, LayerReport layer)
+    {
+        (long Heads, int Queries, int Keys, int Depth)? sizes = layer.Layer switch
+        {
+            Layers.MultiheadAttention m when layer.Inputs.Length > 0 && layer.Inputs[0].Rank >= 2 =>
+                (m.Heads, layer.Inputs[0].Dims[^2], layer.Inputs[0].Dims[^2], layer.Inputs[0].Dims[^1] / m.Heads),
+            Layers.ScaledDotProductAttention a when layer.Inputs.Length >= 3 => a.Sizes(layer.Inputs) is var z ? (z.Heads, z.Queries, z.Keys, z.Depth) : null,
+            _ => null,
+        };
+        if (sizes is not { } x)
+        {
+            return;
+        }
+
+        w.WriteStartObject("attention");
+        w.WriteNumber("heads", x.Heads);
+        w.WriteNumber("queries", x.Queries);
+        w.WriteNumber("keys", x.Keys);
+        w.WriteNumber("headDepth", x.Depth);
         w.WriteEndObject();
     }
 

@@ -281,6 +281,10 @@
       rows.push(['path', l.path], ['kind', l.kind + (l.module ? '' : ' (functional)') + (l.auxiliary ? ', auxiliary' : '') + (l.frozen ? ', frozen' : '')]);
       rows.push(['input', l.inputShapes.map(shape).join(' + ')], ['output', shape(l.output)]);
       if (l.kernel) { rows.push(['kernel', pair(l.kernel)], ['stride', pair(l.stride)], ['padding', pad(l.padding)], ['dilation', pair(l.dilation)], ['groups', String(l.groups)]); }
+      if (l.attention) {
+        var a = l.attention;
+        rows.push(['heads', a.heads + ' x ' + a.queries + ' x ' + a.keys + ' weights, ' + a.headDepth + ' per head']);
+      }
       rows.push(['params', exact(l.params)], ['buffers', exact(l.buffers)]);
       rows.push(['MACs', l.counted ? exact(l.macs) + ' (' + count(l.macs) + ')' : 'uncounted'], ['FLOPs', l.counted ? exact(l.flops) + ' (' + count(l.flops) + ')' : 'uncounted']);
       rows.push(['backward MACs', exact(l.backwardMacs)], ['memory', bytes(l.activationBytes) + ' (' + exact(l.activationBytes) + ' B)']);
