@@ -74,12 +74,7 @@ public static class CpuCalibration
             LastLevelCacheBytes = ceilings.LastLevelCacheBytes,
             CacheBandwidthGBps = Math.Round(ceilings.CacheGBps, 2),
             Runtime = $"ONNX Runtime {OrtRunner.OrtVersion}, CPU execution provider",
-            Optimization = options.Optimization switch
-            {
-                OrtOptimization.None => CpuOptimization.None,
-                OrtOptimization.Basic => CpuOptimization.Basic,
-                _ => CpuOptimization.All,
-            },
+            Optimization = options.Optimization.ToCpu(),
         };
         var measured = new List<CpuBenchmarkResult>(64);
         foreach (var benchmark in Suite(options.Quick))

@@ -40,3 +40,23 @@ public sealed record OrtMeasureOptions
     /// <summary>The seed of the input's pseudo-random values (uniform in [-1, 1)): the same seed feeds the same input. Default 0.</summary>
     public int Seed { get; init; }
 }
+
+/// <summary>ONNX Runtime's levels and the latency model's <see cref="Performance.CpuOptimization"/>: one level each, mapped here only.</summary>
+public static class OrtOptimizations
+{
+    /// <summary>The fusion rules the latency model applies at this level.</summary>
+    public static Performance.CpuOptimization ToCpu(this OrtOptimization level) => level switch
+    {
+        OrtOptimization.None => Performance.CpuOptimization.None,
+        OrtOptimization.Basic => Performance.CpuOptimization.Basic,
+        _ => Performance.CpuOptimization.All,
+    };
+
+    /// <summary>The level ONNX Runtime runs at for a profile calibrated with these fusion rules.</summary>
+    public static OrtOptimization ToOrt(this Performance.CpuOptimization level) => level switch
+    {
+        Performance.CpuOptimization.None => OrtOptimization.None,
+        Performance.CpuOptimization.Basic => OrtOptimization.Basic,
+        _ => OrtOptimization.All,
+    };
+}

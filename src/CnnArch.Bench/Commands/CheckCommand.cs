@@ -89,7 +89,7 @@ internal static class CheckCommand
 
         foreach (var batch in batches)
         {
-            var measured = source.Measure(new OrtMeasureOptions { Batch = batch, Threads = cpu.Threads, Runs = runs, Warmup = 1, Profile = false, Optimization = (OrtOptimization)(int)cpu.Optimization });
+            var measured = source.Measure(new OrtMeasureOptions { Batch = batch, Threads = cpu.Threads, Runs = runs, Warmup = 1, Profile = false, Optimization = cpu.Optimization.ToOrt() });
             var predicted = LatencyModel.Predict(network, new LatencyOptions { Device = profile, Batch = batch }).Milliseconds;
             log.WriteLine(string.Create(C, $"  {name} batch {batch}: measured {measured.Milliseconds:F2} ms, predicted {predicted:F2} ms"));
             yield return new Row(network.Name, batch, macs, measured.Milliseconds, predicted);

@@ -85,10 +85,9 @@ internal static partial class Emitters
 
     private static IEnumerable<global::Onnx.AttributeProto> Window(Pool pool, int rank)
     {
-        var pads = pool.Padding.At(rank, "padding");
         yield return Ints("kernel_shape", pool.Kernel.At(rank, "kernel").ToArray());
         yield return Ints("strides", pool.EffectiveStride.At(rank, "stride").ToArray());
-        yield return Ints("pads", [.. Enumerable.Range(0, rank).Select(pads.Before), .. Enumerable.Range(0, rank).Select(pads.After)]);
+        yield return Pads(pool.Padding, rank);
     }
 
     private static string Conv(ExportStep s)
@@ -99,45 +98,46 @@ internal static partial class Emitters
             throw new NotSupportedException("a stacked convolution (one per head, MViT's pooling) has no single ONNX Conv; it needs the heads folded into the batch first.");
         }
 
-        var rank = c.SpatialRank;
-        var kernel = c.Kernel.At(rank, "kernel").ToArray();
         var inPerGroup = s.XShape.Channels / c.Groups;
-        var fanIn = (long)inPerGroup * kernel.Aggregate(1L, (a, k) => a * k);
-        List<string> inputs = [s.X, s.Weight("weight", [c.OutChannels, inPerGroup, .. kernel], Fill.Random, fanIn)];
-        if (c.HasBias)
-        {
-            inputs.Add(s.Weight("bias", [c.OutChannels], Fill.Random, fanIn));
-        }
-
-        var pads = c.Padding.At(rank, "padding");
-        return s.Op("Conv", inputs,
-            Ints("dilations", c.Dilation.At(rank, "dilation").ToArray()),
-            Int("group", c.Groups),
-            Ints("kernel_shape", kernel),
-            Ints("pads", [.. Enumerable.Range(0, rank).Select(pads.Before), .. Enumerable.Range(0, rank).Select(pads.After)]),
-            Ints("strides", c.Stride.At(rank, "stride").ToArray()));
+        return ConvNode(s, "Conv", c, inPerGroup, [c.OutChannels, inPerGroup]);
     }
 
     private static string ConvTranspose(ExportStep s)
     {
         var c = (TransposedConvolution)s.Layer;
+        return ConvNode(s, "ConvTranspose", c, c.OutChannels / c.Groups, [s.XShape.Channels, c.OutChannels / c.Groups],
+            Ints("output_padding", c.OutputPadding.At(c.SpatialRank, "output padding").ToArray()));
+    }
+
+    // What Conv and ConvTranspose share: a weight of the two leading dims and the kernel, a bias, and the
+    // window's attributes. The fan-in (for random weights) is the channels one output sums over times the kernel.
+    private static string ConvNode(ExportStep s, string op, ConvolutionBase c, int fanInChannels, int[] leading, params global::Onnx.AttributeProto[] extra)
+    {
         var rank = c.SpatialRank;
         var kernel = c.Kernel.At(rank, "kernel").ToArray();
-        var fanIn = (long)(c.OutChannels / c.Groups) * kernel.Aggregate(1L, (a, k) => a * k);
-        List<string> inputs = [s.X, s.Weight("weight", [s.XShape.Channels, c.OutChannels / c.Groups, .. kernel], Fill.Random, fanIn)];
+        var fanIn = (long)fanInChannels * kernel.Aggregate(1L, (a, k) => a * k);
+        List<string> inputs = [s.X, s.Weight("weight", [.. leading, .. kernel], Fill.Random, fanIn)];
         if (c.HasBias)
         {
             inputs.Add(s.Weight("bias", [c.OutChannels], Fill.Random, fanIn));
         }
 
-        var pads = c.Padding.At(rank, "padding");
-        return s.Op("ConvTranspose", inputs,
+        return s.Op(op, inputs,
+        [
             Ints("dilations", c.Dilation.At(rank, "dilation").ToArray()),
             Int("group", c.Groups),
             Ints("kernel_shape", kernel),
-            Ints("output_padding", c.OutputPadding.At(rank, "output padding").ToArray()),
-            Ints("pads", [.. Enumerable.Range(0, rank).Select(pads.Before), .. Enumerable.Range(0, rank).Select(pads.After)]),
-            Ints("strides", c.Stride.At(rank, "stride").ToArray()));
+            .. extra,
+            Pads(c.Padding, rank),
+            Ints("strides", c.Stride.At(rank, "stride").ToArray()),
+        ]);
+    }
+
+    // ONNX's pads: every axis's before, then every axis's after.
+    private static global::Onnx.AttributeProto Pads(SpatialPadding padding, int rank)
+    {
+        var pads = padding.At(rank, "padding");
+        return Ints("pads", [.. Enumerable.Range(0, rank).Select(pads.Before), .. Enumerable.Range(0, rank).Select(pads.After)]);
     }
 
     // Adaptive pooling is a global pool at 1 x 1, and a fixed window where the output divides the input;
