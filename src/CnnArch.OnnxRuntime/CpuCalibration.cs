@@ -22,12 +22,21 @@ public sealed record CpuCalibrationOptions
     /// <summary>A short suite (a few seconds, for tests and CI) instead of the full one (under two minutes).</summary>
     public bool Quick { get; init; }
 
+    /// <summary>
+    /// How a benchmark is timed: its ONNX bytes, the options and its name in, the fastest run's milliseconds
+    /// out; null (the default) runs it in this process. cnnarch-bench times each in a fresh process.
+    /// </summary>
+    public Func<byte[], OrtMeasureOptions, string, double>? Timer { get; init; }
+
     /// <summary>Called with each benchmark's name and time as it is measured (progress); may be null.</summary>
     public Action<CpuBenchmarkResult>? Progress { get; init; }
 }
 
-/// <summary>One micro-benchmark of the suite: a network of one operator (or a chain of three) and the batch it runs at.</summary>
-public sealed record CpuBenchmark(Network Network, int Batch)
+/// <summary>
+/// One micro-benchmark of the suite: a network of one operator (or a chain of three) and the batch it runs
+/// at; <paramref name="Rated"/> when its kind's own rate is measured from it (<see cref="LatencyParameters.KindRates"/>).
+/// </summary>
+public sealed record CpuBenchmark(Network Network, int Batch, bool Rated = false)
 {
     /// <summary>The network's name, with the batch when it is not 1.</summary>
     public string Name => Batch == 1 ? Network.Name : $"{Network.Name}_b{Batch}";
@@ -57,15 +66,16 @@ public static class CpuCalibration
     {
         options ??= new CpuCalibrationOptions();
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        double Time(Network network, int runs, bool fastest = false, int batch = 1)
+        // The fastest run: a busy machine only ever adds time (cnnarch-bench check compares models by theirs too).
+        double Time(Network network, int runs, int batch = 1)
         {
             var bytes = OnnxExporter.Export(network, new OnnxExportOptions { Weights = OnnxWeights.Random });
-            var m = OrtRunner.Measure(bytes, new OrtMeasureOptions { Batch = batch, Threads = threads, Runs = runs, Warmup = 1, Optimization = options.Optimization, Profile = false }, network.Name);
-            return fastest ? m.Min : m.Milliseconds;
+            var settings = new OrtMeasureOptions { Batch = batch, Threads = threads, Runs = runs, Warmup = 3, Optimization = options.Optimization, Profile = false };
+            return options.Timer is { } timer ? timer(bytes, settings, network.Name) : OrtRunner.Measure(bytes, settings, network.Name).Min;
         }
 
         var runs = options.Quick ? 3 : 15;
-        var ceilings = Ceilings(options.Quick, (n, r) => Time(n, r * 2, fastest: true));
+        var ceilings = Ceilings(options.Quick, (n, r) => Time(n, r * 2));
         var facts = new CpuFacts
         {
             Model = MachineFacts.ProcessorName(),
@@ -73,15 +83,17 @@ public static class CpuCalibration
             Threads = threads,
             LastLevelCacheBytes = ceilings.LastLevelCacheBytes,
             CacheBandwidthGBps = Math.Round(ceilings.CacheGBps, 2),
+            BandwidthCurve = ceilings.Curve,
             Runtime = $"ONNX Runtime {OrtRunner.OrtVersion}, CPU execution provider",
             Optimization = options.Optimization.ToCpu(),
+            ChannelBlock = MachineFacts.ChannelBlock(),
         };
-        var measured = new List<CpuBenchmarkResult>(64);
-        foreach (var benchmark in Suite(options.Quick))
+        var suite = Suite(options.Quick);
+        var measured = new List<CpuBenchmarkResult>(suite.Length);
+        foreach (var benchmark in suite)
         {
-            var result = new CpuBenchmarkResult(benchmark.Name, benchmark.Network, benchmark.Batch, Time(benchmark.Network, runs, batch: benchmark.Batch));
-            options.Progress?.Invoke(result);
-            measured.Add(result);
+            measured.Add(new CpuBenchmarkResult(benchmark.Name, benchmark.Network, benchmark.Batch, Time(benchmark.Network, runs, batch: benchmark.Batch)));
+            options.Progress?.Invoke(measured[^1]);
         }
 
         // The peak is a ceiling: no benchmark may have run faster than it (a busy machine can slow the
@@ -100,7 +112,9 @@ public static class CpuCalibration
             // The suite times matrix products and softmax alone, never attention's batched products.
             UncalibratedKinds = ["MultiheadAttention", "ScaledDotProductAttention"],
         };
-        var parameters = LatencyCalibration.FitCpu(device, measured.Select(b => new ModelMeasurement(b.Name, "benchmark", b.Network, b.Batch, DataType.Fp32, b.Milliseconds)));
+        var timed = measured.Select(b => new ModelMeasurement(b.Name, "benchmark", b.Network, b.Batch, DataType.Fp32, b.Milliseconds)).ToArray();
+        var rates = LatencyCalibration.KindRates(device, timed.Where((_, i) => suite[i].Rated), ceilings.OperatorMilliseconds);
+        var parameters = LatencyCalibration.FitCpu(device, timed, rates);
         device = device with { Parameters = Rounded(parameters) };
         var checkedResults = measured.Select(b => b with { PredictedMilliseconds = LatencyModel.Predict(b.Network, new LatencyOptions { Device = device, Batch = b.Batch }).Milliseconds });
         return new CpuCalibrationResult(device, [.. checkedResults]);
@@ -140,19 +154,54 @@ public static class CpuCalibration
             suite.Add(Network.Create($"linear_{tokens}x{inF}_{outF}", new Sequential(new Linear { OutFeatures = outF }), tokens == 1 ? TensorShape.Vector(inF) : TensorShape.Of(tokens, inF)));
         }
 
-        suite.Add(Network.Create("maxpool3x3s2_c64_112", new Sequential(new MaxPool2d { Kernel = 3, Stride = 2, Padding = 1 }), TensorShape.Chw(64, 112, 112)));
+        suite.AddRange(Unblocked());
         suite.Add(Network.Create("avgpool_global_c2048_7", new Sequential(AdaptiveAvgPool2d.Global), TensorShape.Chw(2048, 7, 7)));
         suite.Add(Network.Create("relu_c64_112", new Sequential(new ReLU()), TensorShape.Chw(64, 112, 112)));
         suite.Add(Network.Create("hardswish_c96_56", new Sequential(new HardSwish()), TensorShape.Chw(96, 56, 56)));
         suite.Add(Network.Create("sigmoid_c256_28", new Sequential(new Sigmoid()), TensorShape.Chw(256, 28, 28)));
         suite.Add(Network.Create("batchnorm_c128_56", new Sequential(new BatchNorm2d()), TensorShape.Chw(128, 56, 56)));
-        suite.Add(Network.Create("layernorm_197x768", new Sequential(new LayerNorm()), TensorShape.Of(197, 768)));
-        suite.Add(Network.Create("softmax_12x197x197", new Sequential(new Softmax { Axis = -1 }), TensorShape.Of(12, 197, 197)));
         suite.Add(Joined("add_c256_56", TensorShape.Chw(256, 56, 56), Layers.Add.Instance));
         suite.Add(Joined("concat_c128_28", TensorShape.Chw(128, 28, 28), Concat.Instance));
-        suite.Add(Network.Create("transpose_c96_56", new Sequential(new Transpose { Perm = [1, 2, 0] }), TensorShape.Chw(96, 56, 56)));
-        List<CpuBenchmark> all = [.. suite.Select(n => new CpuBenchmark(n, 1)), .. Streaming().Select(n => new CpuBenchmark(n, 8))];
+        List<CpuBenchmark> all = [.. suite.Select(n => new CpuBenchmark(n, 1)), .. Rated().Select(n => new CpuBenchmark(n, 1, Rated: true)), .. Streaming().Select(n => new CpuBenchmark(n, 8))];
         return quick ? [.. all.Where((_, i) => i % 9 == 0)] : [.. all];
+    }
+
+    // Convolutions ONNX Runtime cannot run in its blocked layout: channels off the block (MobileNet's 24 and
+    // 40, RegNet's 24 per group), 1-D (audio) and 3-D (video).
+    private static IEnumerable<Network> Unblocked()
+    {
+        yield return Chain("conv3x3_c24_56", 24, 56, () => new Conv2d { OutChannels = 24, Kernel = 3, Padding = 1, HasBias = false });
+        yield return Network.Create("expand1x1_c40_240_28", new Sequential(new Conv2d { OutChannels = 240, Kernel = 1, HasBias = false }), TensorShape.Chw(40, 28, 28));
+        yield return Chain("depthwise5x5_c120_28", 120, 28, () => new Conv2d { OutChannels = 120, Kernel = 5, Padding = 2, Groups = 120, HasBias = false });
+        yield return Chain("grouped3x3_c168_g7_28", 168, 28, () => new Conv2d { OutChannels = 168, Kernel = 3, Padding = 1, Groups = 7, HasBias = false });
+        yield return Chain("conv1d3_c128_2000", 128, 2000, () => new Conv1d { OutChannels = 128, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(128, 2000));
+        yield return Chain("conv1d3_c256_500", 256, 500, () => new Conv1d { OutChannels = 256, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(256, 500));
+        yield return Chain("conv3d3_c64_8x28", 64, 28, () => new Conv3d { OutChannels = 64, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(64, 8, 28, 28));
+        yield return Chain("conv3d3_c128_4x14", 128, 14, () => new Conv3d { OutChannels = 128, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(128, 4, 14, 14));
+    }
+
+    // Kinds whose kernels run at a speed of their own code, each timed for its measured rate.
+    private static IEnumerable<Network> Rated()
+    {
+        yield return Network.Create("lrn5_c64_56", new Sequential(new LocalResponseNorm { Size = 5 }), TensorShape.Chw(64, 56, 56));
+        yield return Network.Create("layernorm_197x768", new Sequential(new LayerNorm()), TensorShape.Of(197, 768));
+        yield return Network.Create("layernorm_3136x96", new Sequential(new LayerNorm()), TensorShape.Of(3136, 96));
+        yield return Network.Create("softmax_12x197x197", new Sequential(new Softmax { Axis = -1 }), TensorShape.Of(12, 197, 197));
+        yield return Network.Create("gelu_3136x384", new Sequential(new GELU()), TensorShape.Of(3136, 384));
+        yield return Network.Create("transpose_c96_56", new Sequential(new Transpose { Perm = [1, 2, 0] }), TensorShape.Chw(96, 56, 56));
+        yield return Network.Create("slice_s2_c96_56", new Sequential(new Slice { Ranges = [(0, 0, long.MaxValue, 2), (1, 0, long.MaxValue, 2)] }), TensorShape.Of(56, 56, 96));
+        yield return Network.Create("window_partition7_c64_56", new Sequential(new WindowPartition { Size = 7 }), TensorShape.Chw(64, 56, 56));
+        yield return Network.Create("window_departition7_c64_56", new Sequential(new WindowDepartition { Size = 7, Rows = 8 }), TensorShape.Of(64, 49, 64));
+        yield return Network.Create("maxpool3x3s2_c64_112", new Sequential(new MaxPool2d { Kernel = 3, Stride = 2, Padding = 1 }), TensorShape.Chw(64, 112, 112));
+        yield return Network.Create("mha_197x768_h12", new Sequential(new MultiheadAttention { Heads = 12 }), TensorShape.Of(197, 768));
+        yield return Attention("sdpa_window_64x3x49x32", TensorShape.Of(64, 3, 49, 32));
+        yield return Attention("sdpa_12x197x64", TensorShape.Of(12, 197, 64));
+    }
+
+    private static Network Attention(string name, TensorShape input)
+    {
+        var b = new NetworkBuilder(name);
+        return b.Build(b.AddFunctional("attn", new ScaledDotProductAttention(), b.Input, b.Input, b.Input), input);
     }
 
     // Operators as models run them at batch 8: the stem on 3 channels, expansions and depthwise convolutions
@@ -177,10 +226,12 @@ public static class CpuCalibration
         yield return Network.Create("linear_3136x96_384", new Sequential(new Linear { OutFeatures = 384 }), TensorShape.Of(3136, 96));
         yield return Network.Create("layernorm_3136x96", new Sequential(new LayerNorm()), TensorShape.Of(3136, 96));
         yield return Network.Create("softmax_12x197x197", new Sequential(new Softmax { Axis = -1 }), TensorShape.Of(12, 197, 197));
+        yield return Network.Create("conv1d3_c64_4000", new Sequential(new Conv1d { OutChannels = 64, Kernel = 3, Padding = 1, HasBias = false }), TensorShape.Of(64, 4000));
+        yield return Network.Create("expand1x1_c40_240_28", new Sequential(new Conv2d { OutChannels = 240, Kernel = 1, HasBias = false }), TensorShape.Chw(40, 28, 28));
     }
 
-    private static Network Chain(string name, int channels, int map, Func<Layer> layer) =>
-        Network.Create(name, new Sequential(layer(), layer(), layer()), TensorShape.Chw(channels, map, map));
+    private static Network Chain(string name, int channels, int map, Func<Layer> layer, TensorShape? input = null) =>
+        Network.Create(name, new Sequential(layer(), layer(), layer()), input ?? TensorShape.Chw(channels, map, map));
 
     private static Network Joined(string name, TensorShape input, Layer join)
     {
@@ -188,7 +239,8 @@ public static class CpuCalibration
         return b.Build(b.AddFunctional("join", join, b.Input, b.Input), input);
     }
 
-    private readonly record struct Measured(double Gflops, double DramGBps, double CacheGBps, long LastLevelCacheBytes);
+    // OperatorMilliseconds: a 256-element pass, the fixed cost of running one operator.
+    private readonly record struct Measured(double Gflops, double DramGBps, double CacheGBps, long LastLevelCacheBytes, double OperatorMilliseconds, ImmutableArray<BandwidthPoint> Curve);
 
     // The ceilings: the fastest matrix products (GFLOP/s), and the bandwidths and the last-level cache from
     // passes over growing tensors.
@@ -208,13 +260,20 @@ public static class CpuCalibration
         // last-level cache the largest working set still moving at more than their geometric mean.
         Network Pass(int elements) => Network.Create("pass", new Sequential(new ReLU()), TensorShape.Vector(elements));
         var tiny = time(Pass(256), runs);
-        int[] sizes = quick ? [1 << 16, 1 << 20, 4 << 20] : [1 << 16, 1 << 18, 1 << 20, 1 << 21, 1 << 22, 1 << 23, 1 << 24];
+        int[] sizes = quick ? [1 << 16, 1 << 20, 4 << 20] : [.. Enumerable.Range(14, 11).Select(b => 1 << b)];
         var rates = sizes.Select(n => (Bytes: 2L * n * sizeof(float), GBps: 2.0 * n * sizeof(float) / Math.Max(1e-3, time(Pass(n), runs) - tiny) / 1e6)).ToArray();
-        var cache = rates.Take(2).Max(r => r.GBps);
+        // A larger working set never moves faster: a point a busy moment slowed is raised to the one after it.
+        for (var i = rates.Length - 2; i >= 0; i--)
+        {
+            rates[i].GBps = Math.Max(rates[i].GBps, rates[i + 1].GBps);
+        }
+
+        var cache = rates.Where(r => r.Bytes <= 2 << 20).Select(r => r.GBps).DefaultIfEmpty(rates[0].GBps).Max();
         var dram = Math.Min(rates[^1].GBps, cache);
         var knee = Math.Sqrt(cache * dram);
         var llc = rates.Where(r => r.GBps > knee).Select(r => r.Bytes).DefaultIfEmpty(rates[0].Bytes).Max();
-        return new Measured(gflops, dram, cache, llc);
+        var curve = rates.Select(r => new BandwidthPoint(r.Bytes, Math.Round(r.GBps, 2))).ToImmutableArray();
+        return new Measured(gflops, dram, cache, llc, tiny, curve);
     }
 
     // Four significant digits: readable, and never rounded to 0 (a quick fit can drive a cost near zero,
@@ -229,6 +288,8 @@ public static class CpuCalibration
             GroupedConvolution = Rs(p.GroupedConvolution),
             DepthwiseConvolution = Rs(p.DepthwiseConvolution),
             MatrixMultiply = Rs(p.MatrixMultiply),
+            UnblockedConvolution = p.UnblockedConvolution is { } u ? R(u) : null,
+            KindRates = p.KindRates is { } rates ? rates.ToImmutableSortedDictionary(r => r.Key, r => R(r.Value), StringComparer.Ordinal) : null,
             Memory = R(p.Memory),
             KernelMicroseconds = Math.Max(R(p.KernelMicroseconds), 1e-6),
             ConvolutionMemory = p.ConvolutionMemory is { } m ? R(m) : null,
@@ -240,6 +301,12 @@ public static class CpuCalibration
 /// <summary>What the operating system says about the processor (Linux's /proc and /sys; elsewhere what .NET knows).</summary>
 internal static class MachineFacts
 {
+    /// <summary>The channel block of ONNX Runtime's NCHWc layout as its MLAS library picks it: 16 with AVX-512, 8 with AVX2; none elsewhere.</summary>
+    public static int? ChannelBlock() =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? 16
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? 8
+        : null;
+
     public static string ProcessorName()
     {
         try

@@ -39,6 +39,7 @@ internal static class CalibrateCommand
                 Threads = result.GetValue(threads),
                 Optimization = result.GetValue(optimization),
                 Quick = result.GetValue(quick),
+                Timer = Isolated.Fastest,
                 Progress = b => stderr.WriteLine(string.Create(C, $"  {b.Name,-28} {b.Milliseconds,10:F3} ms")),
             });
             File.WriteAllText(file, calibration.Profile.ToJson(), new UTF8Encoding(false));

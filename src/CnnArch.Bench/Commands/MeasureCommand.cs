@@ -17,7 +17,7 @@ internal static class MeasureCommand
         var batch = BenchOptions.Number("--batch", "Samples per batch (the input's first axis).", 1, 1, 65_536, "-b");
         var threads = BenchOptions.Number("--threads", "ONNX Runtime's intra-op threads; 0 is one per logical processor.", 0, 0, 1_024, "-t");
         var runs = BenchOptions.Number("--runs", "Timed runs; the report gives their median, min and max.", 10, 1, 100_000, "-n");
-        var warmup = BenchOptions.Number("--warmup", "Runs before the timed ones, not counted.", 2, 0, 100_000);
+        var warmup = BenchOptions.Number("--warmup", "Runs before the timed ones, not counted (ONNX Runtime's first two runs grow its memory and run 2-3x slower).", 3, 0, 100_000);
         var optimization = BenchOptions.Choice("--optimization", "How much ONNX Runtime rewrites the graph: none (every node as in the file), basic (BatchNorm folded), all (fused kernels; ONNX Runtime's default).",
             [("none", OrtOptimization.None), ("basic", OrtOptimization.Basic), ("all", OrtOptimization.All)], OrtOptimization.All, "-O");
         var format = BenchOptions.Choice("--format", "Output format.", [("text", OutputFormat.Text), ("json", OutputFormat.Json), ("csv", OutputFormat.Csv)], OutputFormat.Text, "-f");

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using CnnArch.Graph;
 using CnnArch.Layers;
 
@@ -43,6 +45,22 @@ public sealed record CpuFacts
 
     /// <summary>Bandwidth of a working set that fits the last-level cache, GB/s (10^9 bytes), measured.</summary>
     public required double CacheBandwidthGBps { get; init; }
+
+    /// <summary>
+    /// The measured bandwidth against the working set (bytes read plus written by one element-wise pass),
+    /// smallest first: a layer moves its bytes at the bandwidth of its working set, interpolated between the
+    /// points on a log scale (the L2 cache's rate for a small layer, the last-level cache's, then DRAM's).
+    /// Empty: the cache's bandwidth up to <see cref="LastLevelCacheBytes"/>, DRAM's above.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<BandwidthPoint> BandwidthCurve { get; init; }
+
+    /// <summary>
+    /// The channel block of the runtime's blocked layout on this processor (ONNX Runtime's NCHWc: 16 channels
+    /// with AVX-512, 8 with AVX2), which its fast 2-D convolutions and pools need; null where it has none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ChannelBlock { get; init; }
 
     /// <summary>The runtime that was measured, with its version and execution provider.</summary>
     public required string Runtime { get; init; }
@@ -108,5 +126,65 @@ internal static class CpuFusion
         }
 
         return absorbed;
+    }
+}
+
+/// <summary>One point of a measured bandwidth curve: a working set in bytes and the rate it moved at, GB/s (10^9 bytes).</summary>
+public sealed record BandwidthPoint(long Bytes, [property: JsonPropertyName("gbps")] double GBps);
+
+/// <summary>The bandwidth a CPU moves a working set at (<see cref="CpuFacts.BandwidthCurve"/>).</summary>
+internal static class CpuBandwidth
+{
+    /// <summary>GB/s for <paramref name="bytes"/> of working set; <paramref name="dramGBps"/> when no curve was measured and the set overflows the cache.</summary>
+    public static double At(CpuFacts cpu, double bytes, double dramGBps)
+    {
+        var curve = cpu.BandwidthCurve;
+        if (curve.IsDefaultOrEmpty)
+        {
+            return bytes <= cpu.LastLevelCacheBytes ? cpu.CacheBandwidthGBps : dramGBps;
+        }
+
+        if (bytes <= curve[0].Bytes)
+        {
+            return curve[0].GBps;
+        }
+
+        for (var i = 1; i < curve.Length; i++)
+        {
+            if (bytes <= curve[i].Bytes)
+            {
+                var t = Math.Log(bytes / curve[i - 1].Bytes) / Math.Log((double)curve[i].Bytes / curve[i - 1].Bytes);
+                return Math.Exp(Math.Log(curve[i - 1].GBps) + (t * Math.Log(curve[i].GBps / curve[i - 1].GBps)));
+            }
+        }
+
+        return Math.Min(curve[^1].GBps, dramGBps);
+    }
+}
+
+/// <summary>
+/// Which layers ONNX Runtime runs in its blocked channel layout (NCHWc), whose 2-D convolutions are its
+/// fastest: a 2-D convolution whose output channels are a multiple of the block, with input channels
+/// fewer than the block (a stem reads the plain layout) or a multiple of it; a depthwise one; a grouped
+/// one whose input and output channels per group are multiples of the block. Other convolutions (1-D,
+/// 3-D, transposed, channels off the block) unfold their input and run a matrix product.
+/// </summary>
+internal static class CpuLayout
+{
+    public static bool Blocked(Layer layer, TensorShape input, int block)
+    {
+        if (layer is not Conv2d { Stacked: false } conv || input.Rank != 3 || conv.OutChannels % block != 0)
+        {
+            return false;
+        }
+
+        var inputs = input.Channels;
+        if (conv.Groups == 1)
+        {
+            return inputs < block || inputs % block == 0;
+        }
+
+        var depthwise = inputs == conv.Groups && conv.OutChannels == conv.Groups;
+        return depthwise || ((inputs / conv.Groups) % block == 0 && (conv.OutChannels / conv.Groups) % block == 0);
     }
 }

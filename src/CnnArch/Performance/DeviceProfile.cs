@@ -43,6 +43,24 @@ public sealed record LatencyParameters
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? GroupWidthHalfEfficiency { get; init; }
 
+    /// <summary>
+    /// A CPU's: the efficiency of a convolution the runtime cannot run in its blocked channel layout
+    /// (<see cref="CpuFacts.ChannelBlock"/>: 1-D and 3-D convolutions, channels not a multiple of the block),
+    /// which runs as an unfolding and a matrix product, as a fraction of the blocked one's; null for 1.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? UnblockedConvolution { get; init; }
+
+    /// <summary>
+    /// A CPU's: layer kinds whose kernels the calibration timed on their own, because their speed is set by
+    /// the runtime's code rather than by the machine's ceilings (local response norm, layer norm, softmax,
+    /// GELU, transposes, pools, attention): the work each does per second, in 10^9 units, a unit being one
+    /// of the layer's FLOPs (Full convention) or, for a kind that has none, one element it reads or writes.
+    /// A layer of such a kind takes the longer of its work at this rate and its bytes at the bandwidth.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableSortedDictionary<string, double>? KindRates { get; init; }
+
     /// <summary>Fixed device time of one kernel, in microseconds.</summary>
     public required double KernelMicroseconds { get; init; }
 
@@ -227,18 +245,34 @@ public sealed record DeviceProfile
 
     private DeviceProfile Validated(string source)
     {
-        // Every figure within what a real device can have: a denormal bandwidth or a zero peak would give
-        // times of infinity; a value out of range is the profile's error, named with its field.
-        void Within(double value, double low, double high, string what)
+        Within(source, MemoryBandwidthGBps, 0.001, 1e6, "memoryBandwidthGBps");
+        Positive(source, Fp32Tflops, "fp32Tflops");
+        foreach (var (value, low, high, what) in Cpu is { } cpu
+            ? [(cpu.Threads, 1, 100_000, "cpu.threads"), (cpu.ChannelBlock ?? 1, 1, 1024, "cpu.channelBlock"), (cpu.LogicalProcessors, 1, 100_000, "cpu.logicalProcessors"), (cpu.LastLevelCacheBytes, 0, 1e12, "cpu.lastLevelCacheBytes"), (cpu.CacheBandwidthGBps, 0.001, 1e6, "cpu.cacheBandwidthGBps")]
+            : new (double, double, double, string)[] { (StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors"), (Tf32Tflops, 1e-6, 1e6, "tf32Tflops"), (Bf16Tflops, 1e-6, 1e6, "bf16Tflops"), (Fp16Tflops, 1e-6, 1e6, "fp16Tflops") })
         {
-            if (!(value >= low && value <= high))
+            Within(source, value, low, high, what);
+        }
+
+        if (Cpu is { BandwidthCurve: { IsDefaultOrEmpty: false } curve })
+        {
+            for (var i = 0; i < curve.Length; i++)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{source}': {what} must be from {low:#,0.######} to {high:#,0.######}, got {UserText.Number(value)}."));
+                Within(source, curve[i].GBps, 0.001, 1e6, $"cpu.bandwidthCurve[{i}].gbps");
+                Within(source, curve[i].Bytes, i == 0 ? 1 : curve[i - 1].Bytes + 1, 1e15, $"cpu.bandwidthCurve[{i}].bytes (growing)");
             }
         }
 
-        void Positive(double value, string what) => Within(value, 1e-6, 1e6, what);
+        if (Parameters is { } p)
+        {
+            ValidateParameters(p, source);
+        }
 
+        return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
+    }
+
+    private void ValidateParameters(LatencyParameters p, string source)
+    {
         void Pair(ImmutableArray<double> values, string what, bool fraction)
         {
             if (values.IsDefault || values.Length != 2)
@@ -248,26 +282,12 @@ public sealed record DeviceProfile
 
             foreach (var v in values)
             {
-                Positive(v, $"parameters.{what}");
+                Positive(source, v, $"parameters.{what}");
                 if (fraction && v > 1)
                 {
                     throw new FormatException($"'{source}': parameters.{what} is a fraction of a peak, at most 1, got {v}.");
                 }
             }
-        }
-
-        Within(MemoryBandwidthGBps, 0.001, 1e6, "memoryBandwidthGBps");
-        Positive(Fp32Tflops, "fp32Tflops");
-        foreach (var (value, low, high, what) in Cpu is { } cpu
-            ? [(cpu.Threads, 1, 100_000, "cpu.threads"), (cpu.LogicalProcessors, 1, 100_000, "cpu.logicalProcessors"), (cpu.LastLevelCacheBytes, 0, 1e12, "cpu.lastLevelCacheBytes"), (cpu.CacheBandwidthGBps, 0.001, 1e6, "cpu.cacheBandwidthGBps")]
-            : new (double, double, double, string)[] { (StreamingMultiprocessors, 1, 100_000, "streamingMultiprocessors"), (Tf32Tflops, 1e-6, 1e6, "tf32Tflops"), (Bf16Tflops, 1e-6, 1e6, "bf16Tflops"), (Fp16Tflops, 1e-6, 1e6, "fp16Tflops") })
-        {
-            Within(value, low, high, what);
-        }
-
-        if (Parameters is not { } p)
-        {
-            return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
         }
 
         Pair(p.Convolution, "convolution", fraction: true);
@@ -279,10 +299,34 @@ public sealed record DeviceProfile
             Pair(values, what, fraction: false);
         }
 
-        Positive(p.Memory, "parameters.memory");
-        Positive(p.KernelMicroseconds, "parameters.kernelMicroseconds");
-        return string.IsNullOrWhiteSpace(Name) ? throw new FormatException($"'{source}': a profile needs a name.") : this;
+        Positive(source, p.Memory, "parameters.memory");
+        foreach (var (value, what) in new[] { (p.ConvolutionMemory, "convolutionMemory"), (p.UnblockedConvolution, "unblockedConvolution") })
+        {
+            if (value is { } v)
+            {
+                Within(source, v, 1e-6, 1, $"parameters.{what}");
+            }
+        }
+
+        foreach (var (kind, rate) in p.KindRates ?? ImmutableSortedDictionary<string, double>.Empty)
+        {
+            Positive(source, rate, $"parameters.kindRates.{kind}");
+        }
+
+        Positive(source, p.KernelMicroseconds, "parameters.kernelMicroseconds");
     }
+
+    // Every figure within what a real device can have: a denormal bandwidth or a zero peak would give
+    // times of infinity; a value out of range is the profile's error, named with its field.
+    private static void Within(string source, double value, double low, double high, string what)
+    {
+        if (!(value >= low && value <= high))
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{source}': {what} must be from {low:#,0.######} to {high:#,0.######}, got {UserText.Number(value)}."));
+        }
+    }
+
+    private static void Positive(string source, double value, string what) => Within(source, value, 1e-6, 1e6, what);
 }
 
 /// <summary>Compile-time JSON metadata for device profiles (no reflection, for NativeAOT).</summary>

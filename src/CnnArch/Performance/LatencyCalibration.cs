@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CnnArch.Graph;
 using CnnArch.Layers;
 using MathNet.Numerics.LinearAlgebra;
@@ -69,10 +70,12 @@ public static class LatencyCalibration
     /// micro-benchmarks: the efficiency of dense, grouped and depthwise convolutions and of matrix products,
     /// the memory efficiency of element-wise kernels and of convolutions, and the fixed cost of one operator,
     /// by the same simplex on the absolute log ratio (robust to a benchmark a busy machine slowed). Each
-    /// benchmark weighs the same; no whole model is needed.
+    /// benchmark weighs the same; no whole model is needed. With a blocked channel layout
+    /// (<see cref="CpuFacts.ChannelBlock"/>) it fits the efficiency of the convolutions outside it too;
+    /// <paramref name="kindRates"/>, measured rates of kinds timed on their own, are kept as given.
     /// </summary>
     /// <exception cref="ArgumentException">The profile is not a CPU's, or there are no benchmarks.</exception>
-    public static LatencyParameters FitCpu(DeviceProfile device, IEnumerable<ModelMeasurement> benchmarks)
+    public static LatencyParameters FitCpu(DeviceProfile device, IEnumerable<ModelMeasurement> benchmarks, ImmutableSortedDictionary<string, double>? kindRates = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(benchmarks);
@@ -89,7 +92,7 @@ public static class LatencyCalibration
 
         double Objective(Vector<double> x)
         {
-            var parameters = CpuFromVector(x);
+            var parameters = CpuFromVector(x, kindRates);
             var sum = 0.0;
             foreach (var (features, measured) in samples)
             {
@@ -106,16 +109,16 @@ public static class LatencyCalibration
             return sum;
         }
 
-        var start = Vector<double>.Build.DenseOfArray([Math.Log(0.5), Math.Log(16), Math.Log(0.1), Math.Log(0.6), Math.Log(0.7), Math.Log(5), Math.Log(0.4)]);
+        var start = Vector<double>.Build.DenseOfArray([Math.Log(0.5), Math.Log(16), Math.Log(0.1), Math.Log(0.6), Math.Log(0.7), Math.Log(5), Math.Log(0.4), Math.Log(0.6)]);
         var step = Vector<double>.Build.Dense(start.Count, 0.5);
         var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(Objective), start, step, convergenceTolerance: 1e-8, maximumIterations: 20_000);
-        return CpuFromVector(result.MinimizingPoint);
+        return CpuFromVector(result.MinimizingPoint, kindRates);
     }
 
     // conv efficiency, the group width at half of it, depthwise, matmul efficiencies; memory efficiency;
-    // microseconds per operator; the memory efficiency of convolutions. A CPU has
-    // one value for both precision slots (it is predicted in fp32).
-    private static LatencyParameters CpuFromVector(Vector<double> x)
+    // microseconds per operator; the memory efficiency of convolutions; the efficiency of unblocked
+    // convolutions relative to blocked ones. A CPU has one value for both precision slots (it is predicted in fp32).
+    private static LatencyParameters CpuFromVector(Vector<double> x, ImmutableSortedDictionary<string, double>? kindRates)
     {
         double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
         var half = Math.Exp(x[1]);
@@ -130,7 +133,42 @@ public static class LatencyCalibration
             Memory = Fraction(4),
             KernelMicroseconds = Math.Exp(x[5]),
             ConvolutionMemory = Fraction(6),
+            UnblockedConvolution = Fraction(7),
+            KindRates = kindRates,
         };
+    }
+
+    /// <summary>
+    /// The measured rates of kinds timed on their own (<see cref="LatencyParameters.KindRates"/>): for each
+    /// benchmark, the work of its one timed layer (views aside) over its time less <paramref name="operatorMilliseconds"/>,
+    /// the fixed cost of running an operator; a kind timed more than once (layer norms over short and long
+    /// rows) takes the geometric mean of its rates.
+    /// </summary>
+    /// <exception cref="ArgumentException">A benchmark holds more than one timed layer, or its time is not above the fixed cost.</exception>
+    public static ImmutableSortedDictionary<string, double> KindRates(DeviceProfile device, IEnumerable<ModelMeasurement> benchmarks, double operatorMilliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(benchmarks);
+        var rates = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var m in benchmarks)
+        {
+            var timed = LatencyModel.Features(m.Network, null, m.Batch, out _, device).Where(f => f.Class is not (null or KernelClass.View)).ToArray();
+            if (timed.Length != 1)
+            {
+                throw new ArgumentException($"Benchmark '{m.Name}' times {timed.Length} layers; a rate needs one.", nameof(benchmarks));
+            }
+
+            // A kernel never runs faster than a tenth of its measured time, however large the fixed cost.
+            var rate = timed[0].Work / (Math.Max(m.Milliseconds - operatorMilliseconds, m.Milliseconds / 10) * 1e6);
+            if (!rates.TryGetValue(timed[0].Kind, out var list))
+            {
+                rates[timed[0].Kind] = list = [];
+            }
+
+            list.Add(rate);
+        }
+
+        return rates.ToImmutableSortedDictionary(r => r.Key, r => Math.Exp(r.Value.Average(Math.Log)), StringComparer.Ordinal);
     }
 
     /// <summary>The predicted time of a model measurement's pass with <paramref name="device"/>.</summary>

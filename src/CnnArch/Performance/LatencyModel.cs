@@ -190,13 +190,21 @@ public static class LatencyModel
     // A layer reduced to what the model needs, computed once per network and batch.
     // Fused: a CPU runtime runs the layer inside the convolution before it (CpuFusion).
     // GroupWidth: a convolution's output channels per group (0 for other layers).
-    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0);
+    // Blocked: a convolution a CPU runtime runs in its blocked channel layout (CpuFacts.ChannelBlock).
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0, bool Blocked = false, bool ColdWeights = false)
+    {
+        // The work a kind rate (LatencyParameters.KindRates) counts: FLOPs, or the elements moved by a kind without any.
+        public long Work => Flops > 0 ? Flops : InputElements + OutputElements;
+    }
 
     internal static Feature[] Features(Network network, TensorShape? given, int batch, out TensorShape input, DeviceProfile? device = null)
     {
         var report = Analyzer.Analyze(network, new AnalysisOptions { Convention = Conventions.Full, Batch = batch, Input = given });
         var fused = device?.Cpu is { } cpu ? CpuFusion.Absorbed(network, cpu.Optimization) : null;
         input = report.Input;
+        // A pass over a network whose weights overflow the last-level cache reads each layer's weights from
+        // DRAM: they were last touched a whole pass ago (a benchmark repeating one layer keeps them cached).
+        var coldWeights = device?.Cpu is { } facts && report.Totals.Parameters * (long)sizeof(float) > facts.LastLevelCacheBytes;
         var features = new Feature[report.Layers.Length];
         for (var i = 0; i < features.Length; i++)
         {
@@ -204,6 +212,12 @@ public static class LatencyModel
             var layer = network.Nodes[i].Layer;
             var first = row.Inputs.Length > 0 ? row.Inputs[0] : report.Input;
             var kind = Classify(layer, first);
+            // ONNX Runtime copies a slice (Slice and Split are kernels of their own), where a framework takes a view.
+            if (kind == KernelClass.View && device?.Cpu is not null && layer is Slice)
+            {
+                kind = KernelClass.Copy;
+            }
+
             var inputs = checked(row.Inputs.Sum(s => s.Elements) * batch);
             var output = checked(row.Output.Elements * batch);
             // The GEMM a convolution or a matrix product runs: M rows (batch x positions) by N columns, the
@@ -212,7 +226,8 @@ public static class LatencyModel
                 : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? (layer is ConvolutionBase conv ? conv.OutChannels : row.Output.Channels)
                 : row.Output.Dims[^1];
             var groupWidth = layer is ConvolutionBase c ? c.OutChannels / Math.Max(1, c.Groups) : 0;
-            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth);
+            var blocked = device?.Cpu?.ChannelBlock is { } block && CpuLayout.Blocked(layer, first, block);
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth, blocked, coldWeights);
         }
 
         return features;
@@ -278,14 +293,27 @@ public static class LatencyModel
             KernelClass.MatrixMultiply => p.MatrixMultiply[0],
             _ => 1.0,
         };
-        var compute = f.Flops / (device.Fp32Tflops * 1e12 * efficiency);
-        var bytes = (double)(f.WeightElements + f.InputElements + f.OutputElements) * sizeof(float);
-        var bandwidth = bytes <= cpu.LastLevelCacheBytes ? cpu.CacheBandwidthGBps : device.MemoryBandwidthGBps;
+        var convolution = f.Class is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution;
+        if (convolution && !f.Blocked)
+        {
+            efficiency *= p.UnblockedConvolution ?? 1;
+        }
+
+        // A kind timed on its own runs at its measured rate; the others at the peak times their class's efficiency.
+        var compute = p.KindRates is { } rates && rates.TryGetValue(f.Kind, out var rate)
+            ? f.Work / (rate * 1e9)
+            : f.Flops / (device.Fp32Tflops * 1e12 * efficiency);
+        // Cold weights stream from DRAM; the activations, just written by the layer before, from wherever they fit.
+        var weightBytes = f.WeightElements * (double)sizeof(float);
+        var bytes = ((f.InputElements + f.OutputElements) * (double)sizeof(float)) + (f.ColdWeights ? 0 : weightBytes);
+        var bandwidth = CpuBandwidth.At(cpu, bytes, device.MemoryBandwidthGBps);
+        var weightSeconds = f.ColdWeights ? weightBytes / (device.MemoryBandwidthGBps * 1e9) : 0;
+
         // A convolution's gathered windows stream less well than a matrix product's rows or an element-wise pass.
-        var streaming = f.Class is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution
+        var streaming = convolution
             ? p.ConvolutionMemory ?? p.Memory
             : p.Memory;
-        var memory = bytes / (bandwidth * 1e9 * streaming);
+        var memory = (bytes / (bandwidth * 1e9) + weightSeconds) / streaming;
         return ((Math.Max(compute, memory) * 1e3) + (p.KernelMicroseconds * 1e-3), compute >= memory ? LatencyBound.Compute : LatencyBound.Memory);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CnnArch.Performance;
 
 namespace CnnArch.Tests.Performance;
@@ -159,5 +160,126 @@ public class CpuLatencyTests
         {
             Predict(m.Network, fitted, m.Batch).Milliseconds.Should().BeApproximately(m.Milliseconds, m.Milliseconds * 0.02, $"{m.Name} at batch {m.Batch}");
         }
+    }
+
+    private static DeviceProfile Blocked(LatencyParameters parameters, int block = 16) =>
+        Cpu(parameters: parameters) is var d ? d with { Cpu = d.Cpu! with { ChannelBlock = block } } : d;
+
+    [Theory]
+    [InlineData(3, 64, 1, true)] // a stem reads the plain layout
+    [InlineData(64, 64, 1, true)]
+    [InlineData(24, 144, 1, false)] // input channels off the block
+    [InlineData(144, 24, 1, false)] // output channels off the block
+    [InlineData(144, 144, 144, true)] // depthwise
+    [InlineData(120, 120, 120, false)] // depthwise, channels off the block
+    [InlineData(128, 128, 8, true)] // 16 per group
+    [InlineData(128, 128, 32, false)] // 4 per group
+    [InlineData(168, 168, 7, false)] // 24 per group
+    public void Should_Run_A_2d_Convolution_In_The_Blocked_Layout_Only_When_Its_Channels_Fit_The_Block(int inputs, int outputs, int groups, bool blocked)
+    {
+        var conv = new Conv2d { OutChannels = outputs, Kernel = 3, Padding = 1, Groups = groups };
+
+        CpuLayout.Blocked(conv, TensorShape.Chw(inputs, 28, 28), 16).Should().Be(blocked);
+    }
+
+    [Fact]
+    public void Should_Never_Run_A_1d_Or_3d_Convolution_In_The_Blocked_Layout()
+    {
+        CpuLayout.Blocked(new Conv1d { OutChannels = 64, Kernel = 3 }, TensorShape.Of(64, 100), 16).Should().BeFalse();
+        CpuLayout.Blocked(new Conv3d { OutChannels = 64, Kernel = 3 }, TensorShape.Of(64, 8, 28, 28), 16).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Should_Run_An_Unblocked_Convolution_At_Its_Fraction_Of_The_Blocked_Efficiency()
+    {
+        var device = Blocked(Truth with { UnblockedConvolution = 0.5 });
+        static double Compute(Network n, DeviceProfile d) => Predict(n, d).Layers.Single().Milliseconds - 0.01;
+        var blocked = Network.Create("c64", new Sequential(new Conv2d { OutChannels = 64, Kernel = 3, Padding = 1, HasBias = false }), TensorShape.Chw(64, 56, 56));
+        var unblocked = Network.Create("c24", new Sequential(new Conv2d { OutChannels = 24, Kernel = 3, Padding = 1, HasBias = false }), TensorShape.Chw(24, 56, 56));
+
+        // 2 x C^2 x 9 x 56^2 FLOPs at 0.2 TFLOP/s x 0.7, and x 0.5 off the block.
+        Compute(blocked, device).Should().BeApproximately(2.0 * 64 * 64 * 9 * 56 * 56 / (0.2e12 * 0.7) * 1e3, 1e-12);
+        Compute(unblocked, device).Should().BeApproximately(2.0 * 24 * 24 * 9 * 56 * 56 / (0.2e12 * 0.7 * 0.5) * 1e3, 1e-12);
+    }
+
+    [Fact]
+    public void Should_Run_A_Kind_With_A_Measured_Rate_At_That_Rate_Unless_Its_Bytes_Take_Longer()
+    {
+        var device = Cpu(parameters: Truth with { KindRates = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, double>("LocalResponseNorm", 1.0)]) });
+        var lrn = Network.Create("lrn", new Sequential(new LocalResponseNorm { Size = 5 }), TensorShape.Chw(64, 56, 56));
+
+        var row = Predict(lrn, device).Layers.Single();
+
+        // Its FLOPs (Full convention) at 10^9 per second, plus 10 us: slower than 2 x 64 x 56^2 floats at 100 GB/s x 0.8.
+        row.Bound.Should().Be(LatencyBound.Compute);
+        row.Milliseconds.Should().BeApproximately((row.Flops / 1e9 * 1e3) + 0.01, 1e-12);
+    }
+
+    [Fact]
+    public void Should_Measure_A_Kind_Rate_As_Its_Work_Over_Its_Time_Less_The_Fixed_Cost()
+    {
+        var transpose = Network.Create("t", new Sequential(new Transpose { Perm = [1, 2, 0] }), TensorShape.Chw(96, 56, 56));
+        var norms = new[] { (Rows: 197, Width: 768, Ms: 0.06), (Rows: 3136, Width: 96, Ms: 0.25) };
+        var measured = norms.Select(n => new ModelMeasurement($"ln{n.Width}", "test", Network.Create("ln", new Sequential(new LayerNorm()), TensorShape.Of(n.Rows, n.Width)), 1, DataType.Fp32, n.Ms))
+            .Append(new ModelMeasurement("transpose", "test", transpose, 1, DataType.Fp32, 0.05));
+
+        var rates = LatencyCalibration.KindRates(Cpu(), measured, operatorMilliseconds: 0.01);
+
+        // A transpose moves 2 x 96 x 56^2 elements in 0.04 ms; layer norms take the geometric mean of their two rates.
+        rates["Transpose"].Should().BeApproximately(2.0 * 96 * 56 * 56 / 0.04e6, 1e-9);
+        static double Rate(int rows, int width, double ms) => CnnArch.Analysis.Analyzer.Analyze(Network.Create("ln", new Sequential(new LayerNorm()), TensorShape.Of(rows, width)), new CnnArch.Analysis.AnalysisOptions { Convention = CnnArch.Analysis.Conventions.Full }).Totals.Flops / ((ms - 0.01) * 1e6);
+        rates["LayerNorm"].Should().BeApproximately(Math.Sqrt(Rate(197, 768, 0.06) * Rate(3136, 96, 0.25)), 1e-9);
+    }
+
+    [Fact]
+    public void Should_Copy_A_Slice_On_A_Cpu_Where_A_Framework_Takes_A_View()
+    {
+        var slice = Network.Create("s", new Sequential(new Slice { Ranges = [(0, 0, long.MaxValue, 2)] }), TensorShape.Of(56, 56, 96));
+
+        Predict(slice, Cpu()).Layers.Single().Bound.Should().Be(LatencyBound.Memory);
+        LatencyModel.Predict(slice, new LatencyOptions { Device = DeviceProfile.Get("h200") }).Layers.Single().Milliseconds.Should().Be(0);
+    }
+
+    [Fact]
+    public void Should_Interpolate_The_Bandwidth_Of_A_Working_Set_On_The_Measured_Curve()
+    {
+        var facts = Cpu().Cpu! with { BandwidthCurve = [new BandwidthPoint(1 << 20, 200), new BandwidthPoint(4 << 20, 50)] };
+
+        CpuBandwidth.At(facts, 512 << 10, 20).Should().Be(200);
+        CpuBandwidth.At(facts, 2 << 20, 20).Should().BeApproximately(100, 1e-9); // halfway on a log scale
+        CpuBandwidth.At(facts, 64 << 20, 20).Should().Be(20); // past the curve: DRAM
+    }
+
+    [Fact]
+    public void Should_Read_A_Networks_Weights_From_Dram_When_They_Overflow_The_Cache()
+    {
+        // 4096 x 4096 weights (64 MiB) overflow the 8 MiB cache; one 4096-vector in, one out, from the cache.
+        var fc = Network.Create("fc", new Sequential(new Linear { OutFeatures = 4096, HasBias = false }), TensorShape.Vector(4096));
+
+        var row = Predict(fc, Cpu()).Layers.Single();
+
+        row.Milliseconds.Should().BeApproximately((((4096.0 * 4096 * 4 / 20e9) + (2 * 4096.0 * 4 / 100e9)) / 0.8 * 1e3) + 0.01, 1e-12);
+    }
+
+    [Fact]
+    public void Should_Name_A_Bandwidth_Curve_That_Does_Not_Grow()
+    {
+        var device = Cpu() with { Cpu = Cpu().Cpu! with { BandwidthCurve = [new BandwidthPoint(1 << 20, 200), new BandwidthPoint(1 << 20, 50)] } };
+
+        var act = () => DeviceProfile.Parse(device.ToJson(), "mine.json");
+
+        act.Should().Throw<FormatException>().WithMessage("'mine.json': cpu.bandwidthCurve[1].bytes (growing) must be from 1,048,577 to *");
+    }
+
+    [Fact]
+    public void Should_Read_Back_The_Blocked_Layout_Rates_And_Curve_Of_A_Calibrated_Profile()
+    {
+        var device = Blocked(Truth with { UnblockedConvolution = 0.6, KindRates = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, double>("Softmax", 20)]) });
+        device = device with { Cpu = device.Cpu! with { BandwidthCurve = [new BandwidthPoint(1 << 20, 200), new BandwidthPoint(4 << 20, 50)] } };
+
+        var json = device.ToJson();
+
+        DeviceProfile.Parse(json).Should().BeEquivalentTo(device);
+        json.Should().Contain("\"channelBlock\": 16").And.Contain("\"unblockedConvolution\": 0.6").And.Contain("\"Softmax\": 20").And.Contain("\"gbps\": 200");
     }
 }
