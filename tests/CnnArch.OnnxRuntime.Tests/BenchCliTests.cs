@@ -3,6 +3,7 @@ using CnnArch.Bench;
 
 namespace CnnArch.OnnxRuntime.Tests;
 
+[Collection(OnnxRuntimeCollection.Name)]
 public class BenchCliTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)

@@ -6,20 +6,34 @@ using CnnArch.Presets;
 
 namespace CnnArch.OnnxRuntime.Tests;
 
-/// <summary>The CPU calibration, whole-model checks and presets measured through the exporter.</summary>
-public class CalibrationTests
+/// <summary>One quick calibration for the class (a handful of benchmarks, a few seconds), its file removed after.</summary>
+public sealed class QuickProfile : IDisposable
 {
-    // One quick calibration for the class: a handful of benchmarks, a few seconds.
-    private static readonly Lazy<(string Path, DeviceProfile Profile)> Quick = new(() =>
+    /// <summary>Calibrates.</summary>
+    public QuickProfile()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-quick-{Guid.NewGuid():N}.json");
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cnnarch-quick-{Guid.NewGuid():N}.json");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = BenchApp.Run(["calibrate", "--quick", "--threads", "1", "--name", "quick", "--output", path], stdout, stderr);
+        var code = BenchApp.Run(["calibrate", "--quick", "--threads", "1", "--name", "quick", "--output", Path], stdout, stderr);
         code.Should().Be(ExitCodes.Success, stderr.ToString());
-        return (path, DeviceProfile.Load(path));
-    });
+        Profile = DeviceProfile.Load(Path);
+    }
 
+    /// <summary>The profile's file.</summary>
+    public string Path { get; }
+
+    /// <summary>The profile.</summary>
+    public DeviceProfile Profile { get; }
+
+    /// <inheritdoc/>
+    public void Dispose() => File.Delete(Path);
+}
+
+/// <summary>The CPU calibration, whole-model checks and presets measured through the exporter.</summary>
+[Collection(OnnxRuntimeCollection.Name)]
+public class CalibrationTests(QuickProfile quick) : IClassFixture<QuickProfile>
+{
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var stdout = new StringWriter();
@@ -31,7 +45,7 @@ public class CalibrationTests
     [Fact]
     public void Should_Write_A_Cpu_Profile_That_Predicts_Any_Model()
     {
-        var profile = Quick.Value.Profile;
+        var profile = quick.Profile;
 
         profile.Name.Should().Be("quick");
         profile.Calibrated.Should().BeTrue();
@@ -48,7 +62,9 @@ public class CalibrationTests
     [Fact]
     public void Should_Check_Every_Suite_Benchmark_Against_The_Fit()
     {
-        var (code, output, _) = Run("calibrate", "--quick", "--threads", "1", "--output", Path.Combine(Path.GetTempPath(), $"cnnarch-quick-{Guid.NewGuid():N}.json"));
+        var path = Path.Combine(Path.GetTempPath(), $"cnnarch-quick-{Guid.NewGuid():N}.json");
+        var (code, output, _) = Run("calibrate", "--quick", "--threads", "1", "--output", path);
+        File.Delete(path);
 
         code.Should().Be(ExitCodes.Success);
         output.Should().MatchRegex(@"ceilings +\d+(\.\d)? GFLOP/s, DRAM \d+(\.\d)? GB/s, cache \d+(\.\d)? GB/s");
@@ -62,7 +78,7 @@ public class CalibrationTests
     [Fact]
     public void Should_Measure_A_Preset_Beside_Its_Prediction_Per_Layer()
     {
-        var (code, json, error) = Run("measure", "squeezenet1_1", "--runs", "1", "--warmup", "0", "--threads", "1", "--device", Quick.Value.Path, "--format", "json");
+        var (code, json, error) = Run("measure", "squeezenet1_1", "--runs", "1", "--warmup", "0", "--threads", "1", "--device", quick.Path, "--format", "json");
 
         error.Should().BeEmpty();
         code.Should().Be(ExitCodes.Success);
@@ -78,7 +94,7 @@ public class CalibrationTests
     [Fact]
     public void Should_Print_Measured_Against_Predicted_With_The_Ratio()
     {
-        var (code, output, _) = Run("measure", "squeezenet1_1", "--runs", "1", "--warmup", "0", "--threads", "1", "--device", Quick.Value.Path);
+        var (code, output, _) = Run("measure", "squeezenet1_1", "--runs", "1", "--warmup", "0", "--threads", "1", "--device", quick.Path);
 
         code.Should().Be(ExitCodes.Success);
         output.Should().MatchRegex(@"predicted \d+\.\d{3} ms on quick: measured / predicted = \d+\.\d\d");
@@ -88,7 +104,7 @@ public class CalibrationTests
     [Fact]
     public void Should_Summarise_A_Check_Within_25_Percent_And_By_Rank()
     {
-        var (code, output, error) = Run("check", "squeezenet1_1", "mobilenet_v3_small", "--device", Quick.Value.Path, "--batch", "1", "--runs", "1");
+        var (code, output, error) = Run("check", "squeezenet1_1", "mobilenet_v3_small", "--device", quick.Path, "--batch", "1", "--runs", "1");
 
         code.Should().Be(ExitCodes.Success, error);
         output.Should().MatchRegex(@"\nsqueezenet1_1 +1 +0\.\d{3} +\d+\.\d\d +\d+\.\d\d +\d+\.\d\d\n");
