@@ -66,6 +66,7 @@ internal static class Isolated
     private static IEnumerable<string> Arguments(string model, OrtMeasureOptions o) =>
     [
         "measure", model, "--batch", Text(o.Batch), "--threads", Text(o.Threads), "--runs", Text(o.Runs), "--warmup", Text(o.Warmup),
+        "--min-time", Text((int)Math.Ceiling(o.MinimumMilliseconds)),
         "--optimization", o.Optimization.ToString().ToLowerInvariant(), "--no-profile", "--format", "json",
     ];
 

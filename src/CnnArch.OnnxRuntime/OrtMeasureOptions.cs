@@ -26,6 +26,13 @@ public sealed record OrtMeasureOptions
     public int Runs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Runs), value, "At least one run is timed."); } = 10;
 
     /// <summary>
+    /// Keep timing past <see cref="Runs"/> until the timed runs add up to this many milliseconds (at most
+    /// 10,000 runs): a model of a millisecond gets hundreds of runs and its fastest one is stable, where three
+    /// runs on a busy machine may all be slowed. 0 or more; default 0, exactly <see cref="Runs"/>.
+    /// </summary>
+    public double MinimumMilliseconds { get; init => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(MinimumMilliseconds), value, "The minimum time is 0 or more milliseconds."); }
+
+    /// <summary>
     /// Runs before the timed ones, not counted; 0 or more. Default 3: ONNX Runtime's first two runs grow its
     /// memory arena and fault in fresh pages, and ran 2-3x slower than the rest on the machine the defaults
     /// were set on (densenet121: 55, 50, 27, then 22-24 ms).

@@ -85,6 +85,9 @@ public static class OrtRunner
         }
     }
 
+    // The most runs OrtMeasureOptions.MinimumMilliseconds adds.
+    private const int MaximumRuns = 10_000;
+
     private static (List<double> Runs, string? Profile) Run(PreparedModel model, OrtMeasureOptions options, string profileFolder, string source)
     {
         using var session = Session(model.Bytes, options, profileFolder, source);
@@ -99,7 +102,8 @@ public static class OrtRunner
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
-            for (var i = 0; i < options.Warmup + options.Runs; i++)
+            var timed = 0.0;
+            for (var i = 0; i < options.Warmup + options.Runs || (timed < options.MinimumMilliseconds && times.Count < MaximumRuns); i++)
             {
                 var clock = Stopwatch.StartNew();
                 using (var results = Guard(() => session.Run(runOptions, names, values, outputs), source, "run"))
@@ -110,6 +114,7 @@ public static class OrtRunner
                 if (i >= options.Warmup)
                 {
                     times.Add(clock.Elapsed.TotalMilliseconds);
+                    timed += clock.Elapsed.TotalMilliseconds;
                 }
             }
 

@@ -4,6 +4,7 @@ using Onnx;
 
 namespace CnnArch.OnnxRuntime.Tests;
 
+[Collection(OnnxRuntimeCollection.Name)]
 public class OrtRunnerTests
 {
     [Fact]
@@ -189,6 +190,19 @@ public class OrtRunnerTests
         FluentActions.Invoking(() => new OrtMeasureOptions { Threads = -1 }).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new OrtMeasureOptions { Warmup = -1 }).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new OrtMeasureOptions { Optimization = (OrtOptimization)7 }).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new OrtMeasureOptions { MinimumMilliseconds = -1 }).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new OrtMeasureOptions { MinimumMilliseconds = double.NaN }).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Should_Keep_Timing_Past_The_Runs_Until_They_Add_Up_To_The_Minimum_Time()
+    {
+        var m = OrtRunner.Measure(Fixtures.Path("resnet18.onnx"), Fixtures.Quick with { Runs = 1, MinimumMilliseconds = 100, Profile = false });
+
+        // resnet18 runs in a few to a few tens of milliseconds on one thread: more than one run, and no more than it took.
+        m.Runs.Length.Should().BeGreaterThan(1);
+        m.Runs.Sum().Should().BeGreaterThanOrEqualTo(100);
+        (m.Runs.Sum() - m.Runs[^1]).Should().BeLessThan(100);
     }
 
     [Fact]

@@ -56,7 +56,14 @@ internal static class CalibrateCommand
         var s = new StringBuilder();
         s.AppendLine(C, $"{p.Description}");
         s.AppendLine(C, $"ceilings   {p.Fp32Tflops * 1000:0.#} GFLOP/s, DRAM {p.MemoryBandwidthGBps:0.#} GB/s, cache {p.Cpu!.CacheBandwidthGBps:0.#} GB/s (last level {p.Cpu.LastLevelCacheBytes / 1024.0 / 1024:0.##} MB)");
-        s.AppendLine(C, $"fitted     conv {f.Convolution[0]:P0} (grouped: half of it at {f.GroupWidthHalfEfficiency:0.#} channels per group), depthwise {f.DepthwiseConvolution[0]:P0}, matmul {f.MatrixMultiply[0]:P0} of the peak;");
+        // A fit may put the loss of narrow groups in the unblocked convolutions' narrow product instead.
+        var grouped = f.GroupWidthHalfEfficiency is { } half and >= 0.05 ? string.Create(C, $"half of it at {half:0.#} channels per group") : "as dense";
+        s.AppendLine(C, $"fitted     conv {f.Convolution[0]:P0} (grouped: {grouped}), depthwise {f.DepthwiseConvolution[0]:P0}, matmul {f.MatrixMultiply[0]:P0} of the peak;");
+        if (f.UnblockedConvolution is { } unblocked)
+        {
+            s.AppendLine(C, $"           outside the blocked layout {unblocked:P0} of that, half again for a product {f.UnblockedHalfDimension ?? double.PositiveInfinity:0.#} wide");
+        }
+
         s.AppendLine(C, $"           memory {f.Memory:P0} of the bandwidth ({f.ConvolutionMemory:P0} for convolutions); {f.KernelMicroseconds:0.#} us per operator");
         var ratios = calibration.Benchmarks.Where(b => b.PredictedMilliseconds > 0).Select(b => b.Milliseconds / b.PredictedMilliseconds!.Value).ToArray();
         var within = ratios.Count(r => Math.Abs(r - 1) <= 0.25);

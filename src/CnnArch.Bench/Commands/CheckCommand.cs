@@ -22,7 +22,8 @@ internal static class CheckCommand
         var models = new Argument<string[]>("models") { Description = "Presets, spec files or .onnx files; none for every preset that exports to ONNX.", Arity = ArgumentArity.ZeroOrMore };
         var device = new Option<string>("--device") { Description = "The profile whose predictions are checked (from 'cnnarch-bench calibrate').", HelpName = "profile.json", Required = true };
         var batches = new Option<string>("--batch", "-b") { Description = "Batches, comma-separated.", DefaultValueFactory = _ => "1,8", HelpName = "list" };
-        var runs = BenchOptions.Number("--runs", "Timed runs per model and batch (their median is the measurement).", 3, 1, 10_000, "-n");
+        var runs = BenchOptions.Number("--runs", "Timed runs per model and batch, each model in a process of its own; the fastest run is the measurement (the log also shows the median).", 3, 1, 10_000, "-n");
+        var minTime = BenchOptions.Number("--min-time", "Keep timing past --runs until the timed runs add up to this many milliseconds: a small model gets hundreds of runs, and its fastest is stable.", 1000, 0, 3_600_000);
         var warmup = BenchOptions.Number("--warmup", "Runs before the timed ones, not counted (ONNX Runtime's first two runs grow its memory and run 2-3x slower).", 3, 0, 100_000);
         var maxGmacs = BenchOptions.Number("--max-gmacs", "Skip models of more multiply-adds per sample, in billions (0: no limit).", 0, 0, 1_000_000);
         var markdown = new Option<bool>("--markdown") { Description = "Write the table as Markdown (for docs)." };
@@ -31,7 +32,7 @@ internal static class CheckCommand
             "the ratio, how many are within 25%, and Spearman's rank correlation per batch.\n" +
             "Example: cnnarch-bench check --device my-machine.json resnet50 mobilenet_v2 --batch 1,8")
         {
-            models, device, batches, runs, warmup, maxGmacs, markdown,
+            models, device, batches, runs, minTime, warmup, maxGmacs, markdown,
         };
         command.SetAction(result => BenchApp.Guarded(stderr, () =>
         {
@@ -51,7 +52,7 @@ internal static class CheckCommand
 
             foreach (var name in names)
             {
-                foreach (var row in Check(name, profile, cpu, sizes, (result.GetValue(runs), result.GetValue(warmup)), result.GetValue(maxGmacs), stderr))
+                foreach (var row in Check(name, profile, cpu, sizes, (result.GetValue(runs), result.GetValue(warmup), result.GetValue(minTime)), result.GetValue(maxGmacs), stderr))
                 {
                     rows.Add(row);
                     if (text)
@@ -67,7 +68,7 @@ internal static class CheckCommand
         return command;
     }
 
-    private static IEnumerable<Row> Check(string name, DeviceProfile profile, CpuFacts cpu, int[] batches, (int Timed, int Warmup) runs, int maxGmacs, TextWriter log)
+    private static IEnumerable<Row> Check(string name, DeviceProfile profile, CpuFacts cpu, int[] batches, (int Timed, int Warmup, int MinimumMilliseconds) runs, int maxGmacs, TextWriter log)
     {
         ModelSource source;
         try
@@ -90,7 +91,7 @@ internal static class CheckCommand
 
         foreach (var batch in batches)
         {
-            var (fastest, median) = Isolated.Measure(name, source, new OrtMeasureOptions { Batch = batch, Threads = cpu.Threads, Runs = runs.Timed, Warmup = runs.Warmup, Profile = false, Optimization = cpu.Optimization.ToOrt() });
+            var (fastest, median) = Isolated.Measure(name, source, new OrtMeasureOptions { Batch = batch, Threads = cpu.Threads, Runs = runs.Timed, Warmup = runs.Warmup, MinimumMilliseconds = runs.MinimumMilliseconds, Profile = false, Optimization = cpu.Optimization.ToOrt() });
             var predicted = LatencyModel.Predict(network, new LatencyOptions { Device = profile, Batch = batch }).Milliseconds;
             // The fastest run, as calibrate times its benchmarks: a busy machine only ever adds time.
             log.WriteLine(string.Create(C, $"  {name} batch {batch}: measured {fastest:F2} ms (median {median:F2}), predicted {predicted:F2} ms"));

@@ -17,6 +17,7 @@ internal static class MeasureCommand
         var batch = BenchOptions.Number("--batch", "Samples per batch (the input's first axis).", 1, 1, 65_536, "-b");
         var threads = BenchOptions.Number("--threads", "ONNX Runtime's intra-op threads; 0 is one per logical processor.", 0, 0, 1_024, "-t");
         var runs = BenchOptions.Number("--runs", "Timed runs; the report gives their median, min and max.", 10, 1, 100_000, "-n");
+        var minTime = BenchOptions.Number("--min-time", "Keep timing past --runs until the timed runs add up to this many milliseconds (at most 10,000 runs).", 0, 0, 3_600_000);
         var warmup = BenchOptions.Number("--warmup", "Runs before the timed ones, not counted (ONNX Runtime's first two runs grow its memory and run 2-3x slower).", 3, 0, 100_000);
         var optimization = BenchOptions.Choice("--optimization", "How much ONNX Runtime rewrites the graph: none (every node as in the file), basic (BatchNorm folded), all (fused kernels; ONNX Runtime's default).",
             [("none", OrtOptimization.None), ("basic", OrtOptimization.Basic), ("all", OrtOptimization.All)], OrtOptimization.All, "-O");
@@ -27,7 +28,7 @@ internal static class MeasureCommand
             "Run a model with ONNX Runtime on the CPU and time it: the median, min and max of the timed runs, and each CnnArch layer's time from ONNX Runtime's profile.\n" +
             "Example: cnnarch-bench measure resnet18.onnx --batch 8 --threads 4 --optimization basic")
         {
-            model, set, input, batch, threads, runs, warmup, optimization, format, output, noProfile, device,
+            model, set, input, batch, threads, runs, minTime, warmup, optimization, format, output, noProfile, device,
         };
         command.SetAction(result => BenchApp.Guarded(stderr, () =>
         {
@@ -46,6 +47,7 @@ internal static class MeasureCommand
                 Batch = result.GetValue(batch),
                 Threads = result.GetValue(threads),
                 Runs = result.GetValue(runs),
+                MinimumMilliseconds = result.GetValue(minTime),
                 Warmup = result.GetValue(warmup),
                 Optimization = result.GetValue(optimization),
                 Profile = !result.GetValue(noProfile),

@@ -52,6 +52,17 @@ public sealed record LatencyParameters
     public double? UnblockedConvolution { get; init; }
 
     /// <summary>
+    /// A CPU's: the matrix dimension at which a convolution outside the blocked layout runs at half of
+    /// <see cref="UnblockedConvolution"/>. Its matrix product is as narrow as the smaller of its output
+    /// channels per group and its reduction depth (input channels per group x kernel volume), and a product
+    /// narrower than the processor's register tiles wastes them: the efficiency is multiplied by
+    /// m / (m + this), m that smaller dimension (a 1x1 convolution from 24 channels against a 3x3x3 one
+    /// over 128). Null for no such loss.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? UnblockedHalfDimension { get; init; }
+
+    /// <summary>
     /// A CPU's: layer kinds whose kernels the calibration timed on their own, because their speed is set by
     /// the runtime's code rather than by the machine's ceilings (local response norm, layer norm, softmax,
     /// GELU, transposes, pools, attention): the work each does per second, in 10^9 units, a unit being one
@@ -300,6 +311,11 @@ public sealed record DeviceProfile
         }
 
         Positive(source, p.Memory, "parameters.memory");
+        if (p.UnblockedHalfDimension is { } halfDimension)
+        {
+            Within(source, halfDimension, 1e-6, 1e6, "parameters.unblockedHalfDimension");
+        }
+
         foreach (var (value, what) in new[] { (p.ConvolutionMemory, "convolutionMemory"), (p.UnblockedConvolution, "unblockedConvolution") })
         {
             if (value is { } v)

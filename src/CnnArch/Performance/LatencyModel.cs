@@ -191,7 +191,7 @@ public static class LatencyModel
     // Fused: a CPU runtime runs the layer inside the convolution before it (CpuFusion).
     // GroupWidth: a convolution's output channels per group (0 for other layers).
     // Blocked: a convolution a CPU runtime runs in its blocked channel layout (CpuFacts.ChannelBlock).
-    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0, bool Blocked = false, bool ColdWeights = false)
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0, bool Blocked = false, bool ColdWeights = false, long Depth = 0, long Positions = 0)
     {
         // The work a kind rate (LatencyParameters.KindRates) counts: FLOPs, or the elements moved by a kind without any.
         public long Work => Flops > 0 ? Flops : InputElements + OutputElements;
@@ -226,8 +226,11 @@ public static class LatencyModel
                 : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? (layer is ConvolutionBase conv ? conv.OutChannels : row.Output.Channels)
                 : row.Output.Dims[^1];
             var groupWidth = layer is ConvolutionBase c ? c.OutChannels / Math.Max(1, c.Groups) : 0;
+            // A convolution's reduction depth: the weights of one filter (input channels per group x kernel volume).
+            var depth = layer is ConvolutionBase d ? (row.Parameters - (d.HasBias ? d.OutChannels : 0)) / d.OutChannels : 0;
+            var positions = layer is ConvolutionBase p ? row.Output.Elements / p.OutChannels : 0;
             var blocked = device?.Cpu?.ChannelBlock is { } block && CpuLayout.Blocked(layer, first, block);
-            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth, blocked, coldWeights);
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth, blocked, coldWeights, depth, positions);
         }
 
         return features;
@@ -296,7 +299,10 @@ public static class LatencyModel
         var convolution = f.Class is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution;
         if (convolution && !f.Blocked)
         {
-            efficiency *= p.UnblockedConvolution ?? 1;
+            // An unfolding and a matrix product per sample, as narrow as the smallest of its filters per group,
+            // its depth and its output positions (a depthwise convolution runs a kernel of its own, no product).
+            var narrow = f.Class == KernelClass.DepthwiseConvolution ? 0 : Math.Min(Math.Min(f.GroupWidth, f.Depth), f.Positions);
+            efficiency *= (p.UnblockedConvolution ?? 1) * (p.UnblockedHalfDimension is { } h && narrow > 0 ? narrow / (narrow + h) : 1);
         }
 
         // A kind timed on its own runs at its measured rate; the others at the peak times their class's efficiency.

@@ -151,7 +151,8 @@ public class CpuLatencyTests
             Single("relu", new ReLU(), TensorShape.Chw(64, 112, 112)),
             Single("relu-small", new ReLU(), TensorShape.Vector(256)),
         ];
-        var truth = Cpu();
+        // A CPU without a blocked layout runs every convolution as an unfolding and a matrix product.
+        var truth = Cpu(parameters: Truth with { UnblockedConvolution = 0.9, UnblockedHalfDimension = 8 });
         var measured = suite.SelectMany(n => new[] { 1, 8 }.Select(b => new ModelMeasurement(n.Name, "test", n, b, DataType.Fp32, Predict(n, truth, b).Milliseconds))).ToList();
 
         var fitted = truth with { Parameters = LatencyCalibration.FitCpu(truth with { Parameters = null }, measured) };
@@ -200,6 +201,55 @@ public class CpuLatencyTests
         // 2 x C^2 x 9 x 56^2 FLOPs at 0.2 TFLOP/s x 0.7, and x 0.5 off the block.
         Compute(blocked, device).Should().BeApproximately(2.0 * 64 * 64 * 9 * 56 * 56 / (0.2e12 * 0.7) * 1e3, 1e-12);
         Compute(unblocked, device).Should().BeApproximately(2.0 * 24 * 24 * 9 * 56 * 56 / (0.2e12 * 0.7 * 0.5) * 1e3, 1e-12);
+    }
+
+    [Theory]
+    [InlineData("1x1 from 24 channels", 24)] // the depth is 24
+    [InlineData("1-D over 20 positions", 20)] // 128 filters, depth 384, but 20 positions
+    [InlineData("3-D, 64 filters", 64)] // depth 64 x 27
+    [InlineData("depthwise off the block", 0)] // a kernel of its own: no product to be narrow
+    public void Should_Slow_An_Unblocked_Convolution_By_Its_Narrowest_Matrix_Dimension(string what, int narrow)
+    {
+        var device = Blocked(Truth with { UnblockedConvolution = 0.8, UnblockedHalfDimension = 16 });
+        var network = what switch
+        {
+            "1x1 from 24 channels" => Network.Create("c", new Sequential(new Conv2d { OutChannels = 144, Kernel = 1, HasBias = false }), TensorShape.Chw(24, 56, 56)),
+            "1-D over 20 positions" => Network.Create("c", new Sequential(new Conv1d { OutChannels = 128, Kernel = 3, Padding = 1, HasBias = false }), TensorShape.Of(128, 20)),
+            "3-D, 64 filters" => Network.Create("c", new Sequential(new Conv3d { OutChannels = 64, Kernel = 3, Padding = 1 }), TensorShape.Of(64, 8, 28, 28)),
+            _ => Network.Create("c", new Sequential(new Conv2d { OutChannels = 120, Kernel = 5, Padding = 2, Groups = 120, HasBias = false }), TensorShape.Chw(120, 28, 28)),
+        };
+        var row = Predict(network, device).Layers.Single();
+        var efficiency = (narrow == 0 ? 0.2 : 0.7) * 0.8 * (narrow == 0 ? 1 : narrow / (narrow + 16.0));
+
+        row.Bound.Should().Be(LatencyBound.Compute, what);
+        row.Milliseconds.Should().BeApproximately((row.Flops / (0.2e12 * efficiency) * 1e3) + 0.01, 1e-12, what);
+    }
+
+    [Fact]
+    public void Should_Fit_The_Unblocked_Efficiency_And_Its_Half_Dimension_From_Benchmarks()
+    {
+        static Network Single(string name, Layer layer, TensorShape input) => Network.Create(name, new Sequential(layer), input);
+        Network[] suite =
+        [
+            Single("dense", new Conv2d { OutChannels = 128, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Chw(128, 28, 28)),
+            Single("depthwise", new Conv2d { OutChannels = 96, Kernel = 3, Padding = 1, Groups = 96, HasBias = false }, TensorShape.Chw(96, 56, 56)),
+            Single("expand24", new Conv2d { OutChannels = 144, Kernel = 1, HasBias = false }, TensorShape.Chw(24, 28, 28)),
+            Single("conv24", new Conv2d { OutChannels = 24, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Chw(24, 28, 28)),
+            Single("conv1d", new Conv1d { OutChannels = 256, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(256, 500)),
+            Single("conv3d", new Conv3d { OutChannels = 64, Kernel = 3, Padding = 1, HasBias = false }, TensorShape.Of(64, 4, 14, 14)),
+            Single("linear", new Linear { OutFeatures = 1024 }, TensorShape.Of(196, 768)),
+            Single("relu", new ReLU(), TensorShape.Chw(64, 112, 112)),
+            Single("relu-small", new ReLU(), TensorShape.Vector(256)),
+        ];
+        var truth = Blocked(Truth with { UnblockedConvolution = 0.8, UnblockedHalfDimension = 16 });
+        var measured = suite.Select(n => new ModelMeasurement(n.Name, "test", n, 1, DataType.Fp32, Predict(n, truth).Milliseconds)).ToList();
+
+        var fitted = truth with { Parameters = LatencyCalibration.FitCpu(truth with { Parameters = null }, measured) };
+
+        foreach (var m in measured)
+        {
+            Predict(m.Network, fitted).Milliseconds.Should().BeApproximately(m.Milliseconds, m.Milliseconds * 0.02, m.Name);
+        }
     }
 
     [Fact]
@@ -271,15 +321,28 @@ public class CpuLatencyTests
         act.Should().Throw<FormatException>().WithMessage("'mine.json': cpu.bandwidthCurve[1].bytes (growing) must be from 1,048,577 to *");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(2e6)]
+    public void Should_Refuse_An_Unblocked_Half_Dimension_Out_Of_Range(double value)
+    {
+        var device = Blocked(Truth with { UnblockedHalfDimension = value });
+
+        var act = () => DeviceProfile.Parse(device.ToJson(), "mine.json");
+
+        act.Should().Throw<FormatException>().WithMessage("'mine.json': parameters.unblockedHalfDimension must be from *");
+    }
+
     [Fact]
     public void Should_Read_Back_The_Blocked_Layout_Rates_And_Curve_Of_A_Calibrated_Profile()
     {
-        var device = Blocked(Truth with { UnblockedConvolution = 0.6, KindRates = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, double>("Softmax", 20)]) });
+        var device = Blocked(Truth with { UnblockedConvolution = 0.6, UnblockedHalfDimension = 18.5, KindRates = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, double>("Softmax", 20)]) });
         device = device with { Cpu = device.Cpu! with { BandwidthCurve = [new BandwidthPoint(1 << 20, 200), new BandwidthPoint(4 << 20, 50)] } };
 
         var json = device.ToJson();
 
         DeviceProfile.Parse(json).Should().BeEquivalentTo(device);
-        json.Should().Contain("\"channelBlock\": 16").And.Contain("\"unblockedConvolution\": 0.6").And.Contain("\"Softmax\": 20").And.Contain("\"gbps\": 200");
+        json.Should().Contain("\"channelBlock\": 16").And.Contain("\"unblockedConvolution\": 0.6").And.Contain("\"unblockedHalfDimension\": 18.5").And.Contain("\"Softmax\": 20").And.Contain("\"gbps\": 200");
     }
 }
