@@ -311,9 +311,12 @@ public sealed record DeviceProfile
         }
 
         Positive(source, p.Memory, "parameters.memory");
-        if (p.UnblockedHalfDimension is { } halfDimension)
+        foreach (var (value, what) in new[] { (p.GroupWidthHalfEfficiency, "groupWidthHalfEfficiency"), (p.UnblockedHalfDimension, "unblockedHalfDimension") })
         {
-            Within(source, halfDimension, 1e-6, 1e6, "parameters.unblockedHalfDimension");
+            if (value is { } v)
+            {
+                Positive(source, v, $"parameters.{what}");
+            }
         }
 
         foreach (var (value, what) in new[] { (p.ConvolutionMemory, "convolutionMemory"), (p.UnblockedConvolution, "unblockedConvolution") })

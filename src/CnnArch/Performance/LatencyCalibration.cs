@@ -154,7 +154,9 @@ public static class LatencyCalibration
     private static LatencyParameters CpuFromVector(Vector<double> x, ImmutableSortedDictionary<string, double>? kindRates)
     {
         double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
-        var half = Math.Exp(x[1]);
+        // Widths within what a product can be: a quick fit on a few benchmarks can drive one toward 0 (no
+        // loss), where a profile rounded to four digits would hold an invalid 0.
+        var half = Math.Clamp(Math.Exp(x[1]), 0.01, 1e5);
         var grouped = Fraction(0) * 4 / (4 + half);
         return new LatencyParameters
         {
@@ -167,7 +169,7 @@ public static class LatencyCalibration
             KernelMicroseconds = Math.Exp(x[5]),
             ConvolutionMemory = Fraction(6),
             UnblockedConvolution = Fraction(7),
-            UnblockedHalfDimension = Math.Exp(x[8]),
+            UnblockedHalfDimension = Math.Clamp(Math.Exp(x[8]), 0.01, 1e5),
             KindRates = kindRates,
         };
     }

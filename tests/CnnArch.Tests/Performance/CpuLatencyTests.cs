@@ -322,16 +322,33 @@ public class CpuLatencyTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(-3)]
-    [InlineData(2e6)]
-    public void Should_Refuse_An_Unblocked_Half_Dimension_Out_Of_Range(double value)
+    [InlineData("unblockedHalfDimension", 0)]
+    [InlineData("unblockedHalfDimension", -3)]
+    [InlineData("unblockedHalfDimension", 2e6)]
+    [InlineData("groupWidthHalfEfficiency", 0)]
+    [InlineData("groupWidthHalfEfficiency", 1e-9)]
+    public void Should_Refuse_A_Half_Width_Out_Of_Range(string field, double value)
     {
-        var device = Blocked(Truth with { UnblockedHalfDimension = value });
+        var device = Blocked(field == "unblockedHalfDimension" ? Truth with { UnblockedHalfDimension = value } : Truth with { GroupWidthHalfEfficiency = value });
 
         var act = () => DeviceProfile.Parse(device.ToJson(), "mine.json");
 
-        act.Should().Throw<FormatException>().WithMessage("'mine.json': parameters.unblockedHalfDimension must be from *");
+        act.Should().Throw<FormatException>().WithMessage($"'mine.json': parameters.{field} must be from *");
+    }
+
+    [Fact]
+    public void Should_Keep_Fitted_Half_Widths_Above_Zero_When_The_Benchmarks_Show_No_Loss()
+    {
+        // Dense convolutions on the block only: nothing tells the fit how narrow products or groups slow down.
+        var truth = Blocked(Truth);
+        var measured = new[] { 64, 128 }.Select(c => Network.Create($"c{c}", new Sequential(new Conv2d { OutChannels = c, Kernel = 3, Padding = 1, HasBias = false }), TensorShape.Chw(c, 28, 28)))
+            .Select(n => new ModelMeasurement(n.Name, "test", n, 1, DataType.Fp32, Predict(n, truth).Milliseconds)).ToList();
+
+        var fitted = LatencyCalibration.FitCpu(truth with { Parameters = null }, measured);
+
+        fitted.UnblockedHalfDimension.Should().BeInRange(0.01, 1e5);
+        fitted.GroupWidthHalfEfficiency.Should().BeInRange(0.01, 1e5);
+        DeviceProfile.Parse((truth with { Parameters = fitted }).ToJson()).Parameters.Should().BeEquivalentTo(fitted);
     }
 
     [Fact]
