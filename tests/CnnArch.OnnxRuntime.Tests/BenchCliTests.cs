@@ -27,6 +27,30 @@ public class BenchCliTests
     }
 
     [Fact]
+    public void Should_Time_Past_The_Runs_Until_The_Minimum_Time()
+    {
+        var (code, json, error) = Run("measure", Fixtures.Path("resnet18.onnx"), "--runs", "1", "--min-time", "60", "--no-profile", "--format", "json");
+
+        error.Should().BeEmpty();
+        code.Should().Be(ExitCodes.Success);
+        using var document = JsonDocument.Parse(json);
+        var runs = document.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetDouble()).ToList();
+        runs.Should().HaveCountGreaterThan(1);
+        runs.Sum().Should().BeGreaterThanOrEqualTo(60);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    public void Should_Refuse_A_Minimum_Time_That_Is_Not_A_Whole_Number_Of_Milliseconds(string value)
+    {
+        var (code, _, error) = Run("measure", Fixtures.Path("resnet18.onnx"), "--min-time", value);
+
+        code.Should().Be(ExitCodes.UsageOrInput);
+        error.Should().Contain("--min-time");
+    }
+
+    [Fact]
     public void Should_Write_Json_And_Csv()
     {
         var (code, json, _) = Run("measure", Fixtures.Path("resnet18.onnx"), "--runs", "1", "--warmup", "0", "--format", "JSON", "-O", "none");
