@@ -188,6 +188,11 @@ public static class CpuCalibration
         yield return Network.Create("layernorm_3136x96", new Sequential(new LayerNorm()), TensorShape.Of(3136, 96));
         yield return Network.Create("softmax_12x197x197", new Sequential(new Softmax { Axis = -1 }), TensorShape.Of(12, 197, 197));
         yield return Network.Create("gelu_3136x384", new Sequential(new GELU()), TensorShape.Of(3136, 384));
+        // SiLU (x times its sigmoid, one QuickGelu kernel in ONNX Runtime) and the global average pool of
+        // squeeze-and-excitation: EfficientNet's, at half the speed their bytes alone predict.
+        yield return Network.Create("silu_c96_112", new Sequential(new SiLU()), TensorShape.Chw(96, 112, 112));
+        yield return Network.Create("silu_c240_28", new Sequential(new SiLU()), TensorShape.Chw(240, 28, 28));
+        yield return Network.Create("avgpool_global_c672_14", new Sequential(AdaptiveAvgPool2d.Global), TensorShape.Chw(672, 14, 14));
         yield return Network.Create("transpose_c96_56", new Sequential(new Transpose { Perm = [1, 2, 0] }), TensorShape.Chw(96, 56, 56));
         yield return Network.Create("slice_s2_c96_56", new Sequential(new Slice { Ranges = [(0, 0, long.MaxValue, 2), (1, 0, long.MaxValue, 2)] }), TensorShape.Of(56, 56, 96));
         yield return Network.Create("window_partition7_c64_56", new Sequential(new WindowPartition { Size = 7 }), TensorShape.Chw(64, 56, 56));

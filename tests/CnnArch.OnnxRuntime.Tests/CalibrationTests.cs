@@ -60,6 +60,20 @@ public class CalibrationTests(QuickProfile quick) : IClassFixture<QuickProfile>
     }
 
     [Fact]
+    public void Should_Rate_Each_Kind_Of_Its_Own_From_Benchmarks_Of_One_Timed_Layer()
+    {
+        var rated = CpuCalibration.Suite(quick: false).Where(b => b.Rated)
+            .Select(b => new ModelMeasurement(b.Name, "benchmark", b.Network, b.Batch, DataType.Fp32, 1.0));
+
+        var rates = LatencyCalibration.KindRates(quick.Profile, rated, operatorMilliseconds: 0.01);
+
+        rates.Keys.Should().BeEquivalentTo(
+            "LocalResponseNorm", "LayerNorm", "Softmax", "GELU", "SiLU", "AdaptiveAvgPool2d", "Transpose", "Slice",
+            "WindowPartition", "WindowDepartition", "MaxPool2d", "MultiheadAttention", "ScaledDotProductAttention");
+        rates.Values.Should().OnlyContain(r => r > 0);
+    }
+
+    [Fact]
     public void Should_Check_Every_Suite_Benchmark_Against_The_Fit()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cnnarch-quick-{Guid.NewGuid():N}.json");
