@@ -53,11 +53,12 @@ public sealed record LatencyParameters
 
     /// <summary>
     /// A CPU's: the matrix dimension at which a convolution outside the blocked layout runs at half of
-    /// <see cref="UnblockedConvolution"/>. Its matrix product is as narrow as the smaller of its output
-    /// channels per group and its reduction depth (input channels per group x kernel volume), and a product
-    /// narrower than the processor's register tiles wastes them: the efficiency is multiplied by
-    /// m / (m + this), m that smaller dimension (a 1x1 convolution from 24 channels against a 3x3x3 one
-    /// over 128). Null for no such loss.
+    /// <see cref="UnblockedConvolution"/>. Its matrix product, per sample and group, is as narrow as the
+    /// smallest of its output channels per group, its reduction depth (input channels per group x kernel
+    /// volume) and its output positions, and a product narrower than the processor's register tiles wastes
+    /// them: the efficiency is multiplied by m / (m + this), m that smallest dimension (a 1x1 convolution
+    /// from 24 channels against a 3x3x3 one over 128). A depthwise convolution runs no product and loses
+    /// only <see cref="UnblockedConvolution"/>. Null for no such loss.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? UnblockedHalfDimension { get; init; }

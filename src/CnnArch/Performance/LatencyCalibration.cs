@@ -150,13 +150,15 @@ public static class LatencyCalibration
 
     // conv efficiency, the group width at half of it, depthwise, matmul efficiencies; memory efficiency;
     // microseconds per operator; the memory efficiency of convolutions; the efficiency of unblocked
-    // convolutions relative to blocked ones, and the matrix dimension at which they lose half of it. A CPU has one value for both precision slots (it is predicted in fp32).
+    // convolutions relative to blocked ones, and the matrix dimension at which they lose half of it. A CPU
+    // has one value for both precision slots (it is predicted in fp32).
     private static LatencyParameters CpuFromVector(Vector<double> x, ImmutableSortedDictionary<string, double>? kindRates)
     {
         double Fraction(int i) => Math.Min(1, Math.Exp(x[i]));
         // Widths within what a product can be: a quick fit on a few benchmarks can drive one toward 0 (no
         // loss), where a profile rounded to four digits would hold an invalid 0.
-        var half = Math.Clamp(Math.Exp(x[1]), 0.01, 1e5);
+        double Width(int i) => Math.Clamp(Math.Exp(x[i]), 0.01, 1e5);
+        var half = Width(1);
         var grouped = Fraction(0) * 4 / (4 + half);
         return new LatencyParameters
         {
@@ -169,7 +171,7 @@ public static class LatencyCalibration
             KernelMicroseconds = Math.Exp(x[5]),
             ConvolutionMemory = Fraction(6),
             UnblockedConvolution = Fraction(7),
-            UnblockedHalfDimension = Math.Clamp(Math.Exp(x[8]), 0.01, 1e5),
+            UnblockedHalfDimension = Width(8),
             KindRates = kindRates,
         };
     }

@@ -191,7 +191,10 @@ public static class LatencyModel
     // Fused: a CPU runtime runs the layer inside the convolution before it (CpuFusion).
     // GroupWidth: a convolution's output channels per group (0 for other layers).
     // Blocked: a convolution a CPU runtime runs in its blocked channel layout (CpuFacts.ChannelBlock).
-    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0, bool Blocked = false, bool ColdWeights = false, long Depth = 0, long Positions = 0)
+    // Narrowest: the narrowest dimension of the matrix product a convolution runs outside that layout, per
+    // sample and group: the smallest of its filters, its depth (input channels x kernel volume) and its
+    // output positions; 0 for a depthwise convolution (a kernel of its own, no product) and other layers.
+    internal readonly record struct Feature(string Path, string Kind, KernelClass? Class, long Flops, long WeightElements, long InputElements, long OutputElements, long GemmM, long GemmN, bool Fused = false, int GroupWidth = 0, bool Blocked = false, bool ColdWeights = false, long Narrowest = 0)
     {
         // The work a kind rate (LatencyParameters.KindRates) counts: FLOPs, or the elements moved by a kind without any.
         public long Work => Flops > 0 ? Flops : InputElements + OutputElements;
@@ -225,15 +228,22 @@ public static class LatencyModel
             var n = row.Output.Rank == 0 ? 1
                 : kind is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution ? (layer is ConvolutionBase conv ? conv.OutChannels : row.Output.Channels)
                 : row.Output.Dims[^1];
-            var groupWidth = layer is ConvolutionBase c ? c.OutChannels / Math.Max(1, c.Groups) : 0;
-            // A convolution's reduction depth: the weights of one filter (input channels per group x kernel volume).
-            var depth = layer is ConvolutionBase d ? (row.Parameters - (d.HasBias ? d.OutChannels : 0)) / d.OutChannels : 0;
-            var positions = layer is ConvolutionBase p ? row.Output.Elements / p.OutChannels : 0;
+            var (groupWidth, narrowest) = layer is ConvolutionBase c ? Product(c, row, kind) : (0, 0L);
             var blocked = device?.Cpu?.ChannelBlock is { } block && CpuLayout.Blocked(layer, first, block);
-            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth, blocked, coldWeights, depth, positions);
+            features[i] = new Feature(row.Path, row.Kind, kind, row.Flops, row.Parameters, inputs, output, Math.Max(1, output / Math.Max(1, n)), n, fused?[i] ?? false, groupWidth, blocked, coldWeights, narrowest);
         }
 
         return features;
+    }
+
+    // A convolution's filters per group, and its product's narrowest dimension (Feature.Narrowest); its depth
+    // is the weights of one filter, less its bias.
+    private static (int GroupWidth, long Narrowest) Product(ConvolutionBase conv, LayerReport row, KernelClass? kind)
+    {
+        var groupWidth = conv.OutChannels / Math.Max(1, conv.Groups);
+        var depth = (row.Parameters - (conv.HasBias ? conv.OutChannels : 0)) / conv.OutChannels;
+        var positions = row.Output.Elements / conv.OutChannels;
+        return (groupWidth, kind == KernelClass.DepthwiseConvolution ? 0 : Math.Min(Math.Min(groupWidth, depth), positions));
     }
 
     internal static (double Milliseconds, LatencyBound Bound) Time(in Feature f, DeviceProfile device, LatencyParameters p, DataType precision, bool overhead)
@@ -299,10 +309,8 @@ public static class LatencyModel
         var convolution = f.Class is KernelClass.Convolution or KernelClass.GroupedConvolution or KernelClass.DepthwiseConvolution;
         if (convolution && !f.Blocked)
         {
-            // An unfolding and a matrix product per sample, as narrow as the smallest of its filters per group,
-            // its depth and its output positions (a depthwise convolution runs a kernel of its own, no product).
-            var narrow = f.Class == KernelClass.DepthwiseConvolution ? 0 : Math.Min(Math.Min(f.GroupWidth, f.Depth), f.Positions);
-            efficiency *= (p.UnblockedConvolution ?? 1) * (p.UnblockedHalfDimension is { } h && narrow > 0 ? narrow / (narrow + h) : 1);
+            // An unfolding and a matrix product per sample, slowed by its narrowest dimension.
+            efficiency *= (p.UnblockedConvolution ?? 1) * (p.UnblockedHalfDimension is { } h && f.Narrowest > 0 ? f.Narrowest / (f.Narrowest + h) : 1);
         }
 
         // A kind timed on its own runs at its measured rate; the others at the peak times their class's efficiency.
